@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One module per layer; arrows point at what a module uses:
+//   Bencode <- TorrentModel <- PeerWire, Strategy, Tracker <- Engine <- swarm
+let package = Package(
+    name: "Swarm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "swarm", targets: ["swarm"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        .target(name: "Bencode"),
+        .target(
+            name: "TorrentModel",
+            dependencies: ["Bencode", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "PeerWire",
+            dependencies: ["TorrentModel", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(name: "Strategy", dependencies: ["TorrentModel"]),
+        .target(
+            name: "Tracker",
+            dependencies: ["Bencode", "TorrentModel", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "Bencode", "TorrentModel", "PeerWire", "Strategy", "Tracker",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "swarm",
+            dependencies: [
+                "Engine", "TorrentModel", "Bencode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["TorrentModel", "Bencode", "Engine"]),
+        .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
+        .testTarget(name: "TorrentModelTests", dependencies: ["TorrentModel", "Bencode", "TestSupport"]),
+        .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "TorrentModel"]),
+        .testTarget(name: "StrategyTests", dependencies: ["Strategy", "TorrentModel"]),
+        .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Bencode", "TorrentModel"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport", "TorrentModel"]),
+        .testTarget(name: "InteropTests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

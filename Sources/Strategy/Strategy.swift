@@ -1,0 +1,1 @@
+// Strategy module: see README for the architecture.

@@ -1,0 +1,1 @@
+// TestSupport module: see README for the architecture.

@@ -1,0 +1,1 @@
+// Tracker module: see README for the architecture.

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Swarm: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swarm",
+        abstract: "A BitTorrent client for the terminal.",
+        subcommands: []
+    )
+}
