@@ -1,1 +1,0 @@
-// Engine module: see README for the architecture.

@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import TorrentModel
+
+/// Why the session could not start or add a torrent; each names the problem for the user.
+public enum SessionError: Error, CustomStringConvertible, Sendable {
+    case cannotListen(String, Int, String)
+    case directoryUnusable(String, String)
+    case duplicateTorrent(String)
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let host, let port, let why): "cannot listen on \(host):\(port): \(why)"
+        case .directoryUnusable(let path, let why): "cannot use download directory \(path): \(why)"
+        case .duplicateTorrent(let name): "torrent '\(name)' is already added"
+        }
+    }
+}
+
+/// The engine: one listening port, the torrents, and the threads they share.
+public actor Session {
+    public nonisolated let peerID: [UInt8] = PeerID.generate()
+    public nonisolated let configuration: SessionConfiguration
+    let group: MultiThreadedEventLoopGroup
+    let pool: NIOThreadPool
+    let logger: Logger
+    private var torrents: [InfoHash: Torrent] = [:]
+    private var listener: Channel?
+    private var connections = 0
+    public private(set) var listenPort: Int = 0
+
+    public init(configuration: SessionConfiguration, logger: Logger = Logger(label: "swarm")) {
+        self.configuration = configuration
+        self.logger = logger
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+    }
+
+    /// Opens the listening socket.
+    public func start() async throws {
+        let host = configuration.bindHost ?? "0.0.0.0"
+        let port = configuration.listenPort
+        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        do {
+            server = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 65536, maximum: 1 << 20))
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            throw SessionError.cannotListen(host, port, Self.reason(error))
+        }
+        listener = server.channel
+        listenPort = server.channel.localAddress?.port ?? port
+        Task {
+            try? await server.executeThenClose { inbound in
+                for try await connection in inbound {
+                    let address = PeerAddress(
+                        host: connection.channel.remoteAddress?.ipAddress ?? "?",
+                        port: UInt16(connection.channel.remoteAddress?.port ?? 0))
+                    Task { await self.runIncoming(connection, address: address) }
+                }
+            }
+        }
+    }
+
+    /// Adds a torrent, verifies what is already on disk, and starts it.
+    public func add(_ metainfo: Metainfo, directory: URL) async throws -> Torrent {
+        guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
+        try Self.checkDirectory(directory)
+        let storage = Storage(metainfo: metainfo, directory: directory, pool: pool)
+        let connector = PeerConnector { [weak self] address, torrent in
+            guard let self else { return }
+            Task { await self.dial(address, for: torrent) }
+        }
+        let torrent = Torrent(
+            metainfo: metainfo, directory: directory, configuration: configuration.torrent, storage: storage,
+            connector: connector, logger: logger)
+        torrents[metainfo.infoHash] = torrent
+        do {
+            try await torrent.start()
+        } catch {
+            torrents[metainfo.infoHash] = nil
+            await torrent.stop()
+            throw error
+        }
+        return torrent
+    }
+
+    func torrent(for infoHash: InfoHash) -> Torrent? { torrents[infoHash] }
+
+    /// Closes every connection and the listener, and stops the threads.
+    public func shutdown() async {
+        for torrent in torrents.values { await torrent.stop() }
+        try? await listener?.close()
+        for torrent in torrents.values { torrent.storage.close() }
+        try? await group.shutdownGracefully()
+        try? await pool.shutdownGracefully()
+    }
+
+    private func runIncoming(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, address: PeerAddress) async {
+        guard connections < configuration.maxConnections else {
+            try? await connection.channel.close()
+            return
+        }
+        connections += 1
+        _ = await PeerConnection.run(connection, address: address, torrent: nil, session: self)
+        connections -= 1
+    }
+
+    private func dial(_ address: PeerAddress, for torrent: Torrent) async {
+        var attached = false
+        if connections < configuration.maxConnections {
+            connections += 1
+            do {
+                var bootstrap = ClientBootstrap(group: group)
+                    .connectTimeout(.seconds(10))
+                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 65536, maximum: 1 << 20))
+                if let host = configuration.bindHost, host != "0.0.0.0", host != "::" {
+                    bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: host, port: 0))
+                }
+                let connection = try await bootstrap.connect(host: address.host, port: Int(address.port)) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+                attached = await PeerConnection.run(connection, address: address, torrent: torrent, session: self)
+            } catch {
+                logger.debug("cannot connect to \(address): \(error)")
+            }
+            connections -= 1
+        }
+        await torrent.connectionEnded(address, failed: !attached)
+    }
+
+    private static func checkDirectory(_ directory: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SessionError.directoryUnusable(directory.path, "cannot create it")
+        }
+        guard access(directory.path, W_OK | X_OK) == 0 else {
+            throw SessionError.directoryUnusable(directory.path, String(cString: strerror(errno)))
+        }
+    }
+
+    private static func reason(_ error: Error) -> String {
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import TorrentModel
+
+/// The files of one torrent on disk, mapped onto pieces.
+///
+/// Every call that touches the disk or hashes runs on a `NIOThreadPool`, never on Swift's cooperative
+/// pool. Pieces are hashed before they are written: nothing unverified ever reaches the files, so a piece
+/// found on disk later is either right or detected as wrong by the check.
+public final class Storage: Sendable {
+    public let metainfo: Metainfo
+    public let directory: URL
+    private let pool: NIOThreadPool
+    private let files: FileTable
+
+    public init(metainfo: Metainfo, directory: URL, pool: NIOThreadPool) {
+        self.metainfo = metainfo
+        self.directory = directory
+        self.pool = pool
+        self.files = FileTable(paths: metainfo.files.indices.map { index in
+            metainfo.relativePath(ofFile: index).reduce(directory) { $0.appendingPathComponent($1) }.path
+        })
+    }
+
+    /// Creates the folders and the files (sparse, at full length) that do not exist yet.
+    public func prepare() async throws {
+        let metainfo = self.metainfo
+        let files = self.files
+        try await pool.runIfActive {
+            for (index, file) in metainfo.files.enumerated() where !file.isPadding {
+                try files.create(index, length: file.length)
+            }
+        }
+    }
+
+    /// Hashes a complete piece and, when it matches, writes it. Returns whether it matched.
+    public func verifyAndWrite(piece: Int, data: [UInt8]) async throws -> Bool {
+        let metainfo = self.metainfo
+        let files = self.files
+        return try await pool.runIfActive {
+            let digest = data.withUnsafeBytes { PieceHash.sha1($0) }
+            guard digest.elementsEqual(metainfo.hash(ofPiece: piece)) else { return false }
+            try data.withUnsafeBytes { buffer in
+                for slice in metainfo.slices(piece: piece) where !metainfo.files[slice.fileIndex].isPadding {
+                    try files.write(
+                        slice.fileIndex, at: slice.fileOffset,
+                        UnsafeRawBufferPointer(rebasing: buffer[slice.pieceOffset..<slice.pieceOffset + slice.length]))
+                }
+            }
+            return true
+        }
+    }
+
+    /// Reads blocks of verified pieces, for uploading.
+    public func read(blocks: [(piece: Int, begin: Int, length: Int)]) async throws -> [ByteBuffer] {
+        let metainfo = self.metainfo
+        let files = self.files
+        return try await pool.runIfActive {
+            try blocks.map { block in
+                var buffer = ByteBufferAllocator().buffer(capacity: block.length)
+                try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: block.length) { raw in
+                    try Self.read(metainfo, files, piece: block.piece, offset: block.begin, into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<block.length]))
+                    return block.length
+                }
+                return buffer
+            }
+        }
+    }
+
+    /// Reads and hashes every piece whose files exist, and returns the pieces that match.
+    /// `progress` is called with the number of pieces checked so far.
+    public func check(progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Bitfield {
+        let metainfo = self.metainfo
+        let files = self.files
+        let count = metainfo.pieceCount
+        let workers = max(1, min(2, System.coreCount))
+        let stride = (count + workers - 1) / workers
+        let results = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for worker in 0..<workers {
+                let range = (worker * stride)..<min(count, (worker + 1) * stride)
+                group.addTask {
+                    try await self.pool.runIfActive {
+                        var good: [Int] = []
+                        var buffer = [UInt8](repeating: 0, count: metainfo.pieceLength)
+                        for piece in range {
+                            let length = metainfo.geometry.length(ofPiece: piece)
+                            let ok = try buffer.withUnsafeMutableBytes { raw -> Bool in
+                                let target = UnsafeMutableRawBufferPointer(rebasing: raw[0..<length])
+                                guard try Self.readIfPresent(metainfo, files, piece: piece, into: target) else { return false }
+                                return PieceHash.sha1(UnsafeRawBufferPointer(target)).elementsEqual(metainfo.hash(ofPiece: piece))
+                            }
+                            if ok { good.append(piece) }
+                            if piece % 16 == 15 { progress(16) }
+                        }
+                        progress(range.count % 16)
+                        return good
+                    }
+                }
+            }
+            var all: [Int] = []
+            for try await part in group { all += part }
+            return all
+        }
+        var have = Bitfield(count: count)
+        for piece in results { have[piece] = true }
+        return have
+    }
+
+    /// Closes the files.
+    public func close() {
+        files.closeAll()
+    }
+
+    private static func read(
+        _ metainfo: Metainfo, _ files: FileTable, piece: Int, offset: Int, into buffer: UnsafeMutableRawBufferPointer
+    ) throws {
+        for slice in metainfo.slices(piece: piece, offset: offset, length: buffer.count) {
+            let target = UnsafeMutableRawBufferPointer(
+                rebasing: buffer[(slice.pieceOffset - offset)..<(slice.pieceOffset - offset + slice.length)])
+            if metainfo.files[slice.fileIndex].isPadding {
+                target.initializeMemory(as: UInt8.self, repeating: 0)
+            } else {
+                try files.read(slice.fileIndex, at: slice.fileOffset, into: target)
+            }
+        }
+    }
+
+    /// Like `read`, but returns false instead of creating anything when a file is missing or short.
+    private static func readIfPresent(
+        _ metainfo: Metainfo, _ files: FileTable, piece: Int, into buffer: UnsafeMutableRawBufferPointer
+    ) throws -> Bool {
+        for slice in metainfo.slices(piece: piece) {
+            let target = UnsafeMutableRawBufferPointer(
+                rebasing: buffer[slice.pieceOffset..<(slice.pieceOffset + slice.length)])
+            if metainfo.files[slice.fileIndex].isPadding {
+                target.initializeMemory(as: UInt8.self, repeating: 0)
+                continue
+            }
+            guard try files.readExisting(slice.fileIndex, at: slice.fileOffset, into: target) else { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,58 @@
+import PeerWire
+import Strategy
+import TorrentModel
+
+extension Torrent {
+    /// Runs twice a second: rates and pipelines, snub detection, keep-alives, the choker, new connections.
+    func tick() {
+        let now = self.now
+        guard activity == .downloading || activity == .seeding else { return }
+        for key in peers.keys {
+            peers[key]!.state.tick(now: now)
+            let state = peers[key]!.state
+            if now - state.lastReceivedAt > .seconds(180) {
+                peers[key]!.link.close()
+                continue
+            }
+            if state.isSnubbed && state.inFlight > 0 { releaseRequests(of: key) }
+            if now - state.lastSentAt > .seconds(90) {
+                peers[key]!.link.send(.keepAlive)
+                peers[key]!.state.lastSentAt = now
+            }
+            updateInterest(key)
+            requestBlocks(from: key)
+        }
+        if choker.isRechokeDue(now: now) { rechoke(now: now) }
+        connectMore()
+    }
+
+    /// Applies the choker's decision: unchoke the chosen peers, choke the others.
+    func rechoke(now: Duration) {
+        let seeding = activity == .seeding
+        var candidates: [Choker.Peer] = []
+        for (key, peer) in peers {
+            var state = peer.state
+            candidates.append(Choker.Peer(
+                key: key, isInterested: state.peerInterested, downloadRate: state.download.rate(now: now),
+                uploadRate: state.upload.rate(now: now), connectedAt: state.connectedAt, isSnubbed: state.isSnubbed,
+                isSeed: picker.peerBitfield(key)?.isComplete ?? false))
+        }
+        let decision = choker.rechoke(peers: candidates, isSeeding: seeding, now: now)
+        optimisticPeer = decision.optimistic
+        for key in peers.keys {
+            setChoked(key, !decision.unchoked.contains(key))
+        }
+    }
+
+    /// Unchokes an interested newcomer at once when fewer peers than the slots are unchoked.
+    func unchokeIfSlotFree(_ key: PeerKey) {
+        let unchoked = peers.values.filter { !$0.state.amChoking }.count
+        if unchoked < configuration.unchokeSlots + 1 { setChoked(key, false) }
+    }
+
+    private func setChoked(_ key: PeerKey, _ choked: Bool) {
+        guard let peer = peers[key], peer.state.amChoking != choked else { return }
+        peers[key]!.state.amChoking = choked
+        peer.link.send(choked ? .choke : .unchoke)
+    }
+}

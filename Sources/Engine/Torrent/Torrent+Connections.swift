@@ -1,0 +1,31 @@
+import TorrentModel
+
+extension Torrent {
+    /// Dials known peers until the connection limit is reached. A peer that failed waits longer before
+    /// each new attempt (30 s, 60 s, 120 s, ...).
+    func connectMore() {
+        guard activity == .downloading || activity == .seeding else { return }
+        let now = self.now
+        // Outgoing connections count from the moment we dial; incoming ones once attached.
+        var slots = configuration.maxPeers - pendingConnections - peers.values.filter(\.link.isIncoming).count
+        guard slots > 0 else { return }
+        for (address, known) in knownPeers where !known.connected && !bannedHosts.contains(address.host) {
+            if let last = known.lastAttempt, now - last < .seconds(30 << min(known.failures, 6)) { continue }
+            if activity == .seeding && known.isSeed { continue }
+            knownPeers[address]!.lastAttempt = now
+            knownPeers[address]!.connected = true
+            pendingConnections += 1
+            connector.connect(address, self)
+            slots -= 1
+            if slots == 0 { break }
+        }
+    }
+
+    /// The session reports that an outgoing connection ended; `failed` when it never got past the handshake.
+    func connectionEnded(_ address: PeerAddress, failed: Bool) {
+        pendingConnections -= 1
+        knownPeers[address]?.connected = false
+        if failed { knownPeers[address]?.failures += 1 } else { knownPeers[address]?.failures = 0 }
+        connectMore()
+    }
+}

@@ -1,0 +1,198 @@
+import NIOCore
+import PeerWire
+import Strategy
+import TorrentModel
+
+/// What a connection must do after the torrent handled a batch of messages.
+struct PeerReply: Sendable {
+    var uploads: [BlockRef] = []
+    var close: String?
+}
+
+extension Torrent {
+    /// A peer finished the handshake. Returns its key, or nil when it is not welcome (banned, full, a
+    /// duplicate, or the torrent is not running).
+    func attach(_ link: PeerLink, handshake: Handshake) -> PeerKey? {
+        switch activity {
+        case .downloading, .seeding: break
+        default: return nil
+        }
+        guard !bannedHosts.contains(link.address.host), peers.count < configuration.maxPeers,
+            !peers.values.contains(where: { $0.peerID == handshake.peerID })
+        else { return nil }
+        let key = nextPeerKey
+        nextPeerKey += 1
+        var state = PeerState(now: now)
+        state.supportsFastExtension = handshake.supportsFastExtension
+        state.supportsExtensionProtocol = handshake.supportsExtensionProtocol
+        peers[key] = ConnectedPeer(
+            link: link, peerID: handshake.peerID, client: PeerID.clientName(handshake.peerID), state: state)
+        picker.peerJoined(key, has: Bitfield(count: metainfo.pieceCount))
+        let have = picker.have
+        if state.supportsFastExtension && have.isComplete {
+            link.send(.haveAll)
+        } else if state.supportsFastExtension && have.isEmpty {
+            link.send(.haveNone)
+        } else if !have.isEmpty {
+            link.send(.bitfield(have.bytes))
+        }
+        // Give a newcomer a slot at once when one is free, instead of making it wait for the next rechoke.
+        return key
+    }
+
+    func detach(_ key: PeerKey, reason: String) {
+        guard let peer = peers[key] else { return }
+        if !peer.link.isIncoming, picker.peerBitfield(key)?.isComplete == true {
+            knownPeers[peer.link.address]?.isSeed = true
+        }
+        peers[key] = nil
+        picker.peerLeft(key)
+        if optimisticPeer == key { optimisticPeer = nil }
+        logger.debug("\(peer.link.address) disconnected: \(reason)")
+        connectMore()
+    }
+
+    /// Handles a batch of messages from one peer, in order.
+    func handle(_ messages: [PeerMessage], from key: PeerKey) -> PeerReply {
+        guard peers[key] != nil else { return PeerReply(close: "detached") }
+        var reply = PeerReply()
+        let now = self.now
+        peers[key]!.state.lastReceivedAt = now
+        for message in messages {
+            if let reason = handle(message, from: key, now: now, reply: &reply) {
+                return PeerReply(close: reason)
+            }
+            peers[key]!.receivedFirstMessage = true
+        }
+        if !reply.uploads.isEmpty {
+            let bytes = reply.uploads.reduce(0) { $0 + $1.length }
+            peers[key]!.state.upload.add(bytes, now: now)
+            upload.add(bytes, now: now)
+        }
+        updateInterest(key)
+        requestBlocks(from: key)
+        return reply
+    }
+
+    /// Returns a reason to close the connection when the peer broke the protocol.
+    private func handle(_ message: PeerMessage, from key: PeerKey, now: Duration, reply: inout PeerReply) -> String? {
+        let pieceCount = metainfo.pieceCount
+        switch message {
+        case .keepAlive, .port, .unknown, .suggestPiece, .extended:
+            break
+        case .choke:
+            peers[key]!.state.peerChoking = true
+            releaseRequests(of: key)
+        case .unchoke:
+            peers[key]!.state.peerChoking = false
+        case .interested:
+            peers[key]!.state.peerInterested = true
+            unchokeIfSlotFree(key)
+        case .notInterested:
+            peers[key]!.state.peerInterested = false
+        case .have(let piece):
+            guard piece >= 0 && piece < pieceCount else { return "have for piece \(piece) out of range" }
+            picker.peerHas(key, piece: piece)
+        case .bitfield(let bytes):
+            guard !peers[key]!.receivedFirstMessage else { return "bitfield after other messages" }
+            guard let bits = Bitfield(wireBytes: bytes, count: pieceCount) else { return "malformed bitfield" }
+            picker.peerJoined(key, has: bits)
+        case .haveAll, .haveNone:
+            guard peers[key]!.state.supportsFastExtension, !peers[key]!.receivedFirstMessage else {
+                return "unexpected have_all/have_none"
+            }
+            picker.peerJoined(key, has: Bitfield(count: pieceCount, allSet: message == .haveAll))
+        case .request(let block):
+            let fast = peers[key]!.state.supportsFastExtension
+            guard metainfo.geometry.isValidRequest(piece: block.piece, begin: block.begin, length: block.length) else {
+                return "invalid request \(block)"
+            }
+            guard !peers[key]!.state.amChoking, picker.have[block.piece],
+                reply.uploads.count < PeerState.maxRequestsFromPeer
+            else {
+                if fast { peers[key]!.link.send(.rejectRequest(block)) }
+                break
+            }
+            reply.uploads.append(block)
+        case .cancel(let block):
+            reply.uploads.removeAll { $0 == block }
+        case .rejectRequest(let block):
+            peers[key]!.state.forget(block)
+            picker.requestFailed(BlockRequest(block), peer: key)
+        case .allowedFast:
+            break
+        case .piece(let piece, let begin, let data):
+            receiveBlock(BlockRef(piece: piece, begin: begin, length: data.readableBytes), data: data, from: key, now: now)
+        }
+        return nil
+    }
+
+    private func receiveBlock(_ block: BlockRef, data: ByteBuffer, from key: PeerKey, now: Duration) {
+        download.add(block.length, now: now)
+        _ = peers[key]!.state.received(block, now: now)
+        guard metainfo.geometry.isValidBlock(piece: block.piece, begin: block.begin, length: block.length) else {
+            wasted += Int64(block.length)
+            return
+        }
+        guard case .accepted(let complete, let cancelPeers) = picker.blockReceived(BlockRequest(block), from: key)
+        else {
+            wasted += Int64(block.length)
+            return
+        }
+        for other in cancelPeers where other != key {
+            peers[other]?.state.forget(block)
+            peers[other]?.link.send(.cancel(block))
+        }
+        let length = metainfo.geometry.length(ofPiece: block.piece)
+        if pieceBuffers[block.piece] == nil { pieceBuffers[block.piece] = PieceBuffer(length: length) }
+        pieceBuffers[block.piece]!.bytes.withUnsafeMutableBytes { target in
+            data.withUnsafeReadableBytes { source in
+                (target.baseAddress! + block.begin).copyMemory(from: source.baseAddress!, byteCount: source.count)
+            }
+        }
+        if complete, let buffer = pieceBuffers.removeValue(forKey: block.piece) {
+            verify(piece: block.piece, data: buffer.bytes)
+        }
+    }
+
+    /// Forgets every request in flight at a peer and makes the blocks pickable again.
+    func releaseRequests(of key: PeerKey) {
+        _ = peers[key]?.state.forgetAllRequests()
+        _ = picker.peerChoked(key)
+    }
+
+    /// Sends `interested` or `not interested` when that changed.
+    func updateInterest(_ key: PeerKey) {
+        guard let peer = peers[key] else { return }
+        let interesting = picker.isInteresting(key)
+        if interesting != peer.state.amInterested {
+            peers[key]!.state.amInterested = interesting
+            peer.link.send(interesting ? .interested : .notInterested)
+        }
+    }
+
+    /// Fills the peer's request pipeline.
+    func requestBlocks(from key: PeerKey) {
+        guard let peer = peers[key], peer.state.wantsMoreBlocks else { return }
+        let wanted = peer.state.pipelineDepth - peer.state.inFlight
+        let blocks = picker.pickBlocks(for: key, count: wanted)
+        guard !blocks.isEmpty else { return }
+        let now = self.now
+        var messages: [PeerMessage] = []
+        messages.reserveCapacity(blocks.count)
+        for request in blocks {
+            let block = BlockRef(request)
+            peers[key]!.state.requested(block, now: now)
+            messages.append(.request(block))
+        }
+        peer.link.send(messages)
+    }
+}
+
+extension BlockRequest {
+    init(_ block: BlockRef) { self.init(piece: block.piece, begin: block.begin, length: block.length) }
+}
+
+extension BlockRef {
+    init(_ block: BlockRequest) { self.init(piece: block.piece, begin: block.begin, length: block.length) }
+}

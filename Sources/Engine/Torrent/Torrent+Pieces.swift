@@ -1,0 +1,70 @@
+import PeerWire
+import Strategy
+import TorrentModel
+
+extension Torrent {
+    /// Strikes that get a peer's address banned. A failed piece gives each peer that sent blocks of it
+    /// one strike, or two when it sent the whole piece alone.
+    static let strikesToBan = 3
+
+    /// Hashes and writes a complete piece off the actor, then records the result.
+    func verify(piece: Int, data: [UInt8]) {
+        let storage = self.storage
+        Task {
+            do {
+                let ok = try await storage.verifyAndWrite(piece: piece, data: data)
+                self.pieceChecked(piece, ok: ok)
+            } catch {
+                self.storageFailed(error)
+            }
+        }
+    }
+
+    private func pieceChecked(_ piece: Int, ok: Bool) {
+        guard activity == .downloading else { return }
+        if ok {
+            picker.pieceVerified(piece)
+            for (key, peer) in peers where picker.peerBitfield(key)?[piece] != true {
+                peer.link.send(.have(piece: piece))
+            }
+            if picker.isComplete { completed() }
+            return
+        }
+        hashFailures += 1
+        wasted += Int64(metainfo.geometry.length(ofPiece: piece))
+        let contributors = picker.pieceFailed(piece)
+        logger.warning("piece \(piece) failed its hash check; sent by \(contributors.count) peer(s)")
+        for key in contributors {
+            guard let peer = peers[key] else { continue }
+            let host = peer.link.address.host
+            strikes[host, default: 0] += contributors.count == 1 ? 2 : 1
+            if strikes[host]! >= Self.strikesToBan {
+                logger.warning("banning \(host): sent corrupt data repeatedly")
+                bannedHosts.insert(host)
+                for (other, candidate) in peers where candidate.link.address.host == host {
+                    candidate.link.close()
+                    releaseRequests(of: other)
+                }
+            }
+        }
+        for key in peers.keys { requestBlocks(from: key) }
+    }
+
+    /// Every piece is verified: tell peers we want nothing more and drop the seeds among them.
+    private func completed() {
+        activity = .seeding
+        logger.info("\(metainfo.name): download complete")
+        for (key, peer) in peers {
+            updateInterest(key)
+            if picker.peerBitfield(key)?.isComplete == true { peer.link.close() }
+        }
+    }
+
+    func storageFailed(_ error: Error) {
+        guard activity != .stopped else { return }
+        logger.error("\(metainfo.name): \(error)")
+        activity = .error("\(error)")
+        tickTask?.cancel()
+        for peer in peers.values { peer.link.close() }
+    }
+}

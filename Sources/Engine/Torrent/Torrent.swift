@@ -1,0 +1,172 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import PeerWire
+import Strategy
+import TorrentModel
+
+/// Settings of one torrent.
+public struct TorrentConfiguration: Sendable {
+    public var maxPeers = 60
+    public var unchokeSlots = 4
+
+    public init() {}
+}
+
+/// One torrent in the session: its pieces, its peers and the loops that drive them.
+///
+/// All state lives in this actor. Peer connections run as separate tasks and call in with batches of
+/// messages; disk work and hashing happen in `Storage` on its thread pool. After every `await` the state is
+/// checked again, since other calls may have run in between.
+public actor Torrent {
+    public nonisolated let metainfo: Metainfo
+    public nonisolated let storage: Storage
+    public nonisolated var infoHash: InfoHash { metainfo.infoHash }
+    let configuration: TorrentConfiguration
+    let connector: PeerConnector
+    let logger: Logger
+    private let epoch = ContinuousClock.now
+
+    var activity: TorrentActivity = .stopped
+    var picker: PiecePicker
+    var choker: Choker
+    var peers: [PeerKey: ConnectedPeer] = [:]
+    var nextPeerKey: PeerKey = 1
+    /// Blocks of pieces being downloaded, assembled in memory until the piece is complete and hashed.
+    var pieceBuffers: [Int: PieceBuffer] = [:]
+    var knownPeers: [PeerAddress: KnownPeer] = [:]
+    var strikes: [String: Int] = [:]
+    var bannedHosts: Set<String> = []
+    var optimisticPeer: PeerKey?
+    var download = RateMeter()
+    var upload = RateMeter()
+    var wasted: Int64 = 0
+    var hashFailures = 0
+    var tickTask: Task<Void, Never>?
+    var checkProgress: Counter?
+    var pendingConnections = 0
+    var piecesHave: Int { picker.have.setCount }
+
+    init(metainfo: Metainfo, directory: URL, configuration: TorrentConfiguration, storage: Storage,
+         connector: PeerConnector, logger: Logger) {
+        self.metainfo = metainfo
+        self.configuration = configuration
+        self.storage = storage
+        self.connector = connector
+        self.logger = logger
+        self.picker = PiecePicker(geometry: metainfo.geometry, have: Bitfield(count: metainfo.pieceCount))
+        self.choker = Choker(regularSlots: configuration.unchokeSlots)
+    }
+
+    var now: Duration { ContinuousClock.now - epoch }
+
+    /// Verifies what is on disk, creates missing files, then starts downloading or seeding.
+    func start() async throws {
+        activity = .checking(0)
+        let checked = Counter()
+        checkProgress = checked
+        let have = try await storage.check { n in checked.add(n) }
+        checkProgress = nil
+        try await storage.prepare()
+        picker = PiecePicker(geometry: metainfo.geometry, have: have)
+        activity = picker.isComplete ? .seeding : .downloading
+        logger.info("\(metainfo.name): \(have.setCount) of \(metainfo.pieceCount) pieces on disk")
+        tickTask = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                await self?.tick()
+            }
+        }
+    }
+
+    /// Stops every connection and loop.
+    func stop() {
+        tickTask?.cancel()
+        for peer in peers.values { peer.link.close() }
+        if case .error = activity {} else { activity = .stopped }
+    }
+
+    /// Peers to try, from trackers, the command line or other sources.
+    public func addPeers(_ addresses: [PeerAddress]) {
+        for address in addresses where knownPeers[address] == nil {
+            knownPeers[address] = KnownPeer()
+        }
+        connectMore()
+    }
+
+    public func snapshot() -> TorrentSnapshot {
+        let now = self.now
+        var peerRows: [PeerSnapshot] = []
+        for (key, peer) in peers {
+            var state = peer.state
+            let bits = picker.peerBitfield(key)
+            peerRows.append(PeerSnapshot(
+                address: peer.link.address, client: peer.client, isIncoming: peer.link.isIncoming,
+                amChoking: state.amChoking, amInterested: state.amInterested, peerChoking: state.peerChoking,
+                peerInterested: state.peerInterested, isSnubbed: state.isSnubbed, isOptimistic: key == optimisticPeer,
+                downloadRate: state.download.rate(now: now), uploadRate: state.upload.rate(now: now),
+                progress: bits.map { Double($0.setCount) / Double(max($0.count, 1)) } ?? 0,
+                requestsInFlight: state.inFlight, downloaded: state.download.total, uploaded: state.upload.total))
+        }
+        peerRows.sort { $0.address.description < $1.address.description }
+        let have = picker.have
+        var bytes: Int64 = 0
+        if have.isComplete {
+            bytes = metainfo.totalLength
+        } else {
+            for piece in have.setIndices { bytes += Int64(metainfo.geometry.length(ofPiece: piece)) }
+        }
+        var shownActivity = activity
+        if let checkProgress {
+            shownActivity = .checking(Double(checkProgress.current) / Double(max(metainfo.pieceCount, 1)))
+        }
+        return TorrentSnapshot(
+            infoHash: metainfo.infoHash, name: metainfo.name, activity: shownActivity,
+            totalLength: metainfo.totalLength, pieceCount: metainfo.pieceCount, piecesHave: have.setCount,
+            bytesHave: bytes, downloadRate: download.rate(now: now), uploadRate: upload.rate(now: now),
+            downloaded: download.total, uploaded: upload.total, wasted: wasted, hashFailures: hashFailures,
+            peers: peerRows, knownPeers: knownPeers.count, bannedPeers: bannedHosts.count)
+    }
+}
+
+/// A peer we are connected to.
+struct ConnectedPeer {
+    let link: PeerLink
+    let peerID: [UInt8]
+    let client: String
+    var state: PeerState
+    var sentBitfield = false
+    var receivedFirstMessage = false
+}
+
+/// A peer address we know of, and how connecting to it went.
+struct KnownPeer {
+    /// Being dialled or connected.
+    var connected = false
+    var failures = 0
+    var lastAttempt: Duration?
+    /// It had every piece when it left; a seed has no reason to dial it again.
+    var isSeed = false
+}
+
+/// Blocks of one piece, gathered until the piece is complete.
+struct PieceBuffer {
+    var bytes: [UInt8]
+
+    init(length: Int) {
+        bytes = [UInt8](unsafeUninitializedCapacity: length) { _, count in count = length }
+    }
+}
+
+/// How a torrent asks the session to dial a peer.
+struct PeerConnector: Sendable {
+    let connect: @Sendable (PeerAddress, Torrent) -> Void
+}
+
+/// A thread-safe counter for progress reported from the storage pool.
+final class Counter: Sendable {
+    private let value = NIOLockedValueBox(0)
+    func add(_ n: Int) { value.withLockedValue { $0 += n } }
+    var current: Int { value.withLockedValue { $0 } }
+}

@@ -1,0 +1,76 @@
+/// What both ends of one peer connection have told each other (BEP 3), and the bookkeeping that goes with
+/// it: outstanding requests both ways, rates, and the timers that detect snubbing and dead connections.
+///
+/// A value type with no I/O: the engine feeds it what happened and reads what to do.
+public struct PeerState: Sendable {
+    public var amChoking = true
+    public var amInterested = false
+    public var peerChoking = true
+    public var peerInterested = false
+    public var supportsFastExtension = false
+    public var supportsExtensionProtocol = false
+
+    /// Blocks we asked the peer for, with the time they were sent.
+    public private(set) var requestsToPeer: [BlockRef: Duration] = [:]
+
+    public var download = RateMeter()
+    public var upload = RateMeter()
+    public var lastReceivedAt: Duration
+    public var lastSentAt: Duration
+    public var lastBlockAt: Duration
+    public let connectedAt: Duration
+    /// A peer is snubbed when it holds our requests but sent no block for `snubTimeout`.
+    public private(set) var isSnubbed = false
+    /// How many requests to keep in flight; grows with the peer's rate.
+    public private(set) var pipelineDepth: Int
+
+    public static let snubTimeout: Duration = .seconds(60)
+    public static let minPipelineDepth = 16
+    public static let maxPipelineDepth = 250
+    /// Requests a peer may have pending at us in one batch; more are dropped (or rejected with the fast extension).
+    public static let maxRequestsFromPeer = 500
+
+    public init(now: Duration) {
+        connectedAt = now
+        lastReceivedAt = now
+        lastSentAt = now
+        lastBlockAt = now
+        pipelineDepth = Self.minPipelineDepth * 2
+    }
+
+    public var inFlight: Int { requestsToPeer.count }
+    public var wantsMoreBlocks: Bool { !peerChoking && amInterested && requestsToPeer.count < pipelineDepth }
+
+    public mutating func requested(_ block: BlockRef, now: Duration) {
+        if requestsToPeer.isEmpty { lastBlockAt = now }
+        requestsToPeer[block] = now
+    }
+
+    /// Records a block that arrived; false when we had not asked this peer for it.
+    public mutating func received(_ block: BlockRef, now: Duration) -> Bool {
+        download.add(block.length, now: now)
+        lastBlockAt = now
+        isSnubbed = false
+        return requestsToPeer.removeValue(forKey: block) != nil
+    }
+
+    public mutating func forget(_ block: BlockRef) {
+        requestsToPeer.removeValue(forKey: block)
+    }
+
+    /// Drops every outstanding request (the peer choked us without the fast extension) and returns them.
+    public mutating func forgetAllRequests() -> [BlockRef] {
+        defer { requestsToPeer.removeAll() }
+        return Array(requestsToPeer.keys)
+    }
+
+    /// Called about once a second: updates the pipeline depth and snub state.
+    /// The depth aims at about two seconds of data in flight at the current rate (libtorrent does the same),
+    /// so fast peers are never left idle waiting for our next request.
+    public mutating func tick(now: Duration) {
+        let rate = download.rate(now: now)
+        let wanted = Int(rate * 2 / Double(16 * 1024))
+        pipelineDepth = min(Self.maxPipelineDepth, max(Self.minPipelineDepth, wanted))
+        if !requestsToPeer.isEmpty && now - lastBlockAt > Self.snubTimeout { isSnubbed = true }
+    }
+}

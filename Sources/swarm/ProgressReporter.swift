@@ -1,0 +1,70 @@
+import Engine
+import Foundation
+import TorrentModel
+
+/// Shows a torrent's progress: one refreshing line on a terminal, a line every few seconds otherwise,
+/// or one JSON object per line on stdout with `--json`.
+struct ProgressReporter {
+    let json: Bool
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var lastLine = ContinuousClock.now - .seconds(60)
+
+    init(json: Bool) {
+        self.json = json
+    }
+
+    mutating func report(_ s: TorrentSnapshot, event: String = "progress") {
+        if json {
+            FileHandle.standardOutput.write(Data((Self.json(s, event: event) + "\n").utf8))
+            return
+        }
+        let line = String(
+            format: "%@  %5.1f%%  %d/%d pieces  down %@/s  up %@/s  peers %d  %@",
+            s.name.terminalSafe, s.progress * 100, s.piecesHave, s.pieceCount, ByteCount.format(s.downloadRate),
+            ByteCount.format(s.uploadRate), s.peers.count, s.activity.label)
+        if isTerminal {
+            FileHandle.standardError.write(Data("\r\u{1b}[K\(line)".utf8))
+            if event != "progress" { FileHandle.standardError.write(Data("\n".utf8)) }
+        } else if event != "progress" || ContinuousClock.now - lastLine >= .seconds(3) {
+            lastLine = ContinuousClock.now
+            FileHandle.standardError.write(Data("\(line)\n".utf8))
+        }
+    }
+
+    static func json(_ s: TorrentSnapshot, event: String) -> String {
+        var object: [String: Any] = [
+            "event": event, "name": s.name, "info_hash": s.infoHash.hex, "state": s.activity.label.lowercased(),
+            "progress": (s.progress * 10000).rounded() / 10000, "pieces": s.piecesHave, "piece_count": s.pieceCount,
+            "bytes_have": s.bytesHave, "total": s.totalLength, "download_rate": Int(s.downloadRate),
+            "upload_rate": Int(s.uploadRate), "downloaded": s.downloaded, "uploaded": s.uploaded,
+            "wasted": s.wasted, "hash_failures": s.hashFailures, "known_peers": s.knownPeers,
+            "banned_peers": s.bannedPeers,
+        ]
+        object["peers"] = s.peers.map { p -> [String: Any] in
+            [
+                "address": p.address.description, "client": p.client, "incoming": p.isIncoming,
+                "download_rate": Int(p.downloadRate), "upload_rate": Int(p.uploadRate),
+                "downloaded": p.downloaded, "uploaded": p.uploaded, "progress": (p.progress * 1000).rounded() / 1000,
+            ]
+        }
+        if case .error(let message) = s.activity { object["error"] = message }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Byte counts in binary units with three significant digits.
+enum ByteCount {
+    static func format(_ value: Double) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var v = value
+        var unit = 0
+        while v >= 1000 && unit < units.count - 1 {
+            v /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(Int(v)) B" }
+        let format = v >= 100 ? "%.0f %@" : v >= 10 ? "%.1f %@" : "%.2f %@"
+        return String(format: format, v, units[unit])
+    }
+}

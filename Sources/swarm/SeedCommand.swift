@@ -1,0 +1,30 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct SeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Verify a torrent's data, then seed it until interrupted (SIGINT or SIGTERM).")
+
+    @OptionGroup var options: TransferOptions
+
+    func run() async throws {
+        let metainfo = try options.loadMetainfo()
+        let signals = SignalWatcher()
+        let (session, torrent) = try await options.startSession(metainfo)
+        var reporter = ProgressReporter(json: options.json)
+        let port = await session.listenPort
+        var snapshot = await torrent.snapshot()
+        reporter.report(snapshot, event: "ready")
+        if !options.json { FileHandle.standardError.write(Data("seeding on port \(port)\n".utf8)) }
+        while !signals.stopRequested {
+            snapshot = await torrent.snapshot()
+            if case .error = snapshot.activity { break }
+            reporter.report(snapshot)
+            try? await Task.sleep(for: .milliseconds(options.json ? 1000 : 250))
+        }
+        await session.shutdown()
+        if case .error(let message) = snapshot.activity { throw failure(message, status: 1) }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Engine
+import Foundation
+import TorrentModel
+
+/// Options shared by `download` and `seed`.
+struct TransferOptions: ParsableArguments {
+    @Argument(help: "The .torrent file.")
+    var torrent: String
+
+    @Option(name: .long, help: "Directory that holds (or will hold) the data.")
+    var dir: String
+
+    @Option(name: .long, help: "TCP port for incoming peers (0: any free port).")
+    var port: Int = 6881
+
+    @Option(name: .long, help: "Local address to listen on and to connect and announce from.")
+    var bind: String?
+
+    @Option(name: .long, parsing: .singleValue, help: "A peer to connect to, as IP:PORT (repeatable).")
+    var peer: [String] = []
+
+    @Flag(name: .long, help: "Write one JSON object per line on stdout instead of progress on stderr.")
+    var json = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        for text in peer where PeerAddress(text) == nil {
+            throw ValidationError("--peer '\(text)' is not IP:PORT")
+        }
+    }
+
+    /// Reads and validates the torrent file, or fails with one line.
+    func loadMetainfo() throws -> Metainfo {
+        guard let data = FileManager.default.contents(atPath: torrent) else {
+            throw failure("cannot read \(torrent)")
+        }
+        do {
+            return try Metainfo(bytes: data)
+        } catch {
+            throw failure("\(torrent): \(error)")
+        }
+    }
+
+    /// Starts a session with one torrent, or fails with one line.
+    func startSession(_ metainfo: Metainfo) async throws -> (Session, Torrent) {
+        var configuration = SessionConfiguration(bindHost: bind, listenPort: port)
+        configuration.torrent = TorrentConfiguration()
+        let session = Session(configuration: configuration)
+        do {
+            try await session.start()
+            let torrent = try await session.add(metainfo, directory: URL(fileURLWithPath: dir))
+            await torrent.addPeers(peer.compactMap(PeerAddress.init))
+            return (session, torrent)
+        } catch {
+            await session.shutdown()
+            throw failure("\(error)")
+        }
+    }
+}
