@@ -101,6 +101,11 @@ public actor Session {
     public func shutdown() async {
         for torrent in torrents.values { await torrent.stop() }
         try? await listener?.close()
+        // Let connection tasks see their channels close before the event loop goes away.
+        let deadline = ContinuousClock.now + .seconds(3)
+        while connections > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         for torrent in torrents.values { torrent.storage.close() }
         try? await group.shutdownGracefully()
         try? await pool.shutdownGracefully()
