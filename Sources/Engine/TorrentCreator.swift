@@ -196,7 +196,8 @@ extension TorrentCreator {
         return bytes
     }
 
-    static func isValidTrackerURL(_ text: String) -> Bool {
+    /// An http, https or udp URL with a host.
+    public static func isValidTrackerURL(_ text: String) -> Bool {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
             let host = url.host, !host.isEmpty
         else { return false }

@@ -50,6 +50,9 @@ struct CreateCommand: AsyncParsableCommand {
             }
             options.pieceLength = size
         }
+        for url in trackers where !TorrentCreator.isValidTrackerURL(url) {
+            throw failure(TorrentCreator.Error.badTrackerURL(url).description.terminalSafe)
+        }
         // Checked early so nobody waits for the hashing to learn this; checked again when writing.
         if !force && FileManager.default.fileExists(atPath: output) {
             throw failure("'\(output.terminalSafe)' already exists (use --force to overwrite it)")

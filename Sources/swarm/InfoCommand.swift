@@ -2,6 +2,12 @@ import ArgumentParser
 import Foundation
 import TorrentModel
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `swarm info <file.torrent> [--json]`: shows what a torrent holds.
 /// Every string from the torrent goes through `terminalSafe` before it is printed, JSON included.
 struct InfoCommand: AsyncParsableCommand {
@@ -15,15 +21,15 @@ struct InfoCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: torrent))
+            bytes = try TorrentFileReader.load(torrent)
         } catch {
-            throw failure("cannot read '\(torrent)': \(readError(error))".terminalSafe)
+            throw failure("cannot read '\(torrent)': \(error)".terminalSafe)
         }
         let meta: Metainfo
         do {
-            meta = try Metainfo(bytes: [UInt8](data))
+            meta = try Metainfo(bytes: bytes)
         } catch {
             // The error can quote paths from the torrent, so it is made safe too.
             throw failure("\(torrent): \(error)".terminalSafe)
@@ -33,15 +39,6 @@ struct InfoCommand: AsyncParsableCommand {
         } else {
             print(textReport(meta), terminator: "")
         }
-    }
-
-    private func readError(_ error: any Error) -> String {
-        let ns = error as NSError
-        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code)))
-        }
-        if ns.domain == NSCocoaErrorDomain && ns.code == NSFileReadNoSuchFileError { return "no such file" }
-        return ns.localizedDescription
     }
 
     func textReport(_ meta: Metainfo) -> String {
@@ -130,5 +127,37 @@ enum ByteFormat {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+}
+
+/// Reads a `.torrent` file: only regular files, and at most `maxSize` bytes, so that `/dev/zero` or a
+/// huge file given by mistake fails at once instead of filling memory.
+enum TorrentFileReader {
+    static let maxSize = 100 << 20
+
+    struct Error: Swift.Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func load(_ path: String) throws -> [UInt8] {
+        // Non-blocking, or opening a FIFO would wait for a writer; it has no effect on regular files.
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { throw Error(description: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw Error(description: String(cString: strerror(errno))) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw Error(description: "not a regular file") }
+        guard info.st_size <= maxSize else { throw Error(description: "larger than \(maxSize >> 20) MiB") }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var filled = 0
+        while filled < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                throw Error(description: n == 0 ? "it shrank while being read" : String(cString: strerror(errno)))
+            }
+            filled += n
+        }
+        return bytes
     }
 }

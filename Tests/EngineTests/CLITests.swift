@@ -14,15 +14,15 @@ final class CLITests: XCTestCase {
         var description: String
     }
 
-    private var temp: URL!
+    private var dir: TemporaryDirectory!
+    private var temp: URL { dir.url }
 
     override func setUpWithError() throws {
-        temp = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+        dir = try TemporaryDirectory(prefix: "swarm-cli")
     }
 
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: temp)
+    override func tearDown() {
+        dir.remove()
     }
 
     /// The products folder: where the test bundle (or, on Linux, the test executable) lives.
@@ -119,9 +119,12 @@ final class CLITests: XCTestCase {
             XCTAssertTrue(result.stderr.hasPrefix("swarm: "), result.stderr)
             XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)
         }
-        let missing = try run(["info", temp.appendingPathComponent("nope.torrent").path])
-        XCTAssertEqual(missing.status, 2)
-        XCTAssertEqual(missing.stderr.filter { $0 == "\n" }.count, 1, missing.stderr)
+        for path in [temp.appendingPathComponent("nope.torrent").path, temp.path] {
+            let result = try run(["info", path])
+            XCTAssertEqual(result.status, 2, path)
+            XCTAssertTrue(result.stderr.hasPrefix("swarm: cannot read"), result.stderr)
+            XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)
+        }
     }
 
     func testCreateWithBadPieceSizeExits2() throws {

@@ -5,21 +5,19 @@ import TorrentModel
 import XCTest
 
 final class TorrentCreatorTests: XCTestCase {
-    private var temp: URL!
+    private var dir: TemporaryDirectory!
+    private var temp: URL { dir.url }
 
     override func setUpWithError() throws {
-        temp = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-creator-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+        dir = try TemporaryDirectory(prefix: "swarm-creator")
     }
 
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: temp)
+    override func tearDown() {
+        dir.remove()
     }
 
     private func write(_ relative: String, _ bytes: [UInt8]) throws {
-        let url = temp.appendingPathComponent(relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: url)
+        try dir.write(relative, bytes)
     }
 
     private func options(_ pieceLength: Int? = 16384, trackers: [String] = []) -> TorrentCreator.Options {
