@@ -31,6 +31,8 @@ public enum TorrentCreator {
         public var createdBy: String?
         /// Seconds since 1970. Nil leaves `creation date` out, which makes the output reproducible.
         public var creationDate: Int64?
+        /// Called on the hashing thread each time the whole percentage of bytes hashed goes up (0...100).
+        public var progress: (@Sendable (Int) -> Void)?
 
         public init(
             trackers: [String] = [], pieceLength: Int? = nil, isPrivate: Bool = false, comment: String? = nil,
@@ -162,7 +164,8 @@ extension TorrentCreator {
         guard total <= Metainfo.maxTotalLength else { throw Error.tooLarge(total) }
 
         let pieceLength = options.pieceLength ?? autoPieceLength(forTotal: total)
-        let pieces = try hashPieces(entries, pieceLength: pieceLength, cancelled: cancelled)
+        let pieces = try hashPieces(
+            entries, pieceLength: pieceLength, cancelled: cancelled, progress: options.progress)
 
         var infoDict: [String: BencodeValue] = [
             "name": .string(torrentName(path)),
@@ -257,13 +260,24 @@ extension TorrentCreator {
     }
 
     /// Reads the files back to back and returns the concatenated SHA-1 of each piece.
-    static func hashPieces(_ entries: [Entry], pieceLength: Int, cancelled: CancelFlag) throws -> [UInt8] {
+    static func hashPieces(
+        _ entries: [Entry], pieceLength: Int, cancelled: CancelFlag, progress: (@Sendable (Int) -> Void)?
+    ) throws -> [UInt8] {
+        let total = entries.reduce(Int64(0)) { $0 + $1.length }
         var hashes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: pieceLength)
         var filled = 0
+        var hashed: Int64 = 0
+        var percent = -1
         func flush() {
             hashes += buffer.withUnsafeBytes { PieceHash.sha1(UnsafeRawBufferPointer(rebasing: $0[0..<filled])) }
+            hashed += Int64(filled)
             filled = 0
+            let now = Int(hashed * 100 / total)
+            if now != percent, let progress {
+                percent = now
+                progress(now)
+            }
         }
         for entry in entries where entry.length > 0 {
             let fd = open(entry.fullPath, O_RDONLY)

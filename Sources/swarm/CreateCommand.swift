@@ -41,6 +41,13 @@ struct CreateCommand: AsyncParsableCommand {
     func run() async throws {
         var options = TorrentCreator.Options(trackers: trackers, isPrivate: isPrivate, comment: comment)
         if noDate { options.creationDate = nil }
+        if isatty(STDERR_FILENO) != 0 {
+            options.progress = { percent in
+                // Rewrites one status line on the terminal; cleared once hashing is done.
+                let text = percent < 100 ? "\rhashing… \(percent)%" : "\r\u{1b}[K"
+                FileHandle.standardError.write(Data(text.utf8))
+            }
+        }
         if let pieceSize {
             guard let size = TorrentCreator.parseSize(pieceSize) else {
                 throw failure("bad piece size '\(pieceSize.terminalSafe)': give bytes or a size such as 256K or 1M")

@@ -80,6 +80,19 @@ final class TorrentCreatorTests: XCTestCase {
         XCTAssertEqual(meta.totalLength, 8)
     }
 
+    func testProgressReachesOneHundredPercent() async throws {
+        try write("p.bin", TestData.bytes(count: 16384 * 10 + 5))
+        let seen = Recorder()
+        var opts = options()
+        opts.progress = { seen.append($0) }
+        _ = try await TorrentCreator.create(from: temp.appendingPathComponent("p.bin").path, options: opts)
+        let values = seen.values
+        XCTAssertEqual(values.last, 100)
+        XCTAssertEqual(values, values.sorted())
+        XCTAssertEqual(values.count, Set(values).count)
+        XCTAssertEqual(values.count, 11)
+    }
+
     func testNameOfDot() async throws {
         try write("named/f", [1])
         let meta = try Metainfo(bytes: try await TorrentCreator.create(
@@ -154,4 +167,13 @@ final class TorrentCreatorTests: XCTestCase {
         XCTAssertNil(TorrentCreator.parseSize("99999999999999999999"))
         XCTAssertNil(TorrentCreator.parseSize("9999999999999999G"))
     }
+}
+
+/// Collects values sent from another thread.
+private final class Recorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Int] = []
+
+    func append(_ value: Int) { lock.withLock { stored.append(value) } }
+    var values: [Int] { lock.withLock { stored } }
 }
