@@ -32,7 +32,7 @@ final class FixtureTests: XCTestCase {
 
     func testNoStrayFixtures() throws {
         let url = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        let onDisk = Set(try FileManager.default.contentsOfDirectory(atPath: url.path))
+        let onDisk = Set(try FileManager.default.contentsOfDirectory(atPath: url.path).filter { $0.hasSuffix(".torrent") })
         let known = Set(FixtureCatalog.bad.map(\.file) + FixtureCatalog.good.map(\.file))
         XCTAssertEqual(onDisk, known)
         XCTAssertEqual(known.count, FixtureCatalog.bad.count + FixtureCatalog.good.count, "duplicate file names")
