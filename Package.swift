@@ -52,7 +52,10 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["TorrentModel", "Bencode", "Engine"]),
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
-        .testTarget(name: "TorrentModelTests", dependencies: ["TorrentModel", "Bencode", "TestSupport"]),
+        .testTarget(
+            name: "TorrentModelTests", dependencies: ["TorrentModel", "Bencode", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "TorrentModel"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "TorrentModel"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Bencode", "TorrentModel"]),

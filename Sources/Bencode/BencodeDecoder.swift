@@ -122,7 +122,9 @@ private struct Parser {
             position += 1
         }
         let digitsStart = position
-        var magnitude: Int64 = 0
+        // Unsigned, so that Int64.min (whose magnitude is one more than Int64.max) still fits.
+        let limit = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
+        var magnitude: UInt64 = 0
         while true {
             let b = try peek()
             if b == UInt8(ascii: "e") { break }
@@ -130,8 +132,8 @@ private struct Parser {
                 throw BencodeError(.invalidInteger, at: position)
             }
             let (m1, o1) = magnitude.multipliedReportingOverflow(by: 10)
-            let (m2, o2) = m1.addingReportingOverflow(Int64(b - UInt8(ascii: "0")))
-            if o1 || o2 { throw BencodeError(.invalidInteger, at: start) }
+            let (m2, o2) = m1.addingReportingOverflow(UInt64(b - UInt8(ascii: "0")))
+            if o1 || o2 || m2 > limit { throw BencodeError(.invalidInteger, at: start) }
             magnitude = m2
             position += 1
         }
@@ -141,7 +143,7 @@ private struct Parser {
             throw BencodeError(.invalidInteger, at: start)
         }
         position += 1  // 'e'
-        return negative ? -magnitude : magnitude
+        return negative ? Int64(truncatingIfNeeded: 0 &- magnitude) : Int64(magnitude)
     }
 
     mutating func parseString() throws(BencodeError) -> [UInt8] {
@@ -153,10 +155,12 @@ private struct Parser {
             guard b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") else {
                 throw BencodeError(.invalidLength, at: position)
             }
-            length = length * 10 + Int(b - UInt8(ascii: "0"))
-            if length > limits.maxStringLength {
+            let (times10, o1) = length.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.addingReportingOverflow(Int(b - UInt8(ascii: "0")))
+            if o1 || o2 || next > limits.maxStringLength {
                 throw BencodeError(.stringTooLong(limits.maxStringLength), at: start)
             }
+            length = next
             position += 1
         }
         if position == start || (bytes[start] == UInt8(ascii: "0") && position - start > 1) {

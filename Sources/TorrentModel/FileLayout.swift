@@ -5,6 +5,13 @@ public struct FileSlice: Hashable, Sendable {
     public let length: Int
     /// Where this slice starts inside the piece.
     public let pieceOffset: Int
+
+    public init(fileIndex: Int, fileOffset: Int64, length: Int, pieceOffset: Int) {
+        self.fileIndex = fileIndex
+        self.fileOffset = fileOffset
+        self.length = length
+        self.pieceOffset = pieceOffset
+    }
 }
 
 extension Metainfo {

@@ -103,15 +103,19 @@ public struct Metainfo: Sendable, Hashable {
                 let attr = entry["attr"]?.text ?? ""
                 let sanitized = components.map(PathSanitizer.sanitize(component:))
                 let key = sanitized.joined(separator: "/")
+                let isPadding = attr.contains("p")
                 // A path that repeats, or that is both a file and a folder, cannot be laid out on disk.
-                if seen.contains(key) || directories.contains(key) { throw .duplicatePath(shown) }
-                for depth in 1..<max(sanitized.count, 1) {
-                    let dir = sanitized[0..<depth].joined(separator: "/")
-                    if seen.contains(dir) { throw .duplicatePath(shown) }
-                    directories.insert(dir)
+                // Padding files are never written, and libtorrent names them `.pad/<size>`, so they repeat.
+                if !isPadding {
+                    if seen.contains(key) || directories.contains(key) { throw .duplicatePath(shown) }
+                    for depth in 1..<max(sanitized.count, 1) {
+                        let dir = sanitized[0..<depth].joined(separator: "/")
+                        if seen.contains(dir) { throw .duplicatePath(shown) }
+                        directories.insert(dir)
+                    }
+                    seen.insert(key)
                 }
-                seen.insert(key)
-                files.append(TorrentFile(path: sanitized, length: length, offset: offset, isPadding: attr.contains("p")))
+                files.append(TorrentFile(path: sanitized, length: length, offset: offset, isPadding: isPadding))
                 offset += length
                 if offset > Self.maxTotalLength { throw .totalTooLarge(offset) }
             }

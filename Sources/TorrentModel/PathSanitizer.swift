@@ -22,14 +22,24 @@ public enum PathSanitizer {
         return name
     }
 
-    /// Cuts a name to the byte limit on a character boundary, keeping a short extension.
+    /// Cuts a name to the byte limit on a Unicode scalar boundary, keeping a short extension.
+    ///
+    /// Works on scalars rather than characters: a single grapheme cluster can be longer than the limit
+    /// (a letter followed by hundreds of combining marks), and must neither empty the name nor stall the loop.
     private static func truncate(_ name: String) -> String {
-        var ext = ""
-        if let dot = name.lastIndex(of: "."), name.distance(from: dot, to: name.endIndex) <= 16 {
-            ext = String(name[dot...])
+        func byteCount(_ s: some Sequence<Unicode.Scalar>) -> Int { s.reduce(0) { $0 + UTF8.width($1) } }
+        var stem = Array(name.unicodeScalars)
+        var ext: [Unicode.Scalar] = []
+        if let dot = stem.lastIndex(of: "."), dot > 0, byteCount(stem[dot...]) <= 16 {
+            ext = Array(stem[dot...])
+            stem.removeSubrange(dot...)
         }
-        var stem = name.dropLast(ext.count)
-        while stem.utf8.count + ext.utf8.count > maxComponentBytes { stem = stem.dropLast() }
-        return String(stem) + ext
+        var total = byteCount(stem) + byteCount(ext)
+        while total > maxComponentBytes, let last = stem.popLast() {
+            total -= UTF8.width(last)
+        }
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: stem + ext)
+        return String(result)
     }
 }

@@ -16,7 +16,11 @@ public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
             return nil
         }
         var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            host = String(host.dropFirst().dropLast())
+        } else if host.contains(":") || host.contains("[") || host.contains("]") {
+            return nil  // an IPv6 host must be bracketed, or the port is ambiguous
+        }
         guard !host.isEmpty else { return nil }
         self.init(host: host, port: port)
     }

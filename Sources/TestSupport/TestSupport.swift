@@ -1,1 +1,0 @@
-// TestSupport module: see README for the architecture.
