@@ -1,1 +1,0 @@
-// Strategy module: see README for the architecture.
