@@ -19,7 +19,8 @@ extension PiecePicker {
             let slot = Int(partialSlot[piece])
             let shouldBeCandidate = wanted && slot < 0
             if candidates.contains(piece) != shouldBeCandidate {
-                problems.append("piece \(piece): candidate \(candidates.contains(piece)), expected \(shouldBeCandidate)")
+                problems.append(
+                    "piece \(piece): candidate \(candidates.contains(piece)), expected \(shouldBeCandidate)")
             }
             if slot < 0 {
                 if wanted { unrequested += geometry.blockCount(ofPiece: piece) }
@@ -30,7 +31,9 @@ extension PiecePicker {
             if have[piece] { problems.append("piece \(piece): verified but in progress") }
             let missing = partial.blocks.filter(\.isMissing).count
             let received = partial.blocks.filter { $0.sender != nil }.count
-            if missing != partial.missing { problems.append("piece \(piece): missing \(partial.missing) != \(missing)") }
+            if missing != partial.missing {
+                problems.append("piece \(piece): missing \(partial.missing) != \(missing)")
+            }
             if received != partial.received {
                 problems.append("piece \(piece): received \(partial.received) != \(received)")
             }
@@ -53,7 +56,9 @@ extension PiecePicker {
                 }
             }
         }
-        if wantedMissing != wantedMissingPieces { problems.append("wanted missing \(wantedMissingPieces) != \(wantedMissing)") }
+        if wantedMissing != wantedMissingPieces {
+            problems.append("wanted missing \(wantedMissingPieces) != \(wantedMissing)")
+        }
         if unrequested != unrequestedBlocks { problems.append("unrequested \(unrequestedBlocks) != \(unrequested)") }
         if candidates.count != (0..<count).filter({ candidates.contains($0) }).count {
             problems.append("candidate count \(candidates.count) disagrees with membership")
@@ -69,11 +74,14 @@ extension PiecePicker {
             }
         }
         for (key, state) in peers {
-            if state.inFlight != inFlightByPeer[key, default: []] {
-                problems.append("peer \(key): in flight \(state.inFlight.count), blocks say \(inFlightByPeer[key, default: []].count)")
+            let expected = inFlightByPeer[key, default: []]
+            if state.inFlight != expected {
+                problems.append("peer \(key): in flight \(state.inFlight.count), blocks say \(expected.count)")
             }
             let wanted = (0..<count).filter { state.has[$0] && priorities[$0] > 0 && !have[$0] }.count
-            if wanted != state.wantedPieces { problems.append("peer \(key): wanted \(state.wantedPieces) != \(wanted)") }
+            if wanted != state.wantedPieces {
+                problems.append("peer \(key): wanted \(state.wantedPieces) != \(wanted)")
+            }
         }
         for key in inFlightByPeer.keys where peers[key] == nil {
             problems.append("peer \(key) left but still has requests")

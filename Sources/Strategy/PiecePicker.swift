@@ -52,7 +52,9 @@ public struct PiecePicker: Sendable {
     var generator: SplitMix64
 
     public init(geometry: PieceGeometry, have: Bitfield, seed: UInt64 = .random(in: .min ... .max)) {
-        precondition(have.count == geometry.pieceCount, "bitfield has \(have.count) bits, torrent has \(geometry.pieceCount) pieces")
+        precondition(
+            have.count == geometry.pieceCount,
+            "bitfield has \(have.count) bits, torrent has \(geometry.pieceCount) pieces")
         self.geometry = geometry
         self.have = have
         self.generator = SplitMix64(seed: seed)
@@ -109,7 +111,9 @@ public struct PiecePicker: Sendable {
     /// A peer's pieces are known (after `bitfield`, `have_all` or `have_none`). Calling it again replaces
     /// the bitfield; the peer's in-flight blocks stay in flight.
     public mutating func peerJoined(_ peer: PeerKey, has: Bitfield) {
-        precondition(has.count == geometry.pieceCount, "bitfield has \(has.count) bits, torrent has \(geometry.pieceCount) pieces")
+        precondition(
+            has.count == geometry.pieceCount,
+            "bitfield has \(has.count) bits, torrent has \(geometry.pieceCount) pieces")
         if let old = peers[peer]?.has {
             Self.forEachSetBit(of: old) { changeAvailability(of: $0, by: -1) }
         } else {
@@ -180,21 +184,26 @@ public struct PiecePicker: Sendable {
         var picked: [BlockRequest] = []
         picked.reserveCapacity(count)
 
-        // Pieces in progress, best first; a new piece only when none is left or a new one has a higher
-        // priority. Finding the best new piece costs a walk, so it is skipped when no candidate outranks.
+        // Pieces in progress, best first, and a new piece only when none is left or a new one has a higher
+        // priority. Finding the best new piece costs a walk, so it is looked up only when some candidate
+        // outranks the next started piece, and at most once until a piece is started.
         let started = startedPieces(has: has, requireUnrequested: true)
         var next = 0
+        var newPiece: Int?
+        var isNewPieceKnown = false
         while picked.count < count {
             while next < started.count && partials[started[next]].missing == 0 { next += 1 }
-            if next < started.count && priorities[partials[started[next]].piece] >= candidates.highestPriority {
-                requestMissingBlocks(ofPartial: started[next], from: peer, count: count, into: &picked)
-                continue
+            let startedPriority = next < started.count ? priorities[partials[started[next]].piece] : Int.min
+            if !isNewPieceKnown && unrequestedBlocks > 0 && startedPriority < candidates.highestPriority {
+                newPiece = bestNewPiece(has: has)
+                isNewPieceKnown = true
             }
-            let newPiece = unrequestedBlocks > 0 ? bestNewPiece(has: has) : nil
-            if next < started.count, newPiece == nil || priorities[partials[started[next]].piece] >= priorities[newPiece!] {
-                requestMissingBlocks(ofPartial: started[next], from: peer, count: count, into: &picked)
-            } else if let piece = newPiece {
+            if let piece = newPiece, priorities[piece] > startedPriority {
                 requestMissingBlocks(ofPartial: startPiece(piece), from: peer, count: count, into: &picked)
+                newPiece = nil
+                isNewPieceKnown = false
+            } else if next < started.count {
+                requestMissingBlocks(ofPartial: started[next], from: peer, count: count, into: &picked)
             } else {
                 break
             }
@@ -283,7 +292,8 @@ public struct PiecePicker: Sendable {
         }
         removePartial(slot)
         if priority > 0 {
-            candidates.insert(piece, priority: priority, availability: Int(availabilityCounts[piece]), using: &generator)
+            candidates.insert(
+                piece, priority: priority, availability: Int(availabilityCounts[piece]), using: &generator)
         }
         return contributors
     }
@@ -305,7 +315,9 @@ public struct PiecePicker: Sendable {
             let pa = partials[a].piece
             let pb = partials[b].piece
             if priorities[pa] != priorities[pb] { return priorities[pa] > priorities[pb] }
-            if availabilityCounts[pa] != availabilityCounts[pb] { return availabilityCounts[pa] < availabilityCounts[pb] }
+            if availabilityCounts[pa] != availabilityCounts[pb] {
+                return availabilityCounts[pa] < availabilityCounts[pb]
+            }
             return pa < pb
         }
         return result

@@ -149,6 +149,11 @@ import TorrentModel
         #expect(pieces(p.pick(1, 4)) == [6])
     }
 
+    @Test func piecesComeInPriorityOrderThenRarity() {
+        var p = picker(have: "11110000", availability: "00001221", priority: "11113121")
+        #expect(pieces(p.pick(1, 16)) == [4, 6, 7, 5])  // priorities 3, 2, then 1 and 1 by rarity
+    }
+
     @Test func higherPriorityComesBeforeStartedPieces() {
         var p = picker(have: "11110000", availability: "00001222")
         #expect(p.pick(1, 2) == ["4.0", "4.1"])
