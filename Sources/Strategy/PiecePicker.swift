@@ -128,8 +128,10 @@ public struct PiecePicker: Sendable {
         peers[peer]!.wantedPieces = wanted
     }
 
-    /// The peer announced a piece (HAVE). Unknown peers are treated as having joined with nothing.
+    /// The peer announced a piece (HAVE). Unknown peers are treated as having joined with nothing; an index
+    /// out of range (a misbehaving peer) is ignored.
     public mutating func peerHas(_ peer: PeerKey, piece: Int) {
+        guard piece >= 0 && piece < geometry.pieceCount else { return }
         if peers[peer] == nil { peers[peer] = PeerState(has: Bitfield(count: geometry.pieceCount)) }
         guard !peers[peer]!.has[piece] else { return }
         peers[peer]!.has[piece] = true

@@ -92,6 +92,7 @@ import TorrentModel
         p.peerHas(1, piece: 3)
         #expect(p.availabilityPicture == "1231")
         p.peerHas(1, piece: 3)  // a repeated HAVE counts once
+        p.peerHas(1, piece: 4)  // and one out of range not at all
         #expect(p.availabilityPicture == "1231")
         p.peerLeft(2)  // it had pieces 1 and 2
         #expect(p.availabilityPicture == "1121")
