@@ -1,0 +1,156 @@
+import Testing
+
+@testable import Strategy
+
+/// A peer connected at time zero (long before the rechokes below, which start at 100 s) unless told.
+private func peer(
+    _ key: PeerKey, interested: Bool = true, down: Double = 0, up: Double = 0, connectedAt: Duration = .zero,
+    snubbed: Bool = false, seed: Bool = false
+) -> Choker.Peer {
+    Choker.Peer(
+        key: key, isInterested: interested, downloadRate: down, uploadRate: up, connectedAt: connectedAt,
+        isSnubbed: snubbed, isSeed: seed)
+}
+
+private let start = Duration.seconds(100)
+
+extension Choker.Decision {
+    /// The peers unchoked for their rate, without the optimistic one.
+    var regular: Set<PeerKey> { unchoked.subtracting(optimistic.map { [$0] } ?? []) }
+}
+
+@Suite struct ChokerTests {
+    @Test func leechingUnchokesTheFourFastestDownloaders() {
+        var choker = Choker(seed: 1)
+        let rates: [PeerKey: Double] = [1: 10, 2: 70, 3: 30, 4: 60, 5: 50, 6: 20, 7: 40]
+        let decision = choker.rechoke(
+            peers: rates.keys.sorted().map { peer($0, down: rates[$0]!, up: 1000 - rates[$0]!) },
+            isSeeding: false, now: start)
+        #expect(decision.regular == [2, 4, 5, 7])
+        #expect([1, 3, 6].contains(decision.optimistic ?? 0))
+        #expect(decision.unchoked.count == 5)
+    }
+
+    @Test func snubbedPeersGetNoRegularSlot() {
+        var choker = Choker(seed: 1)
+        let peers = [
+            peer(1, down: 10), peer(2, down: 70, snubbed: true), peer(3, down: 30), peer(4, down: 60),
+            peer(5, down: 50), peer(6, down: 20), peer(7, down: 40),
+        ]
+        let decision = choker.rechoke(peers: peers, isSeeding: false, now: start)
+        #expect(decision.regular == [3, 4, 5, 7])
+        #expect([1, 2, 6].contains(decision.optimistic ?? 0))  // a snubbed peer may still be tried optimistically
+    }
+
+    @Test func seedingUnchokesTheFourFastestUploads() {
+        var choker = Choker(seed: 1)
+        let peers = [
+            peer(1, down: 90, up: 10), peer(2, down: 10, up: 70, snubbed: true), peer(3, up: 30), peer(4, up: 60),
+            peer(5, down: 50, up: 50), peer(6, down: 80, up: 20), peer(7, up: 40),
+        ]
+        let decision = choker.rechoke(peers: peers, isSeeding: true, now: start)
+        #expect(decision.regular == [2, 4, 5, 7])  // snubbing means nothing to a seed
+        #expect([1, 3, 6].contains(decision.optimistic ?? 0))
+    }
+
+    @Test func seedsAreNeverUnchoked() {
+        var choker = Choker(seed: 1)
+        let peers = [peer(1, down: 100, up: 100, seed: true), peer(2, down: 1), peer(3, seed: true)]
+        for isSeeding in [false, true] {
+            let decision = choker.rechoke(peers: peers, isSeeding: isSeeding, now: start)
+            #expect(decision == Choker.Decision(unchoked: [2], optimistic: nil))
+        }
+    }
+
+    @Test func everyInterestedPeerIsUnchokedWhenThereAreFew() {
+        var choker = Choker(seed: 1)
+        let peers = [
+            peer(1, down: 5), peer(2, snubbed: true), peer(3),
+            peer(4, interested: false, down: 1), peer(5, interested: false),
+        ]
+        let decision = choker.rechoke(peers: peers, isSeeding: false, now: start)
+        #expect(decision == Choker.Decision(unchoked: [1, 2, 3], optimistic: nil))
+    }
+
+    @Test func fastUninterestedPeersStayUnchoked() {
+        // BEP 3: uninterested peers that beat the slowest downloader are unchoked too; it costs nothing.
+        var choker = Choker(seed: 1)
+        let peers = [
+            peer(1, down: 10), peer(2, down: 20), peer(3, down: 30), peer(4, down: 40), peer(5, down: 50),
+            peer(8, interested: false, down: 100), peer(9, interested: false, down: 15),
+        ]
+        let decision = choker.rechoke(peers: peers, isSeeding: false, now: start)
+        #expect(decision.regular == [2, 3, 4, 5, 8])
+        #expect(decision.optimistic == 1)
+    }
+
+    @Test func optimisticUnchokeRotatesEveryThirtySeconds() {
+        let peers = [
+            peer(1, down: 90), peer(2, down: 80), peer(3, down: 70), peer(4, down: 60), peer(5, down: 1),
+            peer(6, down: 2),
+        ]
+        for seed in UInt64(0)..<20 {
+            var choker = Choker(seed: seed)
+            let first = choker.rechoke(peers: peers, isSeeding: false, now: start).optimistic
+            let other = first == 5 ? 6 : 5
+            #expect([5, 6].contains(first ?? 0))
+            let times: [(Duration, PeerKey?)] = [
+                (.seconds(110), first), (.seconds(120), first), (.milliseconds(129_999), first),
+                (.seconds(130), other), (.seconds(140), other), (.seconds(150), other), (.seconds(160), first),
+            ]
+            for (now, expected) in times {
+                let decision = choker.rechoke(peers: peers, isSeeding: false, now: now)
+                #expect(decision.optimistic == expected, "at \(now)")
+                #expect(decision.regular == [1, 2, 3, 4])
+            }
+        }
+    }
+
+    @Test func optimisticUnchokeIsReplacedWhenItLosesInterest() {
+        var peers = [peer(1, down: 9), peer(2, down: 8), peer(3, down: 7), peer(4, down: 6), peer(5), peer(6)]
+        var choker = Choker(seed: 3)
+        let first = choker.rechoke(peers: peers, isSeeding: false, now: start).optimistic!
+        peers[first - 1].isInterested = false
+        let second = choker.rechoke(peers: peers, isSeeding: false, now: .seconds(110))
+        #expect(second.optimistic == (first == 5 ? 6 : 5))
+        #expect(!second.unchoked.contains(first))
+        peers[first - 1].isInterested = true
+        // The new one keeps its slot for a full 30 s from when it got it.
+        #expect(choker.rechoke(peers: peers, isSeeding: false, now: .seconds(130)).optimistic == second.optimistic)
+        #expect(choker.rechoke(peers: peers, isSeeding: false, now: .seconds(140)).optimistic == first)
+    }
+
+    @Test func newPeersAreThreeTimesAsLikelyToBeOptimisticallyUnchoked() {
+        // Four regular peers, and four choked candidates of which peer 8 is `age` old. With weights 1, 1, 1
+        // and 3 it should win half the draws; as an old peer, a quarter.
+        func wins(age: Duration) -> Int {
+            (UInt64(0)..<1000).filter { seed in
+                var choker = Choker(seed: seed)
+                let peers = [
+                    peer(1, down: 90), peer(2, down: 80), peer(3, down: 70), peer(4, down: 60),
+                    peer(5), peer(6), peer(7), peer(8, connectedAt: start - age),
+                ]
+                return choker.rechoke(peers: peers, isSeeding: false, now: start).optimistic == 8
+            }.count
+        }
+        #expect((420..<580).contains(wins(age: .seconds(10))))
+        #expect((180..<320).contains(wins(age: .seconds(60))))
+    }
+
+    @Test func rechokeIsDueEveryTenSeconds() {
+        var choker = Choker(seed: 1)
+        #expect(choker.isRechokeDue(now: .zero))
+        _ = choker.rechoke(peers: [], isSeeding: false, now: start)
+        #expect(!choker.isRechokeDue(now: start))
+        #expect(!choker.isRechokeDue(now: .milliseconds(109_999)))
+        #expect(choker.isRechokeDue(now: .seconds(110)))
+    }
+
+    @Test func fewerSlotsMeanFewerUnchokes() {
+        var choker = Choker(regularSlots: 2, seed: 1)
+        let peers = (1...5).map { peer($0, down: Double($0)) }
+        let decision = choker.rechoke(peers: peers, isSeeding: false, now: start)
+        #expect(decision.regular == [4, 5])
+        #expect([1, 2, 3].contains(decision.optimistic ?? 0))
+    }
+}
