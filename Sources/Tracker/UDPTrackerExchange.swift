@@ -33,6 +33,8 @@ public struct UDPTrackerExchange: Sendable {
     public private(set) var connection: UDPConnectionID?
 
     private var attempt = 0
+    /// A connect succeeded during this exchange (so the id in use is not a stale cached one).
+    private var connectedHere = false
     private var pending: (transactionID: UInt32, action: UDPTrackerCodec.Action, packet: [UInt8])?
 
     public init(
@@ -60,7 +62,11 @@ public struct UDPTrackerExchange: Sendable {
         else { return nil }
         if case .error(_, let message) = response {
             self.pending = nil
-            if pending.action != .connect { connection = nil }
+            if pending.action != .connect {
+                connection = nil
+                // A cached id may be refused (some trackers tie ids to the source port): connect afresh, once.
+                if !connectedHere { return sendNext(now: now, transactionID: transactionID) }
+            }
             return .failed(.failure(message))
         }
         guard response.action == pending.action else {
@@ -71,6 +77,7 @@ public struct UDPTrackerExchange: Sendable {
         switch response {
         case .connect(_, let id):
             connection = UDPConnectionID(id: id, receivedAt: now)
+            connectedHere = true
             return sendNext(now: now, transactionID: transactionID)
         case .announce(_, let r):
             return .finished(.announced(r))

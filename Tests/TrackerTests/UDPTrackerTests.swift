@@ -180,12 +180,26 @@ final class UDPTrackerTests: XCTestCase {
     }
 
     func testErrorPacketAndDeadline() throws {
+        // An error to an announce made with a cached id: reconnect once, then an error is final.
         var exchange = UDPTrackerExchange(operation: .announce(request), connection: UDPConnectionID(id: 5, receivedAt: .zero))
         _ = exchange.start(now: .zero, transactionID: 1)
+        let (reconnect, _) = try XCTUnwrap(packet(of: try XCTUnwrap(exchange.receive(
+            UDPTrackerCodec.Response.error(transactionID: 1, message: "invalid connection id").encode(), now: .seconds(1), transactionID: 2))))
+        XCTAssertEqual(reconnect, .connect(transactionID: 2))
+        XCTAssertNil(exchange.connection)
+        let (announce, _) = try XCTUnwrap(packet(of: try XCTUnwrap(exchange.receive(
+            UDPTrackerCodec.Response.connect(transactionID: 2, connectionID: 6).encode(), now: .seconds(1), transactionID: 3))))
+        XCTAssertEqual(announce, .announce(connectionID: 6, transactionID: 3, request: request))
         XCTAssertEqual(
-            exchange.receive(UDPTrackerCodec.Response.error(transactionID: 1, message: "bad torrent").encode(), now: .seconds(1), transactionID: 2),
+            exchange.receive(UDPTrackerCodec.Response.error(transactionID: 3, message: "bad torrent").encode(), now: .seconds(1), transactionID: 4),
             .failed(.failure("bad torrent")))
         XCTAssertNil(exchange.connection, "an error drops the connection id")
+
+        var refused = UDPTrackerExchange(operation: .announce(request), connection: nil)
+        _ = refused.start(now: .zero, transactionID: 1)
+        XCTAssertEqual(
+            refused.receive(UDPTrackerCodec.Response.error(transactionID: 1, message: "go away").encode(), now: .zero, transactionID: 2),
+            .failed(.failure("go away")))
 
         var wrongAction = UDPTrackerExchange(operation: .announce(request), connection: nil)
         _ = wrongAction.start(now: .zero, transactionID: 1)

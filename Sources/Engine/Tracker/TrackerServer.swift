@@ -128,7 +128,8 @@ struct ServerState {
     var now: Duration { ContinuousClock.now - origin }
 }
 
-/// BEP 15 connection ids handed out by the server: random, tied to the client's address, valid 2 minutes.
+/// BEP 15 connection ids handed out by the server: random, tied to the client's IP address (not its port:
+/// clients may announce from a new socket with a cached id), valid 2 minutes.
 struct UDPConnectionTable {
     static let lifetime: Duration = .seconds(120)
     static let capacity = 100_000
@@ -262,7 +263,7 @@ final class UDPTrackerHandler: ChannelInboundHandler {
         guard envelope.data.readableBytes <= 2048, let ip = envelope.remoteAddress.ipAddress,
             let request = try? UDPTrackerCodec.Request.decode(Array(envelope.data.readableBytesView))
         else { return }
-        let endpoint = "\(envelope.remoteAddress)"
+        let endpoint = IPAddressText.normalize(ip)
         let now = state.value.now
         let reply: UDPTrackerCodec.Response
         switch request {

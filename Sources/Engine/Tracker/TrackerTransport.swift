@@ -4,6 +4,12 @@ import NIOPosix
 import TorrentModel
 import Tracker
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Limits for one tracker request.
 public struct TrackerRequestOptions: Sendable, Hashable {
     /// Whole-request timeout for HTTP(S).
@@ -152,6 +158,9 @@ public final class TrackerTransport: Sendable {
             }
         }
         if error is CancellationError { return .network("cancelled") }
+        if let error = error as? IOError, let text = strerror(error.errnoCode) {
+            return .network(String(cString: text).lowercased())
+        }
         if let error = error as? NIOConnectionError {
             let reasons = error.connectionErrors.map { "\($0.target): \($0.error)" }
             if let dns = error.dnsAError ?? error.dnsAAAAError { return .network("cannot resolve \(error.host): \(dns)") }
