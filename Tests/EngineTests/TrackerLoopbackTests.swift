@@ -165,6 +165,27 @@ final class TrackerLoopbackTests: XCTestCase {
         XCTAssertEqual(noRows, [])
     }
 
+    func testSilentTrackersTimeOut() async throws {
+        // A TCP listener that accepts and never answers, and a UDP socket that never answers.
+        let silentTCP = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
+        let silentUDP = try await DatagramBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
+        let settings = TrackerAnnouncer.Settings(
+            httpTimeout: .milliseconds(300), udpRetry: UDPRetrySchedule(base: .milliseconds(50), maxRetry: 2))
+        let a = announcer(
+            [["http://127.0.0.1:\(silentTCP.localAddress!.port!)/announce"], ["udp://127.0.0.1:\(silentUDP.localAddress!.port!)"]],
+            port: 7501, settings: settings)
+        let start = ContinuousClock.now
+        let peers = await a.announce(.started, stats: TransferStats(uploaded: 0, downloaded: 0, left: 1))
+        let elapsed = ContinuousClock.now - start
+        XCTAssertEqual(peers, [])
+        XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(300 + 350))
+        XCTAssertLessThan(elapsed, .seconds(3))
+        let errors = await a.statuses().map(\.lastError)
+        XCTAssertEqual(errors, ["tracker timed out", "tracker timed out"])
+        try await silentTCP.close()
+        try await silentUDP.close()
+    }
+
     func testPortInUseIsAClearError() async throws {
         do {
             let second = try await TrackerServer.start(host: "127.0.0.1", port: server.port, group: group)

@@ -10,7 +10,6 @@ struct UDPSocket: Sendable {
 
     static func open(group: any EventLoopGroup, local: String, remote: SocketAddress) async throws -> UDPSocket {
         let channel = try await DatagramBootstrap(group: group)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: local, port: 0).get()
         do {
             let handler = try await channel.eventLoop.submit {
