@@ -52,7 +52,7 @@ public final class TrackerServer: Sendable {
         }
         let loop = group.next()
         let state = try await loop.submit {
-            NIOLoopBoundBox(ServerState(registry: TrackerRegistry(interval: interval)), eventLoop: loop)
+            NIOLoopBoundBox(TrackerServerState(registry: TrackerRegistry(interval: interval)), eventLoop: loop)
         }.get()
         // With port 0 the TCP port is chosen first; if its UDP twin is taken, try again with another.
         let attempts = port == 0 ? 8 : 1
@@ -68,7 +68,7 @@ public final class TrackerServer: Sendable {
                             let sync = channel.pipeline.syncOperations
                             try sync.addHandler(IdleStateHandler(readTimeout: .seconds(30)))
                             try sync.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
-                            try sync.addHandler(HTTPTrackerHandler(state: state))
+                            try sync.addHandler(TrackerHTTPHandler(state: state))
                         }
                     }
                     .bind(host: host, port: port).get()
@@ -80,7 +80,7 @@ public final class TrackerServer: Sendable {
                 let udp = try await DatagramBootstrap(group: loop)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(UDPTrackerHandler(state: state))
+                            try channel.pipeline.syncOperations.addHandler(TrackerUDPHandler(state: state))
                         }
                     }
                     .bind(host: host, port: bound).get()
@@ -121,16 +121,16 @@ public final class TrackerServer: Sendable {
 }
 
 /// Everything the server's handlers share; confined to the server's event loop.
-struct ServerState {
+struct TrackerServerState {
     var registry: TrackerRegistry
-    var connections = UDPConnectionTable()
+    var connections = TrackerUDPConnectionTable()
     let origin = ContinuousClock.now
     var now: Duration { ContinuousClock.now - origin }
 }
 
 /// BEP 15 connection ids handed out by the server: random, tied to the client's IP address (not its port:
 /// clients may announce from a new socket with a cached id), valid 2 minutes.
-struct UDPConnectionTable {
+struct TrackerUDPConnectionTable {
     static let lifetime: Duration = .seconds(120)
     static let capacity = 100_000
     private var issued: [UInt64: (endpoint: String, at: Duration)] = [:]
@@ -155,16 +155,16 @@ struct UDPConnectionTable {
 }
 
 /// `GET /announce` and `GET /scrape`; anything else gets 404. One request per connection.
-final class HTTPTrackerHandler: ChannelInboundHandler {
+final class TrackerHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let state: NIOLoopBoundBox<ServerState>
+    private let state: NIOLoopBoundBox<TrackerServerState>
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
     private var responded = false
 
-    init(state: NIOLoopBoundBox<ServerState>) {
+    init(state: NIOLoopBoundBox<TrackerServerState>) {
         self.state = state
     }
 
@@ -248,13 +248,13 @@ final class HTTPTrackerHandler: ChannelInboundHandler {
 }
 
 /// BEP 15 server side. Garbage is dropped silently (no answers to spoofable junk).
-final class UDPTrackerHandler: ChannelInboundHandler {
+final class TrackerUDPHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
-    private let state: NIOLoopBoundBox<ServerState>
+    private let state: NIOLoopBoundBox<TrackerServerState>
 
-    init(state: NIOLoopBoundBox<ServerState>) {
+    init(state: NIOLoopBoundBox<TrackerServerState>) {
         self.state = state
     }
 
@@ -278,7 +278,7 @@ final class UDPTrackerHandler: ChannelInboundHandler {
                 let (response, _) = try state.value.registry.announce(announce, from: ip, now: now)
                 reply = .announce(transactionID: tid, response: response)
             } catch {
-                reply = .error(transactionID: tid, message: HTTPTrackerHandler.message(error))
+                reply = .error(transactionID: tid, message: TrackerHTTPHandler.message(error))
             }
         case .scrape(let cid, let tid, let hashes):
             guard state.value.connections.isValid(cid, for: endpoint, now: now) else {

@@ -37,7 +37,7 @@ public struct TrackerRequestOptions: Sendable, Hashable {
 public final class TrackerTransport: Sendable {
     public let group: any EventLoopGroup
     private let httpClient: HTTPClient
-    private let udpConnections = UDPConnectionCache()
+    private let udpConnections = TrackerUDPConnectionCache()
     private let origin = ContinuousClock.now
     /// Largest tracker response body accepted.
     static let maxBodyBytes = 2 << 20
@@ -186,9 +186,9 @@ public final class TrackerTransport: Sendable {
         let local = bindHost ?? (ipv6 ? "::" : "0.0.0.0")
         let cacheKey = "\(local)>\(remote)"
 
-        let socket: UDPSocket
+        let socket: TrackerUDPSocket
         do {
-            socket = try await UDPSocket.open(group: group, local: local, remote: remote)
+            socket = try await TrackerUDPSocket.open(group: group, local: local, remote: remote)
         } catch {
             throw .network("cannot open UDP socket on \(local): \(error)")
         }
@@ -243,7 +243,7 @@ public final class TrackerTransport: Sendable {
 }
 
 /// UDP connection ids by (local address, tracker address), shared by all torrents.
-actor UDPConnectionCache {
+actor TrackerUDPConnectionCache {
     private var ids: [String: UDPConnectionID] = [:]
 
     func get(_ key: String) -> UDPConnectionID? { ids[key] }

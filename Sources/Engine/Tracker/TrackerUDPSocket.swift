@@ -3,12 +3,12 @@ import NIOPosix
 
 /// A UDP socket for one request/response conversation with one remote address: send datagrams, and wait
 /// for the next datagram from that address with a timeout. Datagrams from other addresses are dropped.
-struct UDPSocket: Sendable {
+struct TrackerUDPSocket: Sendable {
     let channel: any Channel
     let remote: SocketAddress
     private let handler: NIOLoopBound<ReplyHandler>
 
-    static func open(group: any EventLoopGroup, local: String, remote: SocketAddress) async throws -> UDPSocket {
+    static func open(group: any EventLoopGroup, local: String, remote: SocketAddress) async throws -> TrackerUDPSocket {
         let channel = try await DatagramBootstrap(group: group)
             .bind(host: local, port: 0).get()
         do {
@@ -17,7 +17,7 @@ struct UDPSocket: Sendable {
                 try channel.pipeline.syncOperations.addHandler(handler)
                 return NIOLoopBound(handler, eventLoop: channel.eventLoop)
             }.get()
-            return UDPSocket(channel: channel, remote: remote, handler: handler)
+            return TrackerUDPSocket(channel: channel, remote: remote, handler: handler)
         } catch {
             try? await channel.close()
             throw error
