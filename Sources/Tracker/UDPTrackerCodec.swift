@@ -7,6 +7,23 @@ public enum UDPTrackerCodec {
     /// At most this many info-hashes fit in one scrape (BEP 15).
     public static let maxScrapeHashes = 74
 
+    /// BEP 41 request options carrying the tracker URL's path and query (`/announce?passkey=...`), to append
+    /// to an announce packet. Empty for an empty string.
+    public static func urlDataOptions(_ pathAndQuery: String) -> [UInt8] {
+        let bytes = Array(pathAndQuery.utf8.prefix(1024))
+        guard !bytes.isEmpty else { return [] }
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            let chunk = bytes[i..<min(i + 255, bytes.count)]
+            out.append(2)
+            out.append(UInt8(chunk.count))
+            out += chunk
+            i += chunk.count
+        }
+        return out
+    }
+
     public enum Action: UInt32, Sendable {
         case connect = 0
         case announce = 1

@@ -29,6 +29,8 @@ public struct UDPTrackerExchange: Sendable {
     public let ipv6: Bool
     /// Give up at this time (used to keep `stopped` announces short).
     public let deadline: Duration?
+    /// BEP 41 URL data (the tracker URL's path and query) sent after announce packets.
+    public let urlData: String
     /// The connection id in use; after the exchange, store it for the next one with the same tracker.
     public private(set) var connection: UDPConnectionID?
 
@@ -39,8 +41,9 @@ public struct UDPTrackerExchange: Sendable {
 
     public init(
         operation: Operation, connection: UDPConnectionID?, schedule: UDPRetrySchedule = UDPRetrySchedule(),
-        ipv6: Bool = false, deadline: Duration? = nil
+        ipv6: Bool = false, deadline: Duration? = nil, urlData: String = ""
     ) {
+        self.urlData = urlData
         self.operation = operation
         self.connection = connection
         self.schedule = schedule
@@ -101,17 +104,19 @@ public struct UDPTrackerExchange: Sendable {
 
     private mutating func sendNext(now: Duration, transactionID: UInt32) -> Step {
         if let connection, connection.isValid(at: now) {
-            let request: UDPTrackerCodec.Request
+            let packet: [UInt8]
             let action: UDPTrackerCodec.Action
             switch operation {
             case .announce(let r):
-                request = .announce(connectionID: connection.id, transactionID: transactionID, request: r)
+                packet = UDPTrackerCodec.Request.announce(connectionID: connection.id, transactionID: transactionID, request: r)
+                    .encode() + UDPTrackerCodec.urlDataOptions(urlData)
                 action = .announce
             case .scrape(let hashes):
-                request = .scrape(connectionID: connection.id, transactionID: transactionID, infoHashes: hashes)
+                packet = UDPTrackerCodec.Request.scrape(connectionID: connection.id, transactionID: transactionID, infoHashes: hashes)
+                    .encode()
                 action = .scrape
             }
-            return transmit(request.encode(), action: action, transactionID: transactionID, now: now)
+            return transmit(packet, action: action, transactionID: transactionID, now: now)
         }
         connection = nil
         return transmit(

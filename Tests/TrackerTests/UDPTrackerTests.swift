@@ -138,6 +138,22 @@ final class UDPTrackerTests: XCTestCase {
             .finished(.announced(answer)))
     }
 
+    func testURLDataOption() throws {
+        XCTAssertEqual(UDPTrackerCodec.urlDataOptions(""), [])
+        XCTAssertEqual(UDPTrackerCodec.urlDataOptions("/a?b"), [2, 4] + Array("/a?b".utf8))
+        let long = String(repeating: "x", count: 300)
+        let options = UDPTrackerCodec.urlDataOptions(long)
+        XCTAssertEqual(options.count, 2 + 255 + 2 + 45)
+        XCTAssertEqual(Array(options[0..<2]), [2, 255])
+        XCTAssertEqual(Array(options[257..<259]), [2, 45])
+
+        var exchange = UDPTrackerExchange(
+            operation: .announce(request), connection: UDPConnectionID(id: 1, receivedAt: .zero), urlData: "/announce?k=1")
+        guard case .send(let bytes, _) = exchange.start(now: .zero, transactionID: 2) else { return XCTFail() }
+        XCTAssertEqual(bytes.count, 98 + 2 + 13)
+        XCTAssertEqual(try UDPTrackerCodec.Request.decode(bytes), .announce(connectionID: 1, transactionID: 2, request: request))
+    }
+
     func testValidConnectionIDIsReusedAndExpires() throws {
         let cached = UDPConnectionID(id: 99, receivedAt: .seconds(100))
         var fresh = UDPTrackerExchange(operation: .scrape([hash]), connection: cached)

@@ -195,7 +195,7 @@ public final class TrackerTransport: Sendable {
         let start = now
         var machine = UDPTrackerExchange(
             operation: operation, connection: await udpConnections.get(cacheKey), schedule: options.udpRetry, ipv6: ipv6,
-            deadline: options.deadline.map { start + $0 })
+            deadline: options.deadline.map { start + $0 }, urlData: url.path + (url.query.map { "?" + $0 } ?? ""))
         var step = machine.start(now: now, transactionID: .random(in: .min ... .max))
         defer { socket.close() }
         while true {
