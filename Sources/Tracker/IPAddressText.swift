@@ -1,0 +1,63 @@
+/// Parsing of textual IP addresses, without Foundation or the C library.
+public enum IPAddressText {
+    /// The 4 bytes of a dotted-quad IPv4 address.
+    public static func ipv4Bytes(_ text: some StringProtocol) -> [UInt8]? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var out: [UInt8] = []
+        for part in parts {
+            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
+                let v = UInt8(part)
+            else { return nil }
+            out.append(v)
+        }
+        return out
+    }
+
+    /// The 16 bytes of an IPv6 address (`::` compression and a trailing dotted quad allowed; no zone).
+    public static func ipv6Bytes(_ text: some StringProtocol) -> [UInt8]? {
+        var s = Substring(text)
+        if s.hasPrefix("[") && s.hasSuffix("]") { s = s.dropFirst().dropLast() }
+        guard s.contains(":"), s.count <= 45 else { return nil }
+        func groups(_ part: Substring) -> [UInt16]? {
+            if part.isEmpty { return [] }
+            var result: [UInt16] = []
+            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+            for (i, piece) in pieces.enumerated() {
+                if i == pieces.count - 1, piece.contains(".") {
+                    guard let v4 = ipv4Bytes(piece) else { return nil }
+                    result.append(UInt16(v4[0]) << 8 | UInt16(v4[1]))
+                    result.append(UInt16(v4[2]) << 8 | UInt16(v4[3]))
+                } else {
+                    guard !piece.isEmpty, piece.count <= 4, let v = UInt16(piece, radix: 16) else { return nil }
+                    result.append(v)
+                }
+            }
+            return result
+        }
+        var all: [UInt16]
+        if let gap = s.firstRange(of: "::") {
+            let tail = s[gap.upperBound...]
+            guard !tail.contains("::"), let head = groups(s[..<gap.lowerBound]), let rest = groups(tail),
+                head.count + rest.count <= 7
+            else { return nil }
+            all = head + Array(repeating: 0, count: 8 - head.count - rest.count) + rest
+        } else {
+            guard let g = groups(s), g.count == 8 else { return nil }
+            all = g
+        }
+        return all.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xff)] }
+    }
+
+    /// A canonical form for peer keys: IPv4-mapped IPv6 becomes dotted IPv4, other IPv6 lower-case
+    /// uncompressed groups (as `PeerAddress.decodeCompact` writes them); anything else is returned as is.
+    public static func normalize(_ text: String) -> String {
+        if ipv4Bytes(text) != nil { return text }
+        guard let b = ipv6Bytes(text) else { return text }
+        if b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xff && b[11] == 0xff {
+            return b[12..<16].map(String.init).joined(separator: ".")
+        }
+        return stride(from: 0, to: 16, by: 2).map { String(UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]), radix: 16) }
+            .joined(separator: ":")
+    }
+}

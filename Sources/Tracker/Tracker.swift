@@ -1,1 +1,0 @@
-// Tracker module: see README for the architecture.
