@@ -48,6 +48,8 @@ let package = Package(
             dependencies: [
                 "Engine", "TorrentModel", "Bencode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "TestSupport", dependencies: ["TorrentModel", "Bencode", "Engine"]),
@@ -59,7 +61,13 @@ let package = Package(
         .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "TorrentModel"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "TorrentModel"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Bencode", "TorrentModel"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport", "TorrentModel"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine", "TestSupport", "TorrentModel",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "InteropTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

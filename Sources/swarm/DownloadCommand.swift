@@ -25,6 +25,7 @@ struct DownloadCommand: AsyncParsableCommand {
         var announcedComplete = false
         var snapshot = await torrent.snapshot()
         while !signals.stopRequested {
+            if signals.takeReannounceRequest() { await session.reannounceAll() }
             snapshot = await torrent.snapshot()
             if case .error = snapshot.activity { break }
             if snapshot.isComplete && !announcedComplete {

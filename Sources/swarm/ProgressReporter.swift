@@ -47,6 +47,14 @@ struct ProgressReporter {
                 "downloaded": p.downloaded, "uploaded": p.uploaded, "progress": (p.progress * 1000).rounded() / 1000,
             ]
         }
+        object["trackers"] = s.trackers.map { t -> [String: Any] in
+            var row: [String: Any] = ["url": t.url, "tier": t.tier, "state": "\(t.state)"]
+            if let seeders = t.seeders { row["seeders"] = seeders }
+            if let leechers = t.leechers { row["leechers"] = leechers }
+            if let error = t.lastError { row["error"] = error }
+            if let warning = t.lastWarning { row["warning"] = warning }
+            return row
+        }
         if case .error(let message) = s.activity { object["error"] = message }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)

@@ -19,6 +19,7 @@ struct SeedCommand: AsyncParsableCommand {
         reporter.report(snapshot, event: "ready")
         if !options.json { FileHandle.standardError.write(Data("seeding on port \(port)\n".utf8)) }
         while !signals.stopRequested {
+            if signals.takeReannounceRequest() { await session.reannounceAll() }
             snapshot = await torrent.snapshot()
             if case .error = snapshot.activity { break }
             reporter.report(snapshot)

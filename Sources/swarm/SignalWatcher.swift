@@ -1,28 +1,37 @@
 import Dispatch
 import Foundation
 
-/// Turns SIGINT and SIGTERM into a flag the main loop polls, so that shutdown is orderly.
+/// Turns SIGINT and SIGTERM into a stop flag and SIGUSR1 into a re-announce request, which the main
+/// loop polls, so that shutdown is orderly (trackers hear `stopped`).
 final class SignalWatcher {
-    private let sources: [DispatchSourceSignal]
-    private let box = Flag()
+    private var sources: [DispatchSourceSignal] = []
+    private let stop = Flag()
+    private let reannounce = Flag()
 
-    init(_ signals: [Int32] = [SIGINT, SIGTERM]) {
-        let flag = box
-        sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { flag.set() }
-            source.resume()
-            return source
-        }
+    init() {
+        watch(SIGINT, stop)
+        watch(SIGTERM, stop)
+        watch(SIGUSR1, reannounce)
     }
 
-    var stopRequested: Bool { box.isSet }
+    private func watch(_ number: Int32, _ flag: Flag) {
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { flag.set(true) }
+        source.resume()
+        sources.append(source)
+    }
+
+    var stopRequested: Bool { stop.value }
+
+    /// True once per SIGUSR1 received.
+    func takeReannounceRequest() -> Bool { reannounce.exchange(false) }
 }
 
 private final class Flag: @unchecked Sendable {
     private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
+    private var state = false
+    func set(_ value: Bool) { lock.withLock { state = value } }
+    var value: Bool { lock.withLock { state } }
+    func exchange(_ value: Bool) -> Bool { lock.withLock { defer { state = value }; return state } }
 }

@@ -5,6 +5,8 @@ struct Swarm: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swarm",
         abstract: "A BitTorrent client for the terminal.",
-        subcommands: [DownloadCommand.self, SeedCommand.self, InfoCommand.self, CreateCommand.self]
+        subcommands: [
+            DownloadCommand.self, SeedCommand.self, InfoCommand.self, CreateCommand.self, TrackerCommand.self,
+        ]
     )
 }

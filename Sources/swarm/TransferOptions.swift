@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Logging
 import TorrentModel
 
 /// Options shared by `download` and `seed`.
@@ -46,7 +47,9 @@ struct TransferOptions: ParsableArguments {
     func startSession(_ metainfo: Metainfo) async throws -> (Session, Torrent) {
         var configuration = SessionConfiguration(bindHost: bind, listenPort: port)
         configuration.torrent = TorrentConfiguration()
-        let session = Session(configuration: configuration)
+        var logger = Logger(label: "swarm")
+        logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        let session = Session(configuration: configuration, logger: logger)
         do {
             try await session.start()
             let torrent = try await session.add(metainfo, directory: URL(fileURLWithPath: dir))

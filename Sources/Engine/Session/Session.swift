@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import TorrentModel
+import Tracker
 
 /// Why the session could not start or add a torrent; each names the problem for the user.
 public enum SessionError: Error, CustomStringConvertible, Sendable {
@@ -26,6 +27,7 @@ public actor Session {
     let group: MultiThreadedEventLoopGroup
     let pool: NIOThreadPool
     let logger: Logger
+    let trackerTransport: TrackerTransport
     private var torrents: [InfoHash: Torrent] = [:]
     private var listener: Channel?
     private var connections = 0
@@ -37,6 +39,7 @@ public actor Session {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
+        self.trackerTransport = TrackerTransport(group: group)
     }
 
     /// Opens the listening socket.
@@ -81,9 +84,13 @@ public actor Session {
             guard let self else { return }
             Task { await self.dial(address, for: torrent) }
         }
+        let announcer = TrackerAnnouncer(
+            tiers: metainfo.trackerTiers, infoHash: metainfo.infoHash, peerID: peerID,
+            listenPort: UInt16(listenPort), bindHost: configuration.bindHost.flatMap { $0 == "0.0.0.0" ? nil : $0 },
+            transport: trackerTransport)
         let torrent = Torrent(
             metainfo: metainfo, directory: directory, configuration: configuration.torrent, storage: storage,
-            connector: connector, logger: logger)
+            connector: connector, announcer: announcer, logger: logger)
         torrents[metainfo.infoHash] = torrent
         do {
             try await torrent.start()
@@ -97,6 +104,11 @@ public actor Session {
 
     func torrent(for infoHash: InfoHash) -> Torrent? { torrents[infoHash] }
 
+    /// Asks every torrent's trackers for peers now.
+    public func reannounceAll() async {
+        for torrent in torrents.values { await torrent.reannounce() }
+    }
+
     /// Closes every connection and the listener, and stops the threads.
     public func shutdown() async {
         for torrent in torrents.values { await torrent.stop() }
@@ -107,6 +119,7 @@ public actor Session {
             try? await Task.sleep(for: .milliseconds(20))
         }
         for torrent in torrents.values { torrent.storage.close() }
+        await trackerTransport.shutdown()
         try? await group.shutdownGracefully()
         try? await pool.shutdownGracefully()
     }

@@ -62,7 +62,11 @@ extension Torrent {
             if let reason = handle(message, from: key, now: now, reply: &reply) {
                 return PeerReply(close: reason)
             }
-            peers[key]!.receivedFirstMessage = true
+            // The bitfield must come first, but libtorrent sends its BEP 10 handshake before it.
+            switch message {
+            case .extended, .keepAlive, .port: break
+            default: peers[key]!.receivedFirstMessage = true
+            }
         }
         if !reply.uploads.isEmpty {
             let bytes = reply.uploads.reduce(0) { $0 + $1.length }

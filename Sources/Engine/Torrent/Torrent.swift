@@ -5,6 +5,7 @@ import NIOCore
 import PeerWire
 import Strategy
 import TorrentModel
+import Tracker
 
 /// Settings of one torrent.
 public struct TorrentConfiguration: Sendable {
@@ -46,11 +47,16 @@ public actor Torrent {
     var tickTask: Task<Void, Never>?
     var checkProgress: Counter?
     var pendingConnections = 0
+    let announcer: TrackerAnnouncer?
+    var trackerTask: Task<Void, Never>?
+    var trackerStatuses: [TrackerStatus] = []
+    var reannounceRequested = false
     var piecesHave: Int { picker.have.setCount }
 
     init(metainfo: Metainfo, directory: URL, configuration: TorrentConfiguration, storage: Storage,
-         connector: PeerConnector, logger: Logger) {
+         connector: PeerConnector, announcer: TrackerAnnouncer?, logger: Logger) {
         self.metainfo = metainfo
+        self.announcer = announcer
         self.configuration = configuration
         self.storage = storage
         self.connector = connector
@@ -78,11 +84,14 @@ public actor Torrent {
                 await self?.tick()
             }
         }
+        trackerTask = Task { await self.runTrackers() }
     }
 
     /// Stops every connection and loop.
-    func stop() {
+    func stop() async {
         tickTask?.cancel()
+        if activity == .downloading || activity == .seeding { await announceStopped() }
+        trackerTask?.cancel()
         for peer in peers.values { peer.link.close() }
         if case .error = activity {} else { activity = .stopped }
     }
@@ -126,7 +135,7 @@ public actor Torrent {
             totalLength: metainfo.totalLength, pieceCount: metainfo.pieceCount, piecesHave: have.setCount,
             bytesHave: bytes, downloadRate: download.rate(now: now), uploadRate: upload.rate(now: now),
             downloaded: download.total, uploaded: upload.total, wasted: wasted, hashFailures: hashFailures,
-            peers: peerRows, knownPeers: knownPeers.count, bannedPeers: bannedHosts.count)
+            peers: peerRows, knownPeers: knownPeers.count, bannedPeers: bannedHosts.count, trackers: trackerStatuses)
     }
 }
 

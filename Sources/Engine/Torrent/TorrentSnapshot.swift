@@ -1,4 +1,5 @@
 import TorrentModel
+import Tracker
 
 /// What a torrent is doing.
 public enum TorrentActivity: Sendable, Equatable {
@@ -56,6 +57,7 @@ public struct TorrentSnapshot: Sendable, Equatable {
     public var peers: [PeerSnapshot]
     public var knownPeers: Int
     public var bannedPeers: Int
+    public var trackers: [TrackerStatus]
 
     public var isComplete: Bool { piecesHave == pieceCount }
     public var progress: Double { totalLength == 0 ? 1 : Double(bytesHave) / Double(totalLength) }

@@ -1,0 +1,48 @@
+import TorrentModel
+import Tracker
+
+extension Torrent {
+    /// Announces `started`, then re-announces on the trackers' schedule (or at once when asked), sends
+    /// `completed` when the download finishes, and feeds every peer list to the connection loop.
+    func runTrackers() async {
+        guard let announcer, await announcer.hasTrackers else { return }
+        var event: AnnounceEvent = .started
+        var completedSent = picker.isComplete
+        while !Task.isCancelled {
+            let found = await announcer.announce(event, stats: transferStats)
+            trackerStatuses = await announcer.statuses()
+            guard !Task.isCancelled else { return }
+            addPeers(found)
+            let deadline = ContinuousClock.now + (await announcer.nextAnnounceDelay())
+            reannounceRequested = false
+            event = .none
+            while ContinuousClock.now < deadline && !Task.isCancelled && !reannounceRequested {
+                if picker.isComplete && !completedSent { break }
+                try? await Task.sleep(for: .milliseconds(250))
+                trackerStatuses = await announcer.statuses()
+            }
+            if picker.isComplete && !completedSent {
+                completedSent = true
+                event = .completed
+            }
+        }
+    }
+
+    /// Asks the trackers for peers now, as `kill -USR1` does for rTorrent and libtorrent's tools.
+    public func reannounce() {
+        reannounceRequested = true
+    }
+
+    /// Tells the trackers we leave (`stopped`), within the announcer's short timeout.
+    func announceStopped() async {
+        guard let announcer else { return }
+        trackerTask?.cancel()
+        _ = await announcer.announce(.stopped, stats: transferStats)
+    }
+
+    var transferStats: TransferStats {
+        var have: Int64 = 0
+        for piece in picker.have.setIndices { have += Int64(metainfo.geometry.length(ofPiece: piece)) }
+        return TransferStats(uploaded: upload.total, downloaded: download.total, left: metainfo.totalLength - have)
+    }
+}
