@@ -115,26 +115,32 @@ public actor TrackerAnnouncer {
         let transport = self.transport
         let bindHost = self.bindHost
         for url in targets { state.recordAttempt(url: url, now: now) }
-        let results = await withTaskGroup(of: (String, Result<AnnounceResponse, TrackerError>).self) { group in
+        // One task per tracker; results come back as a plain struct (typed throws inside task-group
+        // closures crashed release builds of Swift 6.3 here).
+        let results = await withTaskGroup(of: StoppedResult.self) { group in
             for url in targets {
                 var request = request
                 request.trackerID = state.trackerID(for: url)
                 group.addTask {
-                    do throws(TrackerError) {
-                        return (url, .success(try await transport.announce(request, to: url, bindHost: bindHost, options: options)))
+                    do {
+                        let response = try await transport.announce(request, to: url, bindHost: bindHost, options: options)
+                        return StoppedResult(url: url, response: response, error: nil)
+                    } catch let error as TrackerError {
+                        return StoppedResult(url: url, response: nil, error: error)
                     } catch {
-                        return (url, .failure(error))
+                        return StoppedResult(url: url, response: nil, error: nil)
                     }
                 }
             }
-            var all: [(String, Result<AnnounceResponse, TrackerError>)] = []
+            var all: [StoppedResult] = []
             for await result in group { all.append(result) }
             return all
         }
-        for (url, result) in results {
-            switch result {
-            case .success(let response): state.recordSuccess(url: url, event: .stopped, response: response, now: now)
-            case .failure(let error): state.recordFailure(url: url, error: error, now: now)
+        for result in results {
+            if let response = result.response {
+                state.recordSuccess(url: result.url, event: .stopped, response: response, now: now)
+            } else if let error = result.error {
+                state.recordFailure(url: result.url, error: error, now: now)
             }
         }
         state.recordStopped()
@@ -181,4 +187,11 @@ public actor TrackerAnnouncer {
             left: stats.left, event: event, numWant: event == .stopped ? 0 : settings.numWant, key: key, compact: true,
             trackerID: trackerID)
     }
+}
+
+/// The outcome of one `stopped` announce.
+private struct StoppedResult: Sendable {
+    let url: String
+    let response: AnnounceResponse?
+    let error: TrackerError?
 }

@@ -1,0 +1,59 @@
+import PeerWire
+import XCTest
+
+final class PeerStateTests: XCTestCase {
+    func testRateMeterAveragesOverItsWindow() {
+        var meter = RateMeter(windowSeconds: 5)
+        for second in 0..<10 {
+            meter.add(1000, now: .seconds(second) + .milliseconds(500))
+        }
+        XCTAssertEqual(meter.rate(now: .seconds(10)), 1000, accuracy: 1)
+        XCTAssertEqual(meter.total, 10_000)
+        XCTAssertEqual(meter.rate(now: .seconds(30)), 0, "old seconds fall out of the window")
+    }
+
+    func testPipelineGrowsWithRate() {
+        var state = PeerState(now: .zero)
+        state.tick(now: .seconds(1))
+        XCTAssertEqual(state.pipelineDepth, PeerState.minPipelineDepth)
+        // 20 MiB/s for five seconds: about two seconds of data in flight, capped.
+        for second in 1...5 { state.download.add(20 << 20, now: .seconds(second)) }
+        state.tick(now: .seconds(6))
+        XCTAssertEqual(state.pipelineDepth, PeerState.maxPipelineDepth)
+        var slow = PeerState(now: .zero)
+        for second in 1...5 { slow.download.add(200 * 1024, now: .seconds(second)) }
+        slow.tick(now: .seconds(6))
+        XCTAssertEqual(slow.pipelineDepth, 16, "200 KiB/s keeps the minimum depth")
+        var medium = PeerState(now: .zero)
+        for second in 1...5 { medium.download.add(2 << 20, now: .seconds(second)) }
+        medium.tick(now: .seconds(6))
+        XCTAssertEqual(medium.pipelineDepth, 204, "2 MiB/s asks for ~4 MiB in flight")
+    }
+
+    func testPeerThatHoldsRequestsWithoutSendingIsSnubbed() {
+        var state = PeerState(now: .zero)
+        let block = BlockRef(piece: 0, begin: 0, length: 16384)
+        state.requested(block, now: .seconds(1))
+        state.tick(now: .seconds(60))
+        XCTAssertFalse(state.isSnubbed)
+        state.tick(now: .seconds(62))
+        XCTAssertTrue(state.isSnubbed)
+        XCTAssertTrue(state.received(block, now: .seconds(63)))
+        XCTAssertFalse(state.isSnubbed, "a block ends the snub")
+    }
+
+    func testIdlePeerWithoutRequestsIsNotSnubbed() {
+        var state = PeerState(now: .zero)
+        state.tick(now: .seconds(600))
+        XCTAssertFalse(state.isSnubbed)
+    }
+
+    func testChokeForgetsRequests() {
+        var state = PeerState(now: .zero)
+        state.requested(BlockRef(piece: 0, begin: 0, length: 16384), now: .zero)
+        state.requested(BlockRef(piece: 0, begin: 16384, length: 16384), now: .zero)
+        XCTAssertEqual(state.forgetAllRequests().count, 2)
+        XCTAssertEqual(state.inFlight, 0)
+        XCTAssertFalse(state.received(BlockRef(piece: 0, begin: 0, length: 16384), now: .seconds(1)))
+    }
+}
