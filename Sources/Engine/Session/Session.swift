@@ -29,6 +29,7 @@ public actor Session {
     let logger: Logger
     let trackerTransport: TrackerTransport
     private var torrents: [InfoHash: Torrent] = [:]
+    private var order: [InfoHash] = []
     private var listener: Channel?
     private var connections = 0
     public private(set) var listenPort: Int = 0
@@ -92,10 +93,12 @@ public actor Session {
             metainfo: metainfo, directory: directory, configuration: configuration.torrent, storage: storage,
             connector: connector, announcer: announcer, logger: logger)
         torrents[metainfo.infoHash] = torrent
+        order.append(metainfo.infoHash)
         do {
             try await torrent.start()
         } catch {
             torrents[metainfo.infoHash] = nil
+            order.removeAll { $0 == metainfo.infoHash }
             await torrent.stop()
             throw error
         }
@@ -103,6 +106,13 @@ public actor Session {
     }
 
     func torrent(for infoHash: InfoHash) -> Torrent? { torrents[infoHash] }
+
+    /// A snapshot of every torrent, in the order they were added.
+    public func snapshots() async -> [TorrentSnapshot] {
+        var result: [TorrentSnapshot] = []
+        for hash in order { if let torrent = torrents[hash] { result.append(await torrent.snapshot()) } }
+        return result
+    }
 
     /// Asks every torrent's trackers for peers now.
     public func reannounceAll() async {
