@@ -58,7 +58,7 @@ final class MessageCodecTests: XCTestCase {
     }
 
     func testUnknownMessageIsSkipped() throws {
-        var buffer = ByteBuffer(bytes: [0, 0, 0, 3, 99, 1, 2, 0, 0, 0, 1, 2])
+        var buffer = ByteBuffer(bytes: [0, 0, 0, 3, 99, 1, 2, 0, 0, 0, 1, 1])
         XCTAssertEqual(try MessageDecoder().next(from: &buffer), .unknown(id: 99, length: 3))
         XCTAssertEqual(try MessageDecoder().next(from: &buffer), .unchoke)
     }

@@ -21,13 +21,13 @@ final class PeerStateTests: XCTestCase {
         state.tick(now: .seconds(6))
         XCTAssertEqual(state.pipelineDepth, PeerState.maxPipelineDepth)
         var slow = PeerState(now: .zero)
-        for second in 1...5 { slow.download.add(200 * 1024, now: .seconds(second)) }
-        slow.tick(now: .seconds(6))
-        XCTAssertEqual(slow.pipelineDepth, 16, "200 KiB/s keeps the minimum depth")
+        for second in 0..<10 { slow.download.add(100 * 1024, now: .seconds(second)) }
+        slow.tick(now: .seconds(10))
+        XCTAssertEqual(slow.pipelineDepth, 16, "100 KiB/s keeps the minimum depth")
         var medium = PeerState(now: .zero)
-        for second in 1...5 { medium.download.add(2 << 20, now: .seconds(second)) }
-        medium.tick(now: .seconds(6))
-        XCTAssertEqual(medium.pipelineDepth, 204, "2 MiB/s asks for ~4 MiB in flight")
+        for second in 0..<10 { medium.download.add(1 << 20, now: .seconds(second)) }
+        medium.tick(now: .seconds(10))
+        XCTAssertEqual(medium.pipelineDepth, 128, "1 MiB/s asks for two seconds, 2 MiB, in flight")
     }
 
     func testPeerThatHoldsRequestsWithoutSendingIsSnubbed() {

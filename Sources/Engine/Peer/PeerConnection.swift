@@ -65,6 +65,8 @@ enum PeerConnection {
                     if !reply.uploads.isEmpty {
                         let blocks = reply.uploads.map { (piece: $0.piece, begin: $0.begin, length: $0.length) }
                         let data = try await torrent.storage.read(blocks: blocks)
+                        let delay = await torrent.uploadDelay(for: data.reduce(0) { $0 + $1.readableBytes })
+                        if delay > .zero { try await Task.sleep(for: delay) }
                         link.send(zip(reply.uploads, data).map { .piece(piece: $0.piece, begin: $0.begin, data: $1) })
                     }
                 }

@@ -32,6 +32,9 @@ public actor Session {
     private var order: [InfoHash] = []
     private var listener: Channel?
     private var connections = 0
+    /// Every socket to a peer, so that shutdown can close those still in their handshake too.
+    private var channels: [ObjectIdentifier: Channel] = [:]
+    private var isShutDown = false
     public private(set) var listenPort: Int = 0
 
     public init(configuration: SessionConfiguration, logger: Logger = Logger(label: "swarm")) {
@@ -121,8 +124,11 @@ public actor Session {
 
     /// Closes every connection and the listener, and stops the threads.
     public func shutdown() async {
+        guard !isShutDown else { return }
+        isShutDown = true
         for torrent in torrents.values { await torrent.stop() }
         try? await listener?.close()
+        for channel in channels.values { channel.close(promise: nil) }
         // Let connection tasks see their channels close before the event loop goes away.
         let deadline = ContinuousClock.now + .seconds(3)
         while connections > 0 && ContinuousClock.now < deadline {
@@ -135,18 +141,21 @@ public actor Session {
     }
 
     private func runIncoming(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, address: PeerAddress) async {
-        guard connections < configuration.maxConnections else {
+        guard connections < configuration.maxConnections, !isShutDown else {
             try? await connection.channel.close()
             return
         }
+        let id = ObjectIdentifier(connection.channel)
         connections += 1
+        channels[id] = connection.channel
         _ = await PeerConnection.run(connection, address: address, torrent: nil, session: self)
+        channels[id] = nil
         connections -= 1
     }
 
     private func dial(_ address: PeerAddress, for torrent: Torrent) async {
         var attached = false
-        if connections < configuration.maxConnections {
+        if connections < configuration.maxConnections && !isShutDown {
             connections += 1
             do {
                 var bootstrap = ClientBootstrap(group: group)
@@ -161,7 +170,11 @@ public actor Session {
                         try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
+                let id = ObjectIdentifier(connection.channel)
+                channels[id] = connection.channel
+                if isShutDown { connection.channel.close(promise: nil) }
                 attached = await PeerConnection.run(connection, address: address, torrent: torrent, session: self)
+                channels[id] = nil
             } catch {
                 logger.debug("cannot connect to \(address): \(error)")
             }

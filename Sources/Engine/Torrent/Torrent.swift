@@ -11,6 +11,8 @@ import Tracker
 public struct TorrentConfiguration: Sendable {
     public var maxPeers = 60
     public var unchokeSlots = 4
+    /// Upload limit in bytes per second; nil for none.
+    public var uploadRateLimit: Double?
 
     public init() {}
 }
@@ -51,6 +53,7 @@ public actor Torrent {
     var trackerTask: Task<Void, Never>?
     var trackerStatuses: [TrackerStatus] = []
     var reannounceRequested = false
+    var uploadLimiter: TokenBucket?
     var piecesHave: Int { picker.have.setCount }
 
     init(metainfo: Metainfo, directory: URL, configuration: TorrentConfiguration, storage: Storage,
@@ -63,6 +66,7 @@ public actor Torrent {
         self.logger = logger
         self.picker = PiecePicker(geometry: metainfo.geometry, have: Bitfield(count: metainfo.pieceCount))
         self.choker = Choker(regularSlots: configuration.unchokeSlots)
+        self.uploadLimiter = configuration.uploadRateLimit.map { TokenBucket(bytesPerSecond: $0, now: .zero) }
     }
 
     var now: Duration { ContinuousClock.now - epoch }
@@ -102,6 +106,11 @@ public actor Torrent {
             knownPeers[address] = KnownPeer()
         }
         connectMore()
+    }
+
+    /// How long a connection must wait before sending `bytes` of upload, under the upload limit.
+    func uploadDelay(for bytes: Int) -> Duration {
+        uploadLimiter?.reserve(bytes, now: now) ?? .zero
     }
 
     public func snapshot() -> TorrentSnapshot {

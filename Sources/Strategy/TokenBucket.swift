@@ -1,0 +1,27 @@
+/// A rate limit as a token bucket: `rate` bytes per second, with bursts of up to `burst` bytes.
+///
+/// `reserve` never refuses: it takes the bytes (the bucket may go negative) and says how long the caller
+/// must wait before sending them, so the average rate holds without dropping or splitting messages.
+public struct TokenBucket: Sendable {
+    public var rate: Double
+    public let burst: Double
+    private var tokens: Double
+    private var updatedAt: Duration
+
+    public init(bytesPerSecond rate: Double, burst: Double? = nil, now: Duration) {
+        self.rate = rate
+        self.burst = burst ?? max(rate / 4, 64 * 1024)
+        self.tokens = self.burst
+        self.updatedAt = now
+    }
+
+    /// Takes `bytes` and returns how long to wait before using them (zero when within the limit).
+    public mutating func reserve(_ bytes: Int, now: Duration) -> Duration {
+        let elapsed = Double((now - updatedAt).components.attoseconds) / 1e18 + Double((now - updatedAt).components.seconds)
+        tokens = min(burst, tokens + max(elapsed, 0) * rate)
+        updatedAt = now
+        tokens -= Double(bytes)
+        guard tokens < 0, rate > 0 else { return .zero }
+        return .nanoseconds(Int64(-tokens / rate * 1e9))
+    }
+}

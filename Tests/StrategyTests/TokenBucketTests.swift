@@ -1,0 +1,28 @@
+import Strategy
+import XCTest
+
+final class TokenBucketTests: XCTestCase {
+    func testWithinBurstNoWait() {
+        var bucket = TokenBucket(bytesPerSecond: 100_000, burst: 50_000, now: .zero)
+        XCTAssertEqual(bucket.reserve(40_000, now: .zero), .zero)
+    }
+
+    func testOverLimitWaitsForTheDeficit() {
+        var bucket = TokenBucket(bytesPerSecond: 100_000, burst: 50_000, now: .zero)
+        XCTAssertEqual(bucket.reserve(50_000, now: .zero), .zero)
+        // 100 KB more with an empty bucket: one second at 100 KB/s.
+        XCTAssertEqual(bucket.reserve(100_000, now: .zero), .seconds(1))
+    }
+
+    func testAverageRateHoldsOverTime() {
+        var bucket = TokenBucket(bytesPerSecond: 1_000_000, burst: 16_384, now: .zero)
+        var now: Duration = .zero
+        var sent = 0
+        // A sender that always waits as told, sending 16 KiB blocks for ten seconds.
+        while now < .seconds(10) {
+            now += bucket.reserve(16_384, now: now)
+            sent += 16_384
+        }
+        XCTAssertEqual(Double(sent) / 10, 1_000_000, accuracy: 20_000)
+    }
+}
