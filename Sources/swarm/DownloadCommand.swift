@@ -37,7 +37,7 @@ struct DownloadCommand: AsyncParsableCommand {
             try? await Task.sleep(for: .milliseconds(options.json ? 1000 : 250))
         }
         await session.shutdown()
-        if case .error(let message) = snapshot.activity { throw failure(message, status: 1) }
+        if case .error(let message) = snapshot.activity { throw failure(message) }
         guard snapshot.isComplete else { throw failure("interrupted before the download was complete", status: 1) }
     }
 }

@@ -26,6 +26,6 @@ struct SeedCommand: AsyncParsableCommand {
             try? await Task.sleep(for: .milliseconds(options.json ? 1000 : 250))
         }
         await session.shutdown()
-        if case .error(let message) = snapshot.activity { throw failure(message, status: 1) }
+        if case .error(let message) = snapshot.activity { throw failure(message) }
     }
 }

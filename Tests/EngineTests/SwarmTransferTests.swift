@@ -57,6 +57,8 @@ final class SwarmTransferTests: XCTestCase {
         let checked = await torrent.snapshot()
         XCTAssertEqual(checked.piecesHave, fixture.metainfo.pieceCount - 1, "every piece but the damaged one")
         XCTAssertEqual(checked.activity, .downloading)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target.path), "an incomplete file does not look finished")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: target.path + ".part"))
 
         let seeder = try await LoopbackSwarm.session()
         _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
@@ -67,6 +69,7 @@ final class SwarmTransferTests: XCTestCase {
         await leecher.shutdown()
         await seeder.shutdown()
         XCTAssertEqual([UInt8](try Data(contentsOf: target)), fixture.payload)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target.path + ".part"))
     }
 
     func testLeechersShareWithEachOther() async throws {

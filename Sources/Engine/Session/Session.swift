@@ -10,12 +10,15 @@ public enum SessionError: Error, CustomStringConvertible, Sendable {
     case cannotListen(String, Int, String)
     case directoryUnusable(String, String)
     case duplicateTorrent(String)
+    case notEnoughSpace(path: String, needed: Int64, free: Int64)
 
     public var description: String {
         switch self {
         case .cannotListen(let host, let port, let why): "cannot listen on \(host):\(port): \(why)"
         case .directoryUnusable(let path, let why): "cannot use download directory \(path): \(why)"
         case .duplicateTorrent(let name): "torrent '\(name)' is already added"
+        case .notEnoughSpace(let path, let needed, let free):
+            "not enough space in \(path): \(needed) bytes still to download, \(free) bytes free"
         }
     }
 }

@@ -3,18 +3,45 @@ import NIOConcurrencyHelpers
 
 /// Open file descriptors of a torrent's files, opened on first use. Thread-safe; used from the
 /// storage thread pool only.
+///
+/// A file that is not complete carries a `.part` suffix (as Transmission and qBittorrent can do), so
+/// that nothing half-written looks finished; it gets its real name once all its pieces are verified.
 final class FileTable: Sendable {
-    private let paths: [String]
-    private let descriptors: NIOLockedValueBox<[Int32?]>
+    static let partialSuffix = ".part"
+    private let finalPaths: [String]
+    private struct State {
+        var descriptors: [Int32?]
+        var hasFinalName: [Bool]
+    }
+    private let state: NIOLockedValueBox<State>
 
     init(paths: [String]) {
-        self.paths = paths
-        self.descriptors = NIOLockedValueBox(Array(repeating: nil, count: paths.count))
+        self.finalPaths = paths
+        let final = paths.map { FileManager.default.fileExists(atPath: $0) }
+        self.state = NIOLockedValueBox(State(descriptors: Array(repeating: nil, count: paths.count), hasFinalName: final))
+    }
+
+    private func path(_ index: Int) -> String {
+        state.withLockedValue { $0.hasFinalName[index] } ? finalPaths[index] : finalPaths[index] + Self.partialSuffix
+    }
+
+    /// Gives the file its final name (`complete`) or the `.part` one, renaming it on disk if it exists.
+    /// An open descriptor stays valid across the rename.
+    func setComplete(_ index: Int, _ complete: Bool) throws {
+        try state.withLockedValue { s in
+            guard s.hasFinalName[index] != complete else { return }
+            let from = s.hasFinalName[index] ? finalPaths[index] : finalPaths[index] + Self.partialSuffix
+            let to = complete ? finalPaths[index] : finalPaths[index] + Self.partialSuffix
+            if FileManager.default.fileExists(atPath: from) {
+                guard rename(from, to) == 0 else { throw StorageError(path: from, operation: "rename", errno: errno) }
+            }
+            s.hasFinalName[index] = complete
+        }
     }
 
     /// Creates the file and its folders if missing, and sets its length (sparse) if it is shorter.
     func create(_ index: Int, length: Int64) throws {
-        let path = paths[index]
+        let path = self.path(index)
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -38,7 +65,7 @@ final class FileTable: Sendable {
             let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw StorageError(path: paths[index], operation: "write", errno: errno)
+                throw StorageError(path: path(index), operation: "write", errno: errno)
             }
             done += n
         }
@@ -46,7 +73,7 @@ final class FileTable: Sendable {
 
     func read(_ index: Int, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws {
         guard try readExisting(index, at: offset, into: buffer) else {
-            throw StorageError(path: paths[index], operation: "read", errno: EIO)
+            throw StorageError(path: path(index), operation: "read", errno: EIO)
         }
     }
 
@@ -58,7 +85,7 @@ final class FileTable: Sendable {
             let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw StorageError(path: paths[index], operation: "read", errno: errno)
+                throw StorageError(path: path(index), operation: "read", errno: errno)
             }
             if n == 0 { return false }
             done += n
@@ -67,24 +94,25 @@ final class FileTable: Sendable {
     }
 
     func closeAll() {
-        descriptors.withLockedValue { fds in
-            for fd in fds.compactMap({ $0 }) { Foundation.close(fd) }
-            fds = Array(repeating: nil, count: fds.count)
+        state.withLockedValue { s in
+            for fd in s.descriptors.compactMap({ $0 }) { Foundation.close(fd) }
+            s.descriptors = Array(repeating: nil, count: s.descriptors.count)
         }
     }
 
     /// The open descriptor, opening the file if needed. Nil when `create` is false and the file is missing.
     /// `O_NOFOLLOW` keeps a planted symlink from redirecting writes outside the download directory.
     private func descriptor(_ index: Int, create: Bool) throws -> Int32? {
-        try descriptors.withLockedValue { fds -> Int32? in
-            if let fd = fds[index] { return fd }
+        try state.withLockedValue { s -> Int32? in
+            if let fd = s.descriptors[index] { return fd }
+            let path = s.hasFinalName[index] ? finalPaths[index] : finalPaths[index] + Self.partialSuffix
             let flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0)
-            let fd = open(paths[index], flags, 0o644)
+            let fd = open(path, flags, 0o644)
             if fd < 0 {
                 if !create && errno == ENOENT { return nil }
-                throw StorageError(path: paths[index], operation: "open", errno: errno)
+                throw StorageError(path: path, operation: "open", errno: errno)
             }
-            fds[index] = fd
+            s.descriptors[index] = fd
             return fd
         }
     }

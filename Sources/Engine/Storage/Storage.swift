@@ -102,9 +102,27 @@ public final class Storage: Sendable {
             for try await part in group { all += part }
             return all
         }
-        var have = Bitfield(count: count)
-        for piece in results { have[piece] = true }
+        var found = Bitfield(count: count)
+        for piece in results { found[piece] = true }
+        let have = found
+        try await pool.runIfActive {
+            for index in metainfo.files.indices where !metainfo.files[index].isPadding {
+                try files.setComplete(index, Self.isComplete(file: index, metainfo, have))
+            }
+        }
         return have
+    }
+
+    /// Gives a file whose pieces are all verified its final name.
+    public func fileCompleted(_ index: Int) async throws {
+        let files = self.files
+        try await pool.runIfActive { try files.setComplete(index, true) }
+    }
+
+    /// Whether every piece of the file is in `have` (always, for an empty file).
+    public static func isComplete(file index: Int, _ metainfo: Metainfo, _ have: Bitfield) -> Bool {
+        guard let pieces = metainfo.pieces(ofFile: index) else { return true }
+        return pieces.allSatisfy { have[$0] }
     }
 
     /// Closes the files.

@@ -24,6 +24,7 @@ extension Torrent {
         guard activity == .downloading else { return }
         if ok {
             picker.pieceVerified(piece)
+            renameCompletedFiles(touching: piece)
             for (key, peer) in peers where picker.peerBitfield(key)?[piece] != true {
                 peer.link.send(.have(piece: piece))
             }
@@ -50,6 +51,25 @@ extension Torrent {
         for key in peers.keys { requestBlocks(from: key) }
     }
 
+    /// Gives the files that this piece finished their final names.
+    private func renameCompletedFiles(touching piece: Int) {
+        let have = picker.have
+        let done = Set(metainfo.slices(piece: piece).map(\.fileIndex)).filter {
+            !metainfo.files[$0].isPadding && Storage.isComplete(file: $0, metainfo, have)
+        }
+        guard !done.isEmpty else { return }
+        let storage = self.storage
+        pendingRenames += 1
+        Task {
+            do {
+                for index in done.sorted() { try await storage.fileCompleted(index) }
+                self.pendingRenames -= 1
+            } catch {
+                self.storageFailed(error)
+            }
+        }
+    }
+
     /// Every piece is verified: tell peers we want nothing more and drop the seeds among them.
     private func completed() {
         activity = .seeding
@@ -61,7 +81,10 @@ extension Torrent {
     }
 
     func storageFailed(_ error: Error) {
-        guard activity != .stopped else { return }
+        switch activity {
+        case .stopped, .error: return
+        default: break
+        }
         logger.error("\(metainfo.name): \(error)")
         activity = .error("\(error)")
         tickTask?.cancel()

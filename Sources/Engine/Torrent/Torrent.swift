@@ -54,6 +54,8 @@ public actor Torrent {
     var trackerStatuses: [TrackerStatus] = []
     var reannounceRequested = false
     var uploadLimiter: TokenBucket?
+    /// Files being renamed from `.part` to their final names; the torrent is not complete before that.
+    var pendingRenames = 0
     var piecesHave: Int { picker.have.setCount }
 
     init(metainfo: Metainfo, directory: URL, configuration: TorrentConfiguration, storage: Storage,
@@ -78,6 +80,7 @@ public actor Torrent {
         checkProgress = checked
         let have = try await storage.check { n in checked.add(n) }
         checkProgress = nil
+        try checkFreeSpace(have: have)
         try await storage.prepare()
         picker = PiecePicker(geometry: metainfo.geometry, have: have)
         activity = picker.isComplete ? .seeding : .downloading
@@ -89,6 +92,22 @@ public actor Torrent {
             }
         }
         trackerTask = Task { await self.runTrackers() }
+    }
+
+    /// Refuses to start a download that cannot fit on the disk. Files are sparse, so only the bytes still
+    /// missing will be written.
+    private func checkFreeSpace(have: Bitfield) throws {
+        var missing: Int64 = 0
+        for piece in 0..<metainfo.pieceCount where !have[piece] {
+            missing += Int64(metainfo.geometry.length(ofPiece: piece))
+        }
+        guard missing > 0 else { return }
+        var info = statvfs()
+        guard statvfs(storage.directory.path, &info) == 0 else { return }
+        let free = Int64(info.f_bavail) * Int64(info.f_frsize)
+        if free < missing {
+            throw SessionError.notEnoughSpace(path: storage.directory.path, needed: missing, free: free)
+        }
     }
 
     /// Stops every connection and loop.
@@ -144,7 +163,8 @@ public actor Torrent {
             totalLength: metainfo.totalLength, pieceCount: metainfo.pieceCount, piecesHave: have.setCount,
             bytesHave: bytes, downloadRate: download.rate(now: now), uploadRate: upload.rate(now: now),
             downloaded: download.total, uploaded: upload.total, wasted: wasted, hashFailures: hashFailures,
-            peers: peerRows, knownPeers: knownPeers.count, bannedPeers: bannedHosts.count, trackers: trackerStatuses)
+            peers: peerRows, knownPeers: knownPeers.count, bannedPeers: bannedHosts.count, trackers: trackerStatuses,
+            filesFinalized: pendingRenames == 0)
     }
 }
 

@@ -58,8 +58,11 @@ public struct TorrentSnapshot: Sendable, Equatable {
     public var knownPeers: Int
     public var bannedPeers: Int
     public var trackers: [TrackerStatus]
+    /// False while files that just completed are still being given their final names.
+    public var filesFinalized: Bool
 
-    public var isComplete: Bool { piecesHave == pieceCount }
+    /// Every piece is verified on disk and every file has its final name.
+    public var isComplete: Bool { piecesHave == pieceCount && filesFinalized }
     public var progress: Double { totalLength == 0 ? 1 : Double(bytesHave) / Double(totalLength) }
     public var ratio: Double { totalLength == 0 ? 0 : Double(uploaded) / Double(totalLength) }
 }
