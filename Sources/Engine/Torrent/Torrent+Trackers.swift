@@ -8,11 +8,18 @@ extension Torrent {
         guard let announcer, await announcer.hasTrackers else { return }
         var event: AnnounceEvent = .started
         var completedSent = picker.isComplete
+        var lastScrape: ContinuousClock.Instant?
         while !Task.isCancelled {
             let found = await announcer.announce(event, stats: transferStats)
             trackerStatuses = await announcer.statuses()
             guard !Task.isCancelled else { return }
             addPeers(found)
+            // Scrape for the swarm's totals (seeds, leechers, downloads) now and then, as rTorrent does.
+            if lastScrape.map({ ContinuousClock.now - $0 > Self.scrapeInterval }) ?? true {
+                lastScrape = ContinuousClock.now
+                await announcer.scrape()
+                trackerStatuses = await announcer.statuses()
+            }
             let deadline = ContinuousClock.now + (await announcer.nextAnnounceDelay())
             reannounceRequested = false
             event = .none
@@ -27,6 +34,8 @@ extension Torrent {
             }
         }
     }
+
+    static let scrapeInterval: Duration = .seconds(600)
 
     /// Asks the trackers for peers now, as `kill -USR1` does for rTorrent and libtorrent's tools.
     public func reannounce() {
