@@ -5,8 +5,10 @@ import TorrentModel
 /// Swarm sessions on 127.0.0.1 in this process, each on a port the system picks.
 public enum LoopbackSwarm {
     /// Starts a session listening on 127.0.0.1.
-    public static func session() async throws -> Session {
-        let session = Session(configuration: SessionConfiguration(bindHost: "127.0.0.1", listenPort: 0))
+    public static func session(_ configure: (inout SessionConfiguration) -> Void = { _ in }) async throws -> Session {
+        var configuration = SessionConfiguration(bindHost: "127.0.0.1", listenPort: 0)
+        configure(&configuration)
+        let session = Session(configuration: configuration)
         try await session.start()
         return session
     }

@@ -106,6 +106,34 @@ final class SwarmTransferTests: XCTestCase {
         _ = uploadedByLeechers  // Sharing is shown with real clients in the interop tests.
     }
 
+    func testSeederHonoursItsConnectionLimit() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 2 << 20, pieceLength: 32 * 1024)
+        defer { fixture.remove() }
+        let seeder = try await LoopbackSwarm.session { $0.torrent.maxPeers = 1 }
+        let seeding = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        let address = await LoopbackSwarm.address(of: seeder)
+        var leechers: [(Session, Torrent)] = []
+        for index in 0..<2 {
+            let session = try await LoopbackSwarm.session { $0.torrent.reconnectDelay = .milliseconds(200) }
+            let torrent = try await session.add(fixture.metainfo, directory: fixture.root.appendingPathComponent("l\(index)"))
+            await torrent.addPeers([address])
+            leechers.append((session, torrent))
+        }
+        var most = 0
+        let deadline = ContinuousClock.now + .seconds(60)
+        var complete = 0
+        while complete < 2 && ContinuousClock.now < deadline {
+            most = max(most, await seeding.snapshot().peers.count)
+            complete = 0
+            for (_, torrent) in leechers where await torrent.snapshot().isComplete { complete += 1 }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        XCTAssertEqual(complete, 2, "the second leecher gets in once the first leaves")
+        XCTAssertEqual(most, 1, "never more peers than the limit")
+        for (session, _) in leechers { await session.shutdown() }
+        await seeder.shutdown()
+    }
+
     func testUnwritableDirectoryIsRejected() async throws {
         let fixture = try TorrentFixture.singleFile(length: 1000)
         defer { fixture.remove() }

@@ -2,7 +2,7 @@ import TorrentModel
 
 extension Torrent {
     /// Dials known peers until the connection limit is reached. A peer that failed waits longer before
-    /// each new attempt (30 s, 60 s, 120 s, ...).
+    /// each new attempt (`reconnectDelay`, then twice that, and so on).
     func connectMore() {
         guard activity == .downloading || activity == .seeding else { return }
         let now = self.now
@@ -10,7 +10,10 @@ extension Torrent {
         var slots = configuration.maxPeers - pendingConnections - peers.values.filter(\.link.isIncoming).count
         guard slots > 0 else { return }
         for (address, known) in knownPeers where !known.connected && !bannedHosts.contains(address.host) {
-            if let last = known.lastAttempt, now - last < .seconds(30 << min(known.failures, 6)) { continue }
+            // A peer that failed waits; one that merely closed a working connection waits a second, so that
+            // a peer that accepts and hangs up at once cannot put us in a tight loop.
+            let wait = known.failures > 0 ? configuration.reconnectDelay * (1 << min(known.failures - 1, 6)) : .seconds(1)
+            if let last = known.lastAttempt, now - last < wait { continue }
             if activity == .seeding && known.isSeed { continue }
             knownPeers[address]!.lastAttempt = now
             knownPeers[address]!.connected = true

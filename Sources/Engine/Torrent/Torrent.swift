@@ -11,6 +11,8 @@ import Tracker
 public struct TorrentConfiguration: Sendable {
     public var maxPeers = 60
     public var unchokeSlots = 4
+    /// Wait before dialling a peer again after a failed attempt; doubles with each further failure.
+    public var reconnectDelay: Duration = .seconds(15)
     /// Upload limit in bytes per second; nil for none.
     public var uploadRateLimit: Double?
 
