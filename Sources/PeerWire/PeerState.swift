@@ -35,8 +35,15 @@ public struct PeerState: Sendable {
         lastReceivedAt = now
         lastSentAt = now
         lastBlockAt = now
-        pipelineDepth = Self.minPipelineDepth * 2
+        pipelineDepth = Self.initialPipelineDepth
+        lastTickAt = now
     }
+
+    public static let initialPipelineDepth = 64
+    /// Bytes of blocks received since the last tick, and when that was: the short-term rate that sizes
+    /// the pipeline (the 10-second meters react too slowly while a fast transfer ramps up).
+    private var bytesSinceTick = 0
+    private var lastTickAt: Duration
 
     public var inFlight: Int { requestsToPeer.count }
     public var wantsMoreBlocks: Bool { !peerChoking && amInterested && requestsToPeer.count < pipelineDepth }
@@ -49,6 +56,7 @@ public struct PeerState: Sendable {
     /// Records a block that arrived; false when we had not asked this peer for it.
     public mutating func received(_ block: BlockRef, now: Duration) -> Bool {
         download.add(block.length, now: now)
+        bytesSinceTick += block.length
         lastBlockAt = now
         isSnubbed = false
         return requestsToPeer.removeValue(forKey: block) != nil
@@ -68,9 +76,15 @@ public struct PeerState: Sendable {
     /// The depth aims at about two seconds of data in flight at the current rate (libtorrent does the same),
     /// so fast peers are never left idle waiting for our next request.
     public mutating func tick(now: Duration) {
-        let rate = download.rate(now: now)
-        let wanted = Int(rate * 2 / Double(16 * 1024))
-        pipelineDepth = min(Self.maxPipelineDepth, max(Self.minPipelineDepth, wanted))
+        let elapsed = Double((now - lastTickAt).components.seconds) + Double((now - lastTickAt).components.attoseconds) / 1e18
+        if elapsed > 0 {
+            let recent = Double(bytesSinceTick) / elapsed
+            let rate = max(recent, download.rate(now: now))
+            let wanted = Int(rate * 2 / Double(16 * 1024))
+            pipelineDepth = min(Self.maxPipelineDepth, max(Self.minPipelineDepth, wanted))
+        }
+        bytesSinceTick = 0
+        lastTickAt = now
         if !requestsToPeer.isEmpty && now - lastBlockAt > Self.snubTimeout { isSnubbed = true }
     }
 }

@@ -20,15 +20,18 @@ enum PeerConnection {
         let deadline = channel.eventLoop.scheduleTask(in: handshakeTimeout) { channel.close(promise: nil) }
         try? await connection.executeThenClose { inbound, _ in
             var iterator = inbound.makeAsyncIterator()
-            var buffer = channel.allocator.buffer(capacity: 0)
+            var stream = MessageStream(decoder: MessageDecoder(
+                maxMessageLength: max(1 << 17, (torrent?.metainfo.pieceCount ?? 0) / 8 + 16)))
             if let torrent {
                 link.sendRaw(Handshake(infoHash: torrent.infoHash, peerID: session.peerID).encoded)
             }
-            while buffer.readableBytes < Handshake.length {
+            var received: [UInt8] = []
+            while received.count < Handshake.length {
                 guard let chunk = try await iterator.next() else { return }
-                buffer.writeImmutableBuffer(chunk)
+                stream.append(chunk)
+                received += stream.readBytes(min(Handshake.length - received.count, stream.bufferedBytes)) ?? []
             }
-            let handshake = try Handshake(decoding: buffer.readBytes(length: Handshake.length)!)
+            let handshake = try Handshake(decoding: received)
             guard handshake.peerID != session.peerID else { return }
             let target: Torrent
             if let torrent {
@@ -43,7 +46,7 @@ enum PeerConnection {
             guard let key = await target.attach(link, handshake: handshake) else { return }
             attached = true
             let reason = await readLoop(
-                iterator: &iterator, buffer: &buffer, key: key, torrent: target, link: link)
+                iterator: &iterator, stream: &stream, key: key, torrent: target, link: link)
             await target.detach(key, reason: reason)
         }
         deadline.cancel()
@@ -51,14 +54,13 @@ enum PeerConnection {
     }
 
     private static func readLoop(
-        iterator: inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, buffer: inout ByteBuffer,
+        iterator: inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, stream: inout MessageStream,
         key: Int, torrent: Torrent, link: PeerLink
     ) async -> String {
-        let decoder = MessageDecoder(maxMessageLength: max(1 << 17, torrent.metainfo.pieceCount / 8 + 16))
         do {
             while true {
                 var messages: [PeerMessage] = []
-                while let message = try decoder.next(from: &buffer) { messages.append(message) }
+                while let message = try stream.next() { messages.append(message) }
                 if !messages.isEmpty {
                     let reply = await torrent.handle(messages, from: key)
                     if let reason = reply.close { return reason }
@@ -71,12 +73,7 @@ enum PeerConnection {
                     }
                 }
                 guard let chunk = try await iterator.next() else { return "closed by peer" }
-                if buffer.readableBytes == 0 {
-                    buffer = chunk
-                } else {
-                    buffer.discardReadBytes()
-                    buffer.writeImmutableBuffer(chunk)
-                }
+                stream.append(chunk)
             }
         } catch let error as WireError {
             return error.description

@@ -148,7 +148,13 @@ extension Torrent {
             peers[other]?.link.send(.cancel(block))
         }
         let length = metainfo.geometry.length(ofPiece: block.piece)
-        if pieceBuffers[block.piece] == nil { pieceBuffers[block.piece] = PieceBuffer(length: length) }
+        if pieceBuffers[block.piece] == nil {
+            if length == metainfo.pieceLength, let spare = spareBuffers.popLast() {
+                pieceBuffers[block.piece] = PieceBuffer(reusing: spare)
+            } else {
+                pieceBuffers[block.piece] = PieceBuffer(length: length)
+            }
+        }
         pieceBuffers[block.piece]!.bytes.withUnsafeMutableBytes { target in
             data.withUnsafeReadableBytes { source in
                 (target.baseAddress! + block.begin).copyMemory(from: source.baseAddress!, byteCount: source.count)

@@ -14,10 +14,16 @@ extension Torrent {
             do {
                 let ok = try await storage.verifyAndWrite(piece: piece, data: data)
                 self.pieceChecked(piece, ok: ok)
+                self.recycle(data)
             } catch {
                 self.storageFailed(error)
             }
         }
+    }
+
+    /// Keeps a few piece buffers for reuse: fresh ones cost a page fault per 4 KiB on first write.
+    private func recycle(_ buffer: [UInt8]) {
+        if spareBuffers.count < 8 && buffer.count == metainfo.pieceLength { spareBuffers.append(buffer) }
     }
 
     private func pieceChecked(_ piece: Int, ok: Bool) {

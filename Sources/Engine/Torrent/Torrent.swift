@@ -40,6 +40,7 @@ public actor Torrent {
     var nextPeerKey: PeerKey = 1
     /// Blocks of pieces being downloaded, assembled in memory until the piece is complete and hashed.
     var pieceBuffers: [Int: PieceBuffer] = [:]
+    var spareBuffers: [[UInt8]] = []
     var knownPeers: [PeerAddress: KnownPeer] = [:]
     var strikes: [String: Int] = [:]
     var bannedHosts: Set<String> = []
@@ -196,6 +197,10 @@ struct PieceBuffer {
 
     init(length: Int) {
         bytes = [UInt8](unsafeUninitializedCapacity: length) { _, count in count = length }
+    }
+
+    init(reusing buffer: [UInt8]) {
+        bytes = buffer
     }
 }
 
