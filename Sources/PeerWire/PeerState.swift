@@ -86,5 +86,7 @@ public struct PeerState: Sendable {
         bytesSinceTick = 0
         lastTickAt = now
         if !requestsToPeer.isEmpty && now - lastBlockAt > Self.snubTimeout { isSnubbed = true }
+        // A snubbed peer gets one request at a time until it sends again (as libtorrent does).
+        if isSnubbed { pipelineDepth = 1 }
     }
 }

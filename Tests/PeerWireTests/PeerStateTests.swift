@@ -38,6 +38,7 @@ final class PeerStateTests: XCTestCase {
         XCTAssertFalse(state.isSnubbed)
         state.tick(now: .seconds(62))
         XCTAssertTrue(state.isSnubbed)
+        XCTAssertEqual(state.pipelineDepth, 1, "a snubbed peer gets one request at a time")
         XCTAssertTrue(state.received(block, now: .seconds(63)))
         XCTAssertFalse(state.isSnubbed, "a block ends the snub")
     }

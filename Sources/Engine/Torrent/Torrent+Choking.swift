@@ -14,7 +14,7 @@ extension Torrent {
                 peers[key]!.link.close()
                 continue
             }
-            if state.isSnubbed && state.inFlight > 0 { releaseRequests(of: key) }
+            if state.isSnubbed && state.inFlight > state.pipelineDepth { releaseRequests(of: key) }
             if now - state.lastSentAt > .seconds(90) {
                 peers[key]!.link.send(.keepAlive)
                 peers[key]!.state.lastSentAt = now
