@@ -24,7 +24,7 @@ let package = Package(
         ),
         .target(
             name: "PeerWire",
-            dependencies: ["TorrentModel", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["Bencode", "TorrentModel", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(name: "Strategy", dependencies: ["TorrentModel"]),
         .target(
@@ -58,7 +58,7 @@ let package = Package(
             name: "TorrentModelTests", dependencies: ["TorrentModel", "Bencode", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "TorrentModel"]),
+        .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "TorrentModel", "Bencode"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "TorrentModel"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Bencode", "TorrentModel"]),
         .testTarget(

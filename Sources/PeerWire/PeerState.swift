@@ -47,6 +47,8 @@ public struct PeerState: Sendable {
 
     public var inFlight: Int { requestsToPeer.count }
     public var wantsMoreBlocks: Bool { !peerChoking && amInterested && requestsToPeer.count < pipelineDepth }
+    /// The most requests the peer accepts in flight (its BEP 10 `reqq`), when it said.
+    public var peerMaxRequests: Int?
 
     public mutating func requested(_ block: BlockRef, now: Duration) {
         if requestsToPeer.isEmpty { lastBlockAt = now }
@@ -81,7 +83,7 @@ public struct PeerState: Sendable {
             let recent = Double(bytesSinceTick) / elapsed
             let rate = max(recent, download.rate(now: now))
             let wanted = Int(rate * 2 / Double(16 * 1024))
-            pipelineDepth = min(Self.maxPipelineDepth, max(Self.minPipelineDepth, wanted))
+            pipelineDepth = min(peerMaxRequests ?? Self.maxPipelineDepth, Self.maxPipelineDepth, max(Self.minPipelineDepth, wanted))
         }
         bytesSinceTick = 0
         lastTickAt = now

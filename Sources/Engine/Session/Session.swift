@@ -87,7 +87,7 @@ public actor Session {
         guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
         try Self.checkDirectory(directory)
         let storage = Storage(metainfo: metainfo, directory: directory, pool: pool)
-        let connector = PeerConnector { [weak self] address, torrent in
+        let connector = PeerConnector(listenPort: listenPort > 0 ? UInt16(listenPort) : nil) { [weak self] address, torrent in
             guard let self else { return }
             Task { await self.dial(address, for: torrent) }
         }

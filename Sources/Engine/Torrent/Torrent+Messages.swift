@@ -28,6 +28,11 @@ extension Torrent {
         peers[key] = ConnectedPeer(
             link: link, peerID: handshake.peerID, client: PeerID.clientName(handshake.peerID), state: state)
         picker.peerJoined(key, has: Bitfield(count: metainfo.pieceCount))
+        if state.supportsExtensionProtocol {
+            link.send(.extended(id: 0, payload: ExtensionHandshake(
+                client: "Swarm \(Self.version)", maxRequests: PeerState.maxRequestsFromPeer, listenPort: listenPort
+            ).payload))
+        }
         let have = picker.have
         if state.supportsFastExtension && have.isComplete {
             link.send(.haveAll)
@@ -82,8 +87,13 @@ extension Torrent {
     private func handle(_ message: PeerMessage, from key: PeerKey, now: Duration, reply: inout PeerReply) -> String? {
         let pieceCount = metainfo.pieceCount
         switch message {
-        case .keepAlive, .port, .unknown, .suggestPiece, .extended:
+        case .keepAlive, .port, .unknown, .suggestPiece:
             break
+        case .extended(let id, let payload):
+            if id == 0, let handshake = ExtensionHandshake(payload: payload) {
+                peers[key]!.state.peerMaxRequests = handshake.maxRequests
+                if let client = handshake.client, !client.isEmpty { peers[key]!.client = String(client.prefix(64)) }
+            }
         case .choke:
             peers[key]!.state.peerChoking = true
             releaseRequests(of: key)

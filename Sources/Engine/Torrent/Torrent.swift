@@ -76,6 +76,10 @@ public actor Torrent {
 
     var now: Duration { ContinuousClock.now - epoch }
 
+    static let version = "0.1.0"
+    /// Our listening port, told to peers in the extension handshake.
+    var listenPort: UInt16? { connector.listenPort }
+
     /// Verifies what is on disk, creates missing files, then starts downloading or seeding.
     func start() async throws {
         activity = .checking(0)
@@ -175,7 +179,7 @@ public actor Torrent {
 struct ConnectedPeer {
     let link: PeerLink
     let peerID: [UInt8]
-    let client: String
+    var client: String
     var state: PeerState
     var sentBitfield = false
     var receivedFirstMessage = false
@@ -206,6 +210,7 @@ struct PieceBuffer {
 
 /// How a torrent asks the session to dial a peer.
 struct PeerConnector: Sendable {
+    let listenPort: UInt16?
     let connect: @Sendable (PeerAddress, Torrent) -> Void
 }
 
