@@ -11,7 +11,11 @@ enum HeaderView {
         var x = buffer.write(" Swarm ", x: rect.x, y: rect.y, role: .title, limit: limit)
         var parts = ["▼ \(Units.bytes(down))/s", "▲ \(Units.bytes(up))/s", "peers \(peers)"]
         if let dht = summary.dhtNodes { parts.append("DHT \(dht) nodes") }
-        x = buffer.write("  " + parts.joined(separator: "   "), x: x, y: rect.y, limit: limit)
+        for (n, part) in parts.enumerated() {
+            let start = x + (n == 0 ? 2 : 3)
+            guard start + DisplayWidth.of(part) <= limit else { break }
+            x = buffer.write(part, x: start, y: rect.y, limit: limit)
+        }
         if !state.filter.isEmpty {
             buffer.write("   /" + state.filter, x: x, y: rect.y, role: .prompt, limit: limit)
         }

@@ -40,11 +40,13 @@ public enum HealthAdvisor {
         if detail.hashFailures > 0 {
             notes.append(.init(
                 level: .warning,
-                text: "\(detail.hashFailures) pieces failed their hash check (\(Units.bytes(detail.wasted)) wasted)"
-                    + (detail.bannedPeers > 0 ? "; \(detail.bannedPeers) peers banned for it." : ".")))
+                text: "\(plural(detail.hashFailures, "piece")) failed their hash check (\(Units.bytes(detail.wasted)) wasted)"
+                    + (detail.bannedPeers > 0 ? "; \(plural(detail.bannedPeers, "peer")) banned for it." : ".")))
         }
         return notes
     }
+
+    static func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)" + (n == 1 ? "" : "s") }
 
     private static func seedingNote(_ detail: TorrentDetail) -> HealthNote {
         let uploading = detail.peers.filter { !$0.amChoking && $0.peerInterested }.count

@@ -13,7 +13,7 @@ enum PeersTab {
     static var columns: [TableColumn<PeerRow>] {
         [
             .text("Address", width: 21, keep: 100) { $0.address },
-            .text("Client", width: 12, flex: 1, keep: 80) { $0.client },
+            .text("Client", width: 16, flex: 1, keep: 80) { $0.client },
             .text("Flags", width: 9, keep: 70) { $0.flags },
             .text("Have", width: 4, right: true, keep: 75) { Units.percent($0.progress) },
             .text("▼ Rate", width: 7, right: true, keep: 90) { Units.compactRate($0.downloadRate) },

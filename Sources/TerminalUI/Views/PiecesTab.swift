@@ -33,7 +33,7 @@ enum PiecesTab {
             perCell == 1
             ? [TextRun("█", .pieceHave), TextRun(" have  "), TextRun("▓", .pieceDownloading),
                 TextRun(" downloading  "), TextRun("░", .pieceMissing), TextRun(" missing")]
-            : [TextRun("⣿", .pieceHave), TextRun(" \(perCell) pieces a cell, one dot lit per piece we have  "),
+            : [TextRun("⣿", .pieceHave), TextRun(" \(perCell) pieces a cell, dots lit for pieces we have  "),
                 TextRun("⣿", .pieceDownloading), TextRun(" downloading")]
         for run in glyphs { column = buffer.write(run.text, x: column, y: y, role: run.role, limit: limit) }
         column = buffer.write("   peers with a missing piece: ", x: column, y: y, role: .dim, limit: limit)
@@ -44,14 +44,16 @@ enum PiecesTab {
     }
 }
 
-/// Packs pieces into cells: one piece a cell as a block when the map fits, otherwise braille cells whose
-/// dots each stand for a run of pieces.
+/// Packs pieces into cells: one piece a cell as a block when the map fits; otherwise braille cells of 2, 4
+/// or 8 pieces (a column, a pair or a single dot each), or 8 runs of pieces, one dot per run.
 enum PieceMapRenderer {
     static func piecesPerCell(count: Int, cells: Int) -> Int {
         guard cells > 0 else { return max(1, count) }
-        if count <= cells { return 1 }
-        let perDot = (count + cells * 8 - 1) / (cells * 8)
-        return perDot * 8
+        let needed = (count + cells - 1) / cells
+        if needed <= 1 { return 1 }
+        if needed <= 2 { return 2 }
+        if needed <= 4 { return 4 }
+        return (needed + 7) / 8 * 8
     }
 
     static func draw(_ map: PieceMapData, into buffer: inout ScreenBuffer, rect: Rect) {
@@ -66,7 +68,7 @@ enum PieceMapRenderer {
             let (glyph, role) =
                 perCell == 1
                 ? single(map, piece, hasAvailability)
-                : packed(map, piece..<end, perDot: perCell / 8, hasAvailability)
+                : packed(map, piece..<end, perCell: perCell, hasAvailability)
             buffer.write(String(glyph), x: rect.x + cell % rect.width, y: rect.y + cell / rect.width, role: role)
             piece = end
             cell += 1
@@ -81,31 +83,32 @@ enum PieceMapRenderer {
         }
     }
 
+    /// One braille cell: `min(8, perCell)` slots of equal dots, each lit when every piece in it is had.
     private static func packed(
-        _ map: PieceMapData, _ range: Range<Int>, perDot: Int, _ hasAvailability: Bool
+        _ map: PieceMapData, _ range: Range<Int>, perCell: Int, _ hasAvailability: Bool
     ) -> (Character, ColorRole) {
+        let slots = min(8, perCell)
+        let dotsPerSlot = 8 / slots
+        let piecesPerSlot = perCell / slots
         var bits: UInt32 = 0
         var downloading = false
         var allHave = true
         var rarest = Int.max
-        var dot = 0
-        var start = range.lowerBound
-        while start < range.upperBound {
-            let end = min(range.upperBound, start + perDot)
-            var dotHave = true
-            for i in start..<end {
-                switch map.states[i] {
-                case .have: break
-                case .downloading:
-                    downloading = true
-                    dotHave = false
-                case .missing: dotHave = false
-                }
-                if map.states[i] != .have, hasAvailability { rarest = min(rarest, Int(map.availability[i])) }
+        for slot in 0..<slots {
+            let start = range.lowerBound + slot * piecesPerSlot
+            let end = min(range.upperBound, start + piecesPerSlot)
+            guard start < end else { break }
+            var slotHave = true
+            for i in start..<end where map.states[i] != .have {
+                slotHave = false
+                if map.states[i] == .downloading { downloading = true }
+                if hasAvailability { rarest = min(rarest, Int(map.availability[i])) }
             }
-            if dotHave { bits |= Glyphs.brailleDots[dot] } else { allHave = false }
-            dot += 1
-            start = end
+            if slotHave {
+                for dot in (slot * dotsPerSlot)..<((slot + 1) * dotsPerSlot) { bits |= Glyphs.brailleDots[dot] }
+            } else {
+                allHave = false
+            }
         }
         let role: ColorRole =
             downloading ? .pieceDownloading

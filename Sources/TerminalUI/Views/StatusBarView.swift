@@ -1,7 +1,7 @@
 /// The bottom line: a prompt, a question, a message or the main keys on the left; counts, free space and
 /// limits on the right.
 enum StatusBarView {
-    static let hints = "? help  p pause  +/- priority  a add  d remove  / filter  s sort  Tab next tab  q quit"
+    static let hints = ["? help", "p pause", "+/- priority", "a add", "d remove", "/ filter", "s sort", "Tab next tab", "q quit"]
 
     static func draw(
         _ model: UIModel, state: UIState, into buffer: inout ScreenBuffer, rect: Rect
@@ -29,9 +29,18 @@ enum StatusBarView {
                 buffer.write(status.text, x: x, y: rect.y, role: status.isError ? .statusError : .statusBar,
                     limit: leftLimit)
             } else {
-                buffer.write(hints, x: x, y: rect.y, role: .statusBar, limit: leftLimit)
+                buffer.write(fittingHints(width: leftLimit - x), x: x, y: rect.y, role: .statusBar, limit: leftLimit)
             }
         }
+    }
+
+    /// As many whole hints as fit, `? help` and `q quit` first to stay.
+    static func fittingHints(width: Int) -> String {
+        var kept = hints
+        while kept.count > 2, DisplayWidth.of(kept.joined(separator: "  ")) > width {
+            kept.remove(at: kept.count - 2)
+        }
+        return kept.joined(separator: "  ")
     }
 
     /// The end of `text` that fits `width` columns, so the cursor stays visible while typing.

@@ -95,7 +95,9 @@ enum Table {
         let layout = TableLayout(columns, width: rect.width)
         for (n, index) in layout.indices.enumerated() {
             let column = columns[index]
-            let title = TextFit.pad(column.title + titleSuffix(index), to: layout.widths[n], alignRight: column.alignRight)
+            let suffixed = column.title + titleSuffix(index)
+            let fits = DisplayWidth.of(suffixed) <= layout.widths[n]
+            let title = TextFit.pad(fits ? suffixed : column.title, to: layout.widths[n], alignRight: column.alignRight)
             buffer.write(title, x: rect.x + layout.starts[n], y: rect.y, role: headerRole, limit: rect.maxX)
         }
         for line in 0..<(rect.height - 1) {

@@ -32,7 +32,7 @@ enum TorrentListView {
             ListColumn(sortKey: .number, column: .text("#", width: max(1, numberWidth), right: true, keep: 20) {
                 String($0.number)
             }),
-            ListColumn(sortKey: .name, column: .text("Name", width: 12, flex: 1, keep: 100) { $0.name }),
+            ListColumn(sortKey: .name, column: .text("Name", width: 18, flex: 1, keep: 100) { $0.name }),
             ListColumn(sortKey: .size, column: .text("Size", width: 5, right: true, keep: 55) {
                 Units.compactBytes(Double($0.size))
             }),
