@@ -11,8 +11,9 @@ enum BuiltInThemes {
     #   colors      default (the terminal's own), black, red, green, yellow, blue, magenta, cyan, white,
     #               bright-black ... bright-white, 0-255 (the xterm palette), #rrggbb (nearest palette entry)
     #   base = NAME  (first line) starts from another theme, so a file may change single roles.
-    # Roles left out look like `normal`. On 16- and 8-color terminals each color becomes the nearest one the
-    # terminal has; without color only the attributes remain.
+    # A comment starts with "# " or with a "#" opening the line. Roles left out look like `normal`.
+    # On 16- and 8-color terminals each color becomes the nearest one the terminal has; without color only
+    # the attributes remain.
 
     normal            = default
     dim               = 245

@@ -29,6 +29,7 @@ public enum Palette {
     public static func downgrade(_ color: ThemeColor, colors: Int) -> ThemeColor {
         guard case .palette(let index) = color, Int(index) >= colors, colors > 0 else { return color }
         if colors >= 16 { return .palette(nearest(to: rgb(index), in: 0...15)) }
+        if index == 8 { return .palette(7) }  // bright black as black would vanish on a black background
         if index < 16 { return .palette(index - 8) }
         return .palette(nearest(to: rgb(index), in: 0...7))
     }

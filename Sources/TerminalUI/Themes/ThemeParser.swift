@@ -8,8 +8,8 @@ public struct ThemeError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { line > 0 ? "\(file):\(line): \(problem)" : "\(file): \(problem)" }
 }
 
-/// Reads theme files. One setting a line: `role = [attributes] [foreground] [on background]`; `#` starts a
-/// comment; `base = NAME` (before any role) starts from another theme so a file can change single roles.
+/// Reads theme files. One setting a line: `role = [attributes] [foreground] [on background]`; `# ` (or a `#`
+/// opening the line) starts a comment; `base = NAME` (before any role) starts from another theme so a file can change single roles.
 ///
 ///     base = dark
 ///     selection = bold white on 24     # 256-color palette index
@@ -24,8 +24,7 @@ public enum ThemeParser {
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let lineNumber = index + 1
             func fail(_ problem: String) -> ThemeError { ThemeError(file: file, line: lineNumber, problem: problem) }
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-                .trimmingCharacters(in: " \t\r")
+            let line = withoutComment(rawLine).trimmingCharacters(in: " \t\r")
             if line.isEmpty { continue }
             guard let equals = line.firstIndex(of: "=") else {
                 throw fail("expected `role = style`, found \(quoted(line))")
@@ -56,6 +55,23 @@ public enum ThemeParser {
             }
         }
         return theme
+    }
+
+    /// The line up to its comment: a `#` at the start or followed by a space (so `#rrggbb` is a color).
+    static func withoutComment(_ line: Substring) -> Substring {
+        var index = line.startIndex
+        while index < line.endIndex {
+            if line[index] == "#" {
+                let next = line.index(after: index)
+                if line[..<index].allSatisfy(\.isWhitespace) || next == line.endIndex || line[next] == " "
+                    || line[next] == "\t"
+                {
+                    return line[..<index]
+                }
+            }
+            index = line.index(after: index)
+        }
+        return line
     }
 
     /// Parses the right-hand side of a setting: `bold red on #303030`.
