@@ -21,7 +21,7 @@ extension UIReducer {
             if !p.text.isEmpty { p.text.removeLast() }
         case .control("u"):
             p.text = ""
-        case .escape, .control("c"):
+        case .escape:
             s.mode = .normal
             if p.kind == .filter { s.filter = "" }
             return []

@@ -7,6 +7,7 @@ public enum UIReducer {
             s.size = size
             return (normalized(s, context), [])
         }
+        if key == .control("c") { return (s, [.quit]) }
         s.status = nil
         var commands: [UICommand] = []
         switch s.mode {
@@ -21,7 +22,6 @@ public enum UIReducer {
     static func normalKey(_ s: inout UIState, _ key: Key, _ context: UIContext) -> [UICommand] {
         switch key {
         case "q": return quit(&s, context)
-        case .control("c"): return [.quit]
         case "?": s.mode = .help(scroll: 0)
         case .up, "k", .scrollUp: move(&s, by: -1, context)
         case .down, "j", .scrollDown: move(&s, by: 1, context)
