@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "swarm",
             dependencies: [
-                "Engine", "TorrentModel", "Bencode",
+                "Engine", "TorrentModel", "Bencode", "TerminalUI", "CursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -7,6 +7,7 @@ struct Swarm: AsyncParsableCommand {
         abstract: "A BitTorrent client for the terminal.",
         subcommands: [
             DownloadCommand.self, SeedCommand.self, InfoCommand.self, CreateCommand.self, TrackerCommand.self,
+            UIPreviewCommand.self,
         ]
     )
 }

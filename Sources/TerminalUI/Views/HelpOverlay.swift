@@ -30,7 +30,7 @@ enum HelpOverlay {
         "",
         "Pieces map",
         "  █ have  ▓ downloading  ░ missing, one piece a cell when the map fits;",
-        "  otherwise braille cells hold several pieces, one dot lit per run of pieces we have.",
+        "  otherwise braille cells hold several pieces; a dot is lit when we have at least half of its pieces.",
         "  The color of missing pieces tells how many connected peers have them.",
     ]
 

@@ -33,7 +33,7 @@ enum PiecesTab {
             perCell == 1
             ? [TextRun("█", .pieceHave), TextRun(" have  "), TextRun("▓", .pieceDownloading),
                 TextRun(" downloading  "), TextRun("░", .pieceMissing), TextRun(" missing")]
-            : [TextRun("⣿", .pieceHave), TextRun(" \(perCell) pieces a cell, dots lit for pieces we have  "),
+            : [TextRun("⣿", .pieceHave), TextRun(" \(perCell) pieces a cell, a dot lit where we have half its pieces  "),
                 TextRun("⣿", .pieceDownloading), TextRun(" downloading")]
         for run in glyphs { column = buffer.write(run.text, x: column, y: y, role: run.role, limit: limit) }
         column = buffer.write("   peers with a missing piece: ", x: column, y: y, role: .dim, limit: limit)
@@ -83,7 +83,7 @@ enum PieceMapRenderer {
         }
     }
 
-    /// One braille cell: `min(8, perCell)` slots of equal dots, each lit when every piece in it is had.
+    /// One braille cell: `min(8, perCell)` slots of equal dots, each lit when at least half its pieces are had.
     private static func packed(
         _ map: PieceMapData, _ range: Range<Int>, perCell: Int, _ hasAvailability: Bool
     ) -> (Character, ColorRole) {
@@ -98,16 +98,18 @@ enum PieceMapRenderer {
             let start = range.lowerBound + slot * piecesPerSlot
             let end = min(range.upperBound, start + piecesPerSlot)
             guard start < end else { break }
-            var slotHave = true
-            for i in start..<end where map.states[i] != .have {
-                slotHave = false
+            var had = 0
+            for i in start..<end {
+                if map.states[i] == .have {
+                    had += 1
+                    continue
+                }
                 if map.states[i] == .downloading { downloading = true }
                 if hasAvailability { rarest = min(rarest, Int(map.availability[i])) }
             }
-            if slotHave {
+            if had < end - start { allHave = false }
+            if had * 2 >= end - start {
                 for dot in (slot * dotsPerSlot)..<((slot + 1) * dotsPerSlot) { bits |= Glyphs.brailleDots[dot] }
-            } else {
-                allHave = false
             }
         }
         let role: ColorRole =
