@@ -2,7 +2,8 @@
 import PackageDescription
 
 // One module per layer; arrows point at what a module uses:
-//   Bencode <- TorrentModel <- PeerWire, Strategy, Tracker <- Engine <- swarm
+//   Bencode <- TorrentModel <- PeerWire, Strategy, Tracker <- Engine <- TerminalUI <- CursesTerminal -> CNCurses
+//   swarm uses Engine (and, once wired, CursesTerminal).
 let package = Package(
     name: "Swarm",
     platforms: [.macOS(.v14)],
@@ -46,12 +47,15 @@ let package = Package(
         .executableTarget(
             name: "swarm",
             dependencies: [
-                "Engine", "TorrentModel", "Bencode",
+                "Engine", "TorrentModel", "Bencode", "TerminalUI", "CursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "TerminalUI", dependencies: ["Engine", "TorrentModel", "Tracker"]),
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNCurses"]),
         .target(name: "TestSupport", dependencies: ["TorrentModel", "Bencode", "Engine"]),
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
         .testTarget(
@@ -67,6 +71,10 @@ let package = Package(
                 "Engine", "TestSupport", "TorrentModel",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "TerminalUITests", dependencies: ["TerminalUI", "Engine", "TorrentModel", "Tracker"],
+            exclude: ["__Snapshots__"]
         ),
         .testTarget(name: "InteropTests", dependencies: ["TestSupport"]),
     ],

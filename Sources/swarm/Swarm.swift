@@ -8,6 +8,7 @@ struct Swarm: AsyncParsableCommand {
         subcommands: [
             DownloadCommand.self, SeedCommand.self, InfoCommand.self, CreateCommand.self, TrackerCommand.self,
             DemoCommand.self,
+            UIPreviewCommand.self,
         ]
     )
 }

@@ -1,0 +1,36 @@
+/// Session-wide facts for the header and the status bar.
+public struct SessionSummary: Sendable, Hashable {
+    /// Bytes per second; nil for unlimited.
+    public var downloadLimit: Double?
+    public var uploadLimit: Double?
+    /// Free space in the download directory; nil when unknown.
+    public var freeDiskBytes: Int64?
+    /// DHT routing table size; nil when DHT is off or absent.
+    public var dhtNodes: Int?
+    public var listenPort: Int?
+
+    public init(
+        downloadLimit: Double? = nil, uploadLimit: Double? = nil, freeDiskBytes: Int64? = nil,
+        dhtNodes: Int? = nil, listenPort: Int? = nil
+    ) {
+        self.downloadLimit = downloadLimit
+        self.uploadLimit = uploadLimit
+        self.freeDiskBytes = freeDiskBytes
+        self.dhtNodes = dhtNodes
+        self.listenPort = listenPort
+    }
+}
+
+/// What a `SnapshotSource` hands the UI each time: every torrent's row, the detail of the selected one,
+/// and session facts.
+public struct SwarmUpdate: Sendable, Hashable {
+    public var rows: [TorrentRow]
+    public var detail: TorrentDetail?
+    public var summary: SessionSummary
+
+    public init(rows: [TorrentRow], detail: TorrentDetail? = nil, summary: SessionSummary = SessionSummary()) {
+        self.rows = rows
+        self.detail = detail
+        self.summary = summary
+    }
+}

@@ -1,0 +1,89 @@
+import Engine
+import TorrentModel
+import Tracker
+
+/// Turns the engine's `TorrentSnapshot`s into the UI's rows and detail. Fills what the engine publishes
+/// today; the rest (pieces map, files, priority, pause state...) stays empty until the snapshot has it.
+public struct SnapshotFeed: SnapshotSource {
+    private let snapshots: @Sendable () async -> [TorrentSnapshot]
+    private let summary: @Sendable () async -> SessionSummary
+
+    /// `SnapshotFeed { await session.snapshots() }` is a complete source.
+    public init(
+        summary: @escaping @Sendable () async -> SessionSummary = { SessionSummary() },
+        snapshots: @escaping @Sendable () async -> [TorrentSnapshot]
+    ) {
+        self.snapshots = snapshots
+        self.summary = summary
+    }
+
+    public func update(selected: TorrentID?) async -> SwarmUpdate {
+        let all = await snapshots()
+        let rows = all.enumerated().map { TorrentRow($1, number: $0 + 1) }
+        let detail = all.first { TorrentID($0.infoHash.hex) == selected }.map(TorrentDetail.init)
+        return SwarmUpdate(rows: rows, detail: detail, summary: await summary())
+    }
+}
+
+extension TorrentID {
+    public init(_ hash: InfoHash) { self.init(hash.hex) }
+}
+
+extension TorrentState {
+    public init(_ activity: TorrentActivity) {
+        switch activity {
+        case .checking(let p): self = .checking(progress: p)
+        case .downloading: self = .downloading
+        case .seeding: self = .seeding
+        case .stopped: self = .paused
+        case .error(let message): self = .error(message)
+        }
+    }
+}
+
+extension TorrentRow {
+    public init(_ s: TorrentSnapshot, number: Int) {
+        let seeds = s.peers.filter { $0.progress >= 1 }.count
+        self.init(
+            id: TorrentID(s.infoHash), name: s.name, number: number, size: s.totalLength, bytesDone: s.bytesHave,
+            state: TorrentState(s.activity), downloadRate: s.downloadRate, uploadRate: s.uploadRate,
+            downloaded: s.downloaded, uploaded: s.uploaded, seedsConnected: seeds, peersConnected: s.peers.count - seeds,
+            seedsKnown: s.trackers.compactMap(\.seeders).max(), peersKnown: s.trackers.compactMap(\.leechers).max())
+    }
+}
+
+extension TorrentDetail {
+    public init(_ s: TorrentSnapshot) {
+        self.init(
+            id: TorrentID(s.infoHash), peers: s.peers.map(PeerRow.init), trackers: s.trackers.map(TrackerRow.init),
+            pieceCount: s.pieceCount, piecesHave: s.piecesHave, hashFailures: s.hashFailures, wasted: s.wasted,
+            bannedPeers: s.bannedPeers, knownPeers: s.knownPeers)
+    }
+}
+
+extension PeerRow {
+    public init(_ p: PeerSnapshot) {
+        self.init(
+            address: p.address.description, client: p.client, isIncoming: p.isIncoming, amChoking: p.amChoking,
+            amInterested: p.amInterested, peerChoking: p.peerChoking, peerInterested: p.peerInterested,
+            isSnubbed: p.isSnubbed, isOptimistic: p.isOptimistic, downloadRate: p.downloadRate,
+            uploadRate: p.uploadRate, progress: p.progress, requestsInFlight: p.requestsInFlight,
+            downloaded: p.downloaded, uploaded: p.uploaded, source: p.isIncoming ? .incoming : .unknown)
+    }
+}
+
+extension TrackerRow {
+    public init(_ t: TrackerStatus) {
+        let status: Status =
+            switch t.state {
+            case .idle: .idle
+            case .updating: .updating
+            case .working: .working
+            case .failing: .failing
+            }
+        self.init(
+            url: t.url, tier: t.tier, status: status, isCurrent: t.isCurrent, sinceLastAnnounce: t.sinceLastAnnounce,
+            untilNextAnnounce: t.untilNextAnnounce, seeders: t.seeders, leechers: t.leechers, downloaded: t.downloaded,
+            peersReceived: t.peersReceived, lastError: t.lastError, lastWarning: t.lastWarning)
+    }
+}

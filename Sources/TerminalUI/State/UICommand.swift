@@ -1,0 +1,38 @@
+/// Something the user asked the engine (or the app) to do. The reducer produces these; the app executes
+/// them against the engine through a `CommandSink`.
+public enum UICommand: Sendable, Hashable {
+    case pause(TorrentID)
+    case resume(TorrentID)
+    case remove(TorrentID, deleteData: Bool)
+    case setPriority(TorrentID, TorrentPriority)
+    case setFilePriority(TorrentID, fileIndex: Int, FileRow.Priority)
+    case recheck(TorrentID)
+    case add(AddSource)
+    /// Leave the UI and stop the session. Handled by the app itself, never sent to the sink.
+    case quit
+
+    /// What the user typed in the add prompt.
+    public enum AddSource: Sendable, Hashable {
+        case torrentFile(path: String)
+        case magnet(String)
+
+        /// A magnet link or a path, from what was typed.
+        public init(_ typed: String) {
+            let trimmed = typed.trimmingCharacters(in: " ")
+            if trimmed.lowercased().hasPrefix("magnet:") {
+                self = .magnet(trimmed)
+            } else {
+                self = .torrentFile(path: trimmed)
+            }
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,90 @@
+/// Keys while the help, a prompt or a question is open.
+extension UIReducer {
+    static func helpKey(_ s: inout UIState, _ key: Key, scroll: Int) {
+        switch key {
+        case .up, "k", .scrollUp: s.mode = .help(scroll: max(0, scroll - 1))
+        case .down, "j", .scrollDown: s.mode = .help(scroll: scroll + 1)
+        case .pageUp: s.mode = .help(scroll: max(0, scroll - 10))
+        case .pageDown: s.mode = .help(scroll: scroll + 10)
+        case .home: s.mode = .help(scroll: 0)
+        default: s.mode = .normal
+        }
+    }
+
+    static func promptKey(_ s: inout UIState, _ key: Key, _ prompt: Prompt, _ context: UIContext) -> [UICommand] {
+        var p = prompt
+        p.candidates = []
+        switch key {
+        case .character(let c):
+            p.text.append(c)
+        case .backspace, .delete:
+            if !p.text.isEmpty { p.text.removeLast() }
+        case .control("u"):
+            p.text = ""
+        case .escape:
+            s.mode = .normal
+            if p.kind == .filter { s.filter = "" }
+            return []
+        case .enter:
+            s.mode = .normal
+            return submit(&s, p)
+        case .tab:
+            guard p.kind == .add else {
+                s.status = StatusMessage("Tab completes paths in the add prompt only.")
+                break
+            }
+            complete(&p, &s, context)
+        default:
+            s.status = StatusMessage("Type text, Enter to accept, Esc to cancel.")
+        }
+        s.mode = .prompt(p)
+        if p.kind == .filter { s.filter = p.text }
+        return []
+    }
+
+    private static func submit(_ s: inout UIState, _ p: Prompt) -> [UICommand] {
+        switch p.kind {
+        case .filter:
+            s.filter = p.text
+            return []
+        case .add:
+            let typed = p.text.trimmingCharacters(in: " ")
+            guard !typed.isEmpty else {
+                s.status = StatusMessage("Nothing to add: type a .torrent path or a magnet link.")
+                return []
+            }
+            s.status = StatusMessage("Adding \(quoted(typed)).", isError: false)
+            return [.add(UICommand.AddSource(typed))]
+        }
+    }
+
+    /// Extends the path to the longest common prefix of the candidates and lists them when ambiguous.
+    private static func complete(_ p: inout Prompt, _ s: inout UIState, _ context: UIContext) {
+        if p.text.lowercased().hasPrefix("magnet:") {
+            s.status = StatusMessage("Magnet links are not completed.")
+            return
+        }
+        let candidates = context.completePath(p.text)
+        guard let first = candidates.first else {
+            s.status = StatusMessage("No file or folder starts with that.")
+            return
+        }
+        var common = first
+        for candidate in candidates.dropFirst() {
+            while !candidate.hasPrefix(common) { common.removeLast() }
+        }
+        if common.count > p.text.count { p.text = common }
+        if candidates.count > 1 { p.candidates = candidates }
+    }
+
+    static func confirmKey(_ s: inout UIState, _ key: Key, _ confirmation: Confirmation) -> [UICommand] {
+        s.mode = .normal
+        switch key {
+        case "y", "Y":
+            return [confirmation.command]
+        default:
+            s.status = StatusMessage("Cancelled: nothing was changed.", isError: false)
+            return []
+        }
+    }
+}

@@ -1,0 +1,84 @@
+/// Keys that act on the selected torrent.
+extension UIReducer {
+    static func pauseOrResume(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
+        guard let row = selected(&s, context, for: "pause or resume") else { return [] }
+        switch row.state {
+        case .paused, .error:
+            s.status = StatusMessage("Resuming \(quoted(row.name)).", isError: false)
+            return [.resume(row.id)]
+        default:
+            s.status = StatusMessage("Pausing \(quoted(row.name)).", isError: false)
+            return [.pause(row.id)]
+        }
+    }
+
+    static func changePriority(_ s: inout UIState, up: Bool, _ context: UIContext) -> [UICommand] {
+        if s.focus == .detail, s.tab == .files { return changeFilePriority(&s, up: up, context) }
+        guard let row = selected(&s, context, for: "change priority") else { return [] }
+        guard let next = up ? row.priority.raised : row.priority.lowered else {
+            s.status = StatusMessage("\(quoted(row.name)) is already at \(row.priority.label) priority.")
+            return []
+        }
+        s.status = StatusMessage("Priority \(next.label) for \(quoted(row.name)).", isError: false)
+        return [.setPriority(row.id, next)]
+    }
+
+    private static func changeFilePriority(_ s: inout UIState, up: Bool, _ context: UIContext) -> [UICommand] {
+        guard let detail = context.detail else {
+            s.status = StatusMessage("No torrent selected.")
+            return []
+        }
+        guard let files = detail.files else {
+            s.status = StatusMessage("The file list is not available yet.")
+            return []
+        }
+        guard files.indices.contains(s.detailRow) else {
+            s.status = StatusMessage("No file selected.")
+            return []
+        }
+        let file = files[s.detailRow]
+        guard let next = up ? file.priority.raised : file.priority.lowered else {
+            s.status = StatusMessage("\(quoted(file.path)) is already at \(file.priority.label) priority.")
+            return []
+        }
+        s.status = StatusMessage("Priority \(next.label) for \(quoted(file.path)).", isError: false)
+        return [.setFilePriority(detail.id, fileIndex: s.detailRow, next)]
+    }
+
+    static func askRemove(_ s: inout UIState, deleteData: Bool, _ context: UIContext) {
+        guard let row = selected(&s, context, for: "remove") else { return }
+        let question =
+            deleteData
+            ? "DELETE \(quoted(row.name)) AND ALL ITS DOWNLOADED DATA FROM DISK?"
+            : "Remove \(quoted(row.name)) from the list? Its data stays on disk."
+        s.mode = .confirm(Confirmation(
+            question: question, command: .remove(row.id, deleteData: deleteData), isDangerous: deleteData))
+    }
+
+    static func recheck(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
+        guard let row = selected(&s, context, for: "recheck") else { return [] }
+        if row.state.isChecking {
+            s.status = StatusMessage("\(quoted(row.name)) is already being checked.")
+            return []
+        }
+        if case .fetchingMetadata = row.state {
+            s.status = StatusMessage("\(quoted(row.name)) has no metadata yet: nothing to check.")
+            return []
+        }
+        s.status = StatusMessage("Rechecking \(quoted(row.name)).", isError: false)
+        return [.recheck(row.id)]
+    }
+
+    /// The selected row, or nil with a reason in the status bar.
+    private static func selected(_ s: inout UIState, _ context: UIContext, for action: String) -> TorrentRow? {
+        if let row = context.selectedRow(s) { return row }
+        s.status = StatusMessage(
+            context.visible.isEmpty
+                ? "No torrents here to \(action). Press a to add one."
+                : "No torrent selected to \(action).")
+        return nil
+    }
+
+    /// A name shortened for a status line.
+    static func quoted(_ name: String) -> String { "'" + TextFit.truncate(name, to: 40) + "'" }
+}

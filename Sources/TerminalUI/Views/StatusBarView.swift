@@ -1,0 +1,70 @@
+/// The bottom line: a prompt, a question, a message or the main keys on the left; counts, free space and
+/// limits on the right.
+enum StatusBarView {
+    static let hints = ["? help", "p pause", "+/- priority", "a add", "d remove", "/ filter", "s sort", "Tab next tab", "q quit"]
+
+    static func draw(
+        _ model: UIModel, state: UIState, into buffer: inout ScreenBuffer, rect: Rect
+    ) {
+        buffer.fill(rect, role: .statusBar)
+        let right = rightText(model, state: state)
+        let rightWidth = DisplayWidth.of(right)
+        let showRight = rect.width - rightWidth >= 30
+        let leftLimit = showRight ? rect.maxX - rightWidth - 2 : rect.maxX
+        if showRight { buffer.write(right, x: rect.maxX - rightWidth - 1, y: rect.y, role: .statusBar) }
+        let x = rect.x + 1
+        switch state.mode {
+        case .prompt(let prompt):
+            let label = prompt.kind == .filter ? "Filter: " : "Add a .torrent path or magnet link (Tab completes): "
+            var column = buffer.write(label, x: x, y: rect.y, role: .prompt, limit: leftLimit)
+            let room = leftLimit - column - 1
+            let shown = tail(prompt.text, width: room)
+            column = buffer.write(shown, x: column, y: rect.y, role: .statusBar, limit: leftLimit)
+            buffer.write("▏", x: column, y: rect.y, role: .prompt, limit: leftLimit)
+        case .confirm(let confirmation):
+            buffer.write(confirmation.question + "  [y/N]", x: x, y: rect.y,
+                role: confirmation.isDangerous ? .statusError : .warning, limit: leftLimit)
+        case .normal, .help:
+            if let status = state.status {
+                buffer.write(status.text, x: x, y: rect.y, role: status.isError ? .statusError : .statusBar,
+                    limit: leftLimit)
+            } else {
+                buffer.write(fittingHints(width: leftLimit - x), x: x, y: rect.y, role: .statusBar, limit: leftLimit)
+            }
+        }
+    }
+
+    /// As many whole hints as fit, `? help` and `q quit` first to stay.
+    static func fittingHints(width: Int) -> String {
+        var kept = hints
+        while kept.count > 2, DisplayWidth.of(kept.joined(separator: "  ")) > width {
+            kept.remove(at: kept.count - 2)
+        }
+        return kept.joined(separator: "  ")
+    }
+
+    /// The end of `text` that fits `width` columns, so the cursor stays visible while typing.
+    static func tail(_ text: String, width: Int) -> String {
+        guard width > 0 else { return "" }
+        var out: [Character] = []
+        var used = 0
+        for character in text.reversed() {
+            let w = DisplayWidth.of(character)
+            if used + w > width { break }
+            out.append(character)
+            used += w
+        }
+        return String(out.reversed())
+    }
+
+    static func rightText(_ model: UIModel, state: UIState) -> String {
+        var parts: [String] = []
+        if state.view != .all || !state.filter.isEmpty {
+            parts.append("\(state.view.rawValue) \(model.visible.count)/\(model.rows.count)")
+        }
+        if let free = model.summary.freeDiskBytes { parts.append("free " + Units.bytes(free)) }
+        let limit = { (value: Double?) in value.map { Units.compactRate($0) } ?? "∞" }
+        parts.append("limits " + limit(model.summary.downloadLimit) + "/" + limit(model.summary.uploadLimit))
+        return parts.joined(separator: "   ")
+    }
+}
