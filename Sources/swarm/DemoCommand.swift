@@ -1,7 +1,9 @@
 import ArgumentParser
 import Engine
+import CursesTerminal
 import Foundation
 import Logging
+import TerminalUI
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,8 +14,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Size of the demo payload in MiB.")
     var size: Int = 48
 
-    @Flag(name: .long, help: "Write one JSON object per line on stdout.")
+    @Flag(name: .long, help: "Write one JSON object per line on stdout (implies --headless).")
     var json = false
+
+    @Flag(name: .long, help: "Print progress lines instead of opening the full-screen UI.")
+    var headless = false
+
+    @Option(help: "UI theme name (dark, light, 16color) or path to a .theme file.")
+    var theme: String?
 
     func validate() throws {
         guard (1...4096).contains(size) else { throw ValidationError("--size must be between 1 and 4096 MiB") }
@@ -24,12 +32,20 @@ struct DemoCommand: AsyncParsableCommand {
         let demo: DemoSwarm
         let torrent: Torrent
         do {
-            var logger = Logger(label: "swarm.demo")
-            logger.logLevel = .warning
+            // In the UI nothing may write to the terminal behind curses' back.
+            var logger = Logger(label: "swarm.demo", factory: { _ in SwiftLogNoOpLogHandler() })
+            if json || headless {
+                logger = Logger(label: "swarm.demo")
+                logger.logLevel = .warning
+            }
             demo = try DemoSwarm(logger: logger)
             torrent = try await demo.start(payloadMiB: size)
         } catch {
             throw failure("demo: \(error)", status: 1)
+        }
+        if !json && !headless {
+            if let problem = await runInterface(demo) { throw failure(problem) }
+            return
         }
         if !json {
             FileHandle.standardError.write(Data("demo swarm in \(demo.folder.path): \(DemoSwarm.cast.map(\.role).joined(separator: ", "))\n".utf8))
@@ -48,6 +64,23 @@ struct DemoCommand: AsyncParsableCommand {
         }
         if snapshot.isComplete { reporter.report(snapshot, event: "complete") }
         await demo.stop()
+    }
+
+    /// The full-screen UI over the demo's session; quitting stops the demo and removes its files.
+    @MainActor
+    private func runInterface(_ demo: DemoSwarm) async -> String? {
+        let session = demo.session
+        let commands = SessionCommands(session: session, downloadDirectory: demo.folder.appendingPathComponent("added"))
+        var problem: String?
+        do {
+            try await TerminalApp.run(
+                source: SnapshotFeed { await session.snapshots() }, commands: commands,
+                options: TerminalOptions(theme: theme))
+        } catch {
+            problem = "\(error)"
+        }
+        await demo.stop()
+        return problem
     }
 
     private static func printPeers(_ s: TorrentSnapshot) {

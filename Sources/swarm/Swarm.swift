@@ -6,9 +6,10 @@ struct Swarm: AsyncParsableCommand {
         commandName: "swarm",
         abstract: "A BitTorrent client for the terminal.",
         subcommands: [
-            DownloadCommand.self, SeedCommand.self, InfoCommand.self, CreateCommand.self, TrackerCommand.self,
+            OpenCommand.self, DownloadCommand.self, SeedCommand.self, InfoCommand.self, CreateCommand.self, TrackerCommand.self,
             DemoCommand.self,
             UIPreviewCommand.self,
-        ]
+        ],
+        defaultSubcommand: OpenCommand.self
     )
 }

@@ -111,7 +111,7 @@ public actor Session {
         return torrent
     }
 
-    func torrent(for infoHash: InfoHash) -> Torrent? { torrents[infoHash] }
+    public func torrent(for infoHash: InfoHash) -> Torrent? { torrents[infoHash] }
 
     /// A snapshot of every torrent, in the order they were added.
     public func snapshots() async -> [TorrentSnapshot] {

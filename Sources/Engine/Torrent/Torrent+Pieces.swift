@@ -27,7 +27,8 @@ extension Torrent {
     }
 
     private func pieceChecked(_ piece: Int, ok: Bool) {
-        guard activity == .downloading else { return }
+        // A piece hashed while pausing still counts: its blocks are gone from memory.
+        guard activity == .downloading || activity == .paused else { return }
         if ok {
             picker.pieceVerified(piece)
             renameCompletedFiles(touching: piece)
@@ -78,6 +79,7 @@ extension Torrent {
 
     /// Every piece is verified: tell peers we want nothing more and drop the seeds among them.
     private func completed() {
+        guard activity == .downloading else { return }
         activity = .seeding
         logger.info("\(metainfo.name): download complete")
         for (key, peer) in peers {
@@ -88,7 +90,7 @@ extension Torrent {
 
     func storageFailed(_ error: Error) {
         switch activity {
-        case .stopped, .error: return
+        case .stopped, .paused, .error: return
         default: break
         }
         logger.error("\(metainfo.name): \(error)")

@@ -92,6 +92,11 @@ public actor Torrent {
         picker = PiecePicker(geometry: metainfo.geometry, have: have)
         activity = picker.isComplete ? .seeding : .downloading
         logger.info("\(metainfo.name): \(have.setCount) of \(metainfo.pieceCount) pieces on disk")
+        startLoops()
+    }
+
+    /// Starts the twice-a-second tick and the tracker loop.
+    private func startLoops() {
         tickTask = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
@@ -99,6 +104,23 @@ public actor Torrent {
             }
         }
         trackerTask = Task { await self.runTrackers() }
+    }
+
+    /// Pauses: closes every connection, tells the trackers we left, and stops the loops. What was
+    /// verified stays verified; `resume()` carries on without checking again.
+    public func pause() async {
+        guard activity == .downloading || activity == .seeding else { return }
+        activity = .paused
+        tickTask?.cancel()
+        for peer in peers.values { peer.link.close() }
+        await announceStopped()
+    }
+
+    public func resume() {
+        guard activity == .paused else { return }
+        activity = picker.isComplete ? .seeding : .downloading
+        startLoops()
+        connectMore()
     }
 
     /// Refuses to start a download that cannot fit on the disk. Files are sparse, so only the bytes still
@@ -139,6 +161,8 @@ public actor Torrent {
         uploadLimiter?.reserve(bytes, now: now) ?? .zero
     }
 
+    var isRunning: Bool { activity == .downloading || activity == .seeding }
+
     public func snapshot() -> TorrentSnapshot {
         let now = self.now
         var peerRows: [PeerSnapshot] = []
@@ -168,7 +192,8 @@ public actor Torrent {
         return TorrentSnapshot(
             infoHash: metainfo.infoHash, name: metainfo.name, activity: shownActivity,
             totalLength: metainfo.totalLength, pieceCount: metainfo.pieceCount, piecesHave: have.setCount,
-            bytesHave: bytes, downloadRate: download.rate(now: now), uploadRate: upload.rate(now: now),
+            bytesHave: bytes, downloadRate: isRunning ? download.rate(now: now) : 0,
+            uploadRate: isRunning ? upload.rate(now: now) : 0,
             downloaded: download.total, uploaded: upload.total, wasted: wasted, hashFailures: hashFailures,
             peers: peerRows, knownPeers: knownPeers.count, bannedPeers: bannedHosts.count, trackers: trackerStatuses,
             filesFinalized: pendingRenames == 0)

@@ -6,6 +6,7 @@ public enum TorrentActivity: Sendable, Equatable {
     case checking(Double)
     case downloading
     case seeding
+    case paused
     case stopped
     case error(String)
 
@@ -14,6 +15,7 @@ public enum TorrentActivity: Sendable, Equatable {
         case .checking: "Checking"
         case .downloading: "Downloading"
         case .seeding: "Seeding"
+        case .paused: "Paused"
         case .stopped: "Stopped"
         case .error: "Error"
         }

@@ -35,7 +35,7 @@ extension TorrentState {
         case .checking(let p): self = .checking(progress: p)
         case .downloading: self = .downloading
         case .seeding: self = .seeding
-        case .stopped: self = .paused
+        case .paused, .stopped: self = .paused
         case .error(let message): self = .error(message)
         }
     }

@@ -1,0 +1,61 @@
+import ArgumentParser
+import CursesTerminal
+import Engine
+import Foundation
+import Logging
+import TerminalUI
+import TorrentModel
+
+/// `swarm [file.torrent ...]`: the full-screen UI with the given torrents.
+struct OpenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Open the full-screen UI with these torrents (the default command).")
+
+    @Argument(help: "Torrent files to download or seed.")
+    var torrents: [String] = []
+
+    @Option(name: .long, help: "Download directory (default: ~/Downloads).")
+    var dir: String?
+
+    @Option(name: .long, help: "TCP port for incoming peers (0: any free port).")
+    var port: Int = 6881
+
+    @Option(name: .long, help: "Local address to listen on and to connect and announce from.")
+    var bind: String?
+
+    @Option(help: "UI theme name (dark, light, 16color) or path to a .theme file.")
+    var theme: String?
+
+    @MainActor
+    func run() async throws {
+        let directory = dir.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent("Downloads")
+        var metainfos: [Metainfo] = []
+        for path in torrents {
+            guard let data = FileManager.default.contents(atPath: path) else { throw failure("cannot read \(path)") }
+            do { metainfos.append(try Metainfo(bytes: data)) } catch { throw failure("\(path): \(error)") }
+        }
+        // Nothing may write to the terminal behind curses' back: the UI shows what matters.
+        let quiet = Logger(label: "swarm", factory: { _ in SwiftLogNoOpLogHandler() })
+        let session = Session(configuration: SessionConfiguration(bindHost: bind, listenPort: port), logger: quiet)
+        do {
+            try await session.start()
+            for metainfo in metainfos { _ = try await session.add(metainfo, directory: directory) }
+        } catch {
+            await session.shutdown()
+            throw failure("\(error)")
+        }
+        var problem: String?
+        do {
+            try await TerminalApp.run(
+                source: SnapshotFeed { await session.snapshots() },
+                commands: SessionCommands(session: session, downloadDirectory: directory),
+                options: TerminalOptions(theme: theme))
+        } catch {
+            problem = "\(error)"
+        }
+        await session.shutdown()
+        if let problem { throw failure(problem) }
+    }
+}
