@@ -154,6 +154,9 @@ public struct PiecePicker: Sendable {
     public func peerBitfield(_ peer: PeerKey) -> Bitfield? { peers[peer]?.has }
 
     /// The peer has a wanted piece that we have not verified yet (so we should be interested in it).
+    /// Pieces with blocks requested or received but not yet verified.
+    public var piecesInProgress: [Int] { partials.map(\.piece) }
+
     public func isInteresting(_ peer: PeerKey) -> Bool { (peers[peer]?.wantedPieces ?? 0) > 0 }
 
     /// libtorrent's and rTorrent's "distributed copies": how many complete copies of the torrent the

@@ -74,7 +74,7 @@ struct DemoCommand: AsyncParsableCommand {
         var problem: String?
         do {
             try await TerminalApp.run(
-                source: SnapshotFeed { await session.snapshots() }, commands: commands,
+                source: SnapshotFeed(details: { await session.detail(of: $0) }) { await session.snapshots() }, commands: commands,
                 options: TerminalOptions(theme: theme))
         } catch {
             problem = "\(error)"

@@ -49,7 +49,7 @@ struct OpenCommand: AsyncParsableCommand {
         var problem: String?
         do {
             try await TerminalApp.run(
-                source: SnapshotFeed { await session.snapshots() },
+                source: SnapshotFeed(details: { await session.detail(of: $0) }) { await session.snapshots() },
                 commands: SessionCommands(session: session, downloadDirectory: directory),
                 options: TerminalOptions(theme: theme))
         } catch {

@@ -120,6 +120,11 @@ public actor Session {
         return result
     }
 
+    /// Piece and file detail of one torrent.
+    public func detail(of infoHash: InfoHash) async -> TorrentDetailSnapshot? {
+        await torrents[infoHash]?.detail()
+    }
+
     /// Asks every torrent's trackers for peers now.
     public func reannounceAll() async {
         for torrent in torrents.values { await torrent.reannounce() }

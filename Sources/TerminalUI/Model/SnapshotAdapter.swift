@@ -7,20 +7,27 @@ import Tracker
 public struct SnapshotFeed: SnapshotSource {
     private let snapshots: @Sendable () async -> [TorrentSnapshot]
     private let summary: @Sendable () async -> SessionSummary
+    private let details: @Sendable (InfoHash) async -> TorrentDetailSnapshot?
 
-    /// `SnapshotFeed { await session.snapshots() }` is a complete source.
+    /// `SnapshotFeed { await session.snapshots() }` is a complete source; `details` adds the piece map and
+    /// files of the selected torrent.
     public init(
         summary: @escaping @Sendable () async -> SessionSummary = { SessionSummary() },
+        details: @escaping @Sendable (InfoHash) async -> TorrentDetailSnapshot? = { _ in nil },
         snapshots: @escaping @Sendable () async -> [TorrentSnapshot]
     ) {
         self.snapshots = snapshots
         self.summary = summary
+        self.details = details
     }
 
     public func update(selected: TorrentID?) async -> SwarmUpdate {
         let all = await snapshots()
         let rows = all.enumerated().map { TorrentRow($1, number: $0 + 1) }
-        let detail = all.first { TorrentID($0.infoHash.hex) == selected }.map(TorrentDetail.init)
+        var detail: TorrentDetail?
+        if let chosen = all.first(where: { TorrentID($0.infoHash.hex) == selected }) {
+            detail = TorrentDetail(chosen, extra: await details(chosen.infoHash))
+        }
         return SwarmUpdate(rows: rows, detail: detail, summary: await summary())
     }
 }
@@ -53,11 +60,18 @@ extension TorrentRow {
 }
 
 extension TorrentDetail {
-    public init(_ s: TorrentSnapshot) {
+    public init(_ s: TorrentSnapshot, extra: TorrentDetailSnapshot? = nil) {
+        let pieces = extra.map { extra in
+            PieceMapData(
+                states: extra.pieces.map { PieceMapData.PieceState(rawValue: $0.rawValue) ?? .missing },
+                availability: extra.availability)
+        }
+        let files = extra.map { $0.files.map { FileRow(path: $0.path, size: $0.size, bytesDone: $0.bytesDone) } }
         self.init(
-            id: TorrentID(s.infoHash), peers: s.peers.map(PeerRow.init), trackers: s.trackers.map(TrackerRow.init),
-            pieceCount: s.pieceCount, piecesHave: s.piecesHave, hashFailures: s.hashFailures, wasted: s.wasted,
-            bannedPeers: s.bannedPeers, knownPeers: s.knownPeers)
+            id: TorrentID(s.infoHash), peers: s.peers.map(PeerRow.init), pieces: pieces, files: files,
+            trackers: s.trackers.map(TrackerRow.init), pieceCount: s.pieceCount,
+            pieceLength: extra.map { Int64($0.pieceLength) }, piecesHave: s.piecesHave, hashFailures: s.hashFailures,
+            wasted: s.wasted, bannedPeers: s.bannedPeers, knownPeers: s.knownPeers)
     }
 }
 

@@ -1,0 +1,48 @@
+import TorrentModel
+
+/// The per-piece and per-file state of one torrent, for the selected torrent in the UI (too big to send for
+/// every torrent on every refresh).
+public struct TorrentDetailSnapshot: Sendable, Equatable {
+    public enum PieceState: UInt8, Sendable {
+        case missing, downloading, have
+    }
+
+    public struct File: Sendable, Equatable {
+        public var path: String
+        public var size: Int64
+        public var bytesDone: Int64
+    }
+
+    public var pieceLength: Int
+    public var pieces: [PieceState]
+    /// How many connected peers have each piece.
+    public var availability: [UInt16]
+    public var distributedCopies: Double
+    public var files: [File]
+}
+
+extension Torrent {
+    public func detail() -> TorrentDetailSnapshot {
+        let have = picker.have
+        var pieces = [TorrentDetailSnapshot.PieceState](repeating: .missing, count: metainfo.pieceCount)
+        var availability = [UInt16](repeating: 0, count: metainfo.pieceCount)
+        for piece in 0..<metainfo.pieceCount {
+            if have[piece] { pieces[piece] = .have }
+            availability[piece] = UInt16(clamping: picker.availability(ofPiece: piece))
+        }
+        for piece in picker.piecesInProgress where pieces[piece] == .missing { pieces[piece] = .downloading }
+        let files = metainfo.files.indices.filter { !metainfo.files[$0].isPadding }.map { index in
+            var done: Int64 = 0
+            if let range = metainfo.pieces(ofFile: index) {
+                for piece in range where have[piece] {
+                    done += metainfo.slices(piece: piece).filter { $0.fileIndex == index }.reduce(0) { $0 + Int64($1.length) }
+                }
+            }
+            let file = metainfo.files[index]
+            return TorrentDetailSnapshot.File(path: file.displayPath, size: file.length, bytesDone: done)
+        }
+        return TorrentDetailSnapshot(
+            pieceLength: metainfo.pieceLength, pieces: pieces, availability: availability,
+            distributedCopies: picker.distributedCopies, files: files)
+    }
+}
