@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "TorrentModel"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Bencode", "TorrentModel"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport", "TorrentModel"]),
-        .testTarget(name: "InteropTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "InteropTests"),
     ],
     swiftLanguageModes: [.v6]
 )
