@@ -151,7 +151,9 @@ enum Interop {
         }
     }()
 
-    /// The swarm binary of this build (beside the test bundle), which must be newer than every source.
+    /// The swarm binary of this build: beside the test bundle, in the same products folder, because
+    /// `swift test` (re)builds and relinks every product there before it runs the tests (checked with
+    /// SwiftPM 6.3: an edit to Sources/swarm relinks .build/debug/swarm on `swift test`).
     static func swarmBinary() throws -> URL {
         let fm = FileManager.default
         var candidates: [URL] = []
@@ -167,29 +169,7 @@ enum Interop {
         guard let binary = candidates.first(where: { fm.isExecutableFile(atPath: $0.path) }) else {
             throw Failure(description: "no swarm binary at \(candidates.map(\.path)); run `swift build` first")
         }
-        let built = modified(binary) ?? .distantPast
-        if let (newest, date) = newestSource(), date > built {
-            throw Failure(description: "\(binary.path) is older than \(newest); run `swift build` first")
-        }
         return binary
-    }
-
-    private static func modified(_ url: URL) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
-    }
-
-    /// The most recently modified file among Package.swift and Sources/**.swift.
-    private static func newestSource() -> (String, Date)? {
-        var best: (String, Date)? = nil
-        func consider(_ url: URL) {
-            if let date = modified(url), date > (best?.1 ?? .distantPast) { best = (url.path, date) }
-        }
-        consider(packageRoot.appendingPathComponent("Package.swift"))
-        let sources = packageRoot.appendingPathComponent("Sources")
-        if let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil) {
-            for case let url as URL in files where url.pathExtension == "swift" { consider(url) }
-        }
-        return best
     }
 
     // MARK: Shell helpers

@@ -25,7 +25,7 @@ wait_until 60 test -e "$T/seed/ready" || fail "libtorrent seeder not ready: $(ta
 note "evil peer on 127.0.0.66:6881, honest libtorrent seeder (1 MiB/s) on 127.0.0.1:6881"
 
 on_fail() { echo "---- evil peer log ----" >&2; cat "$T/evil.log" >&2; }
-swarm_download leech 180 "$T/t.torrent" "$T/out" 127.0.0.2 6882 $(crutch 127.0.0.66:6881 127.0.0.1:6881)
+swarm_download leech 120 "$T/t.torrent" "$T/out" 127.0.0.2 6882 $(crutch 127.0.0.66:6881 127.0.0.1:6881)
 same_tree "$T/out"
 failures=$(field leech hash_failures) banned=$(field leech banned_peers)
 grep -q 'handshake done' "$T/evil.log" || fail "swarm never connected to the evil peer, so the test proves nothing"

@@ -16,7 +16,7 @@ make_torrent "$T/t.torrent" "${trackers[@]}"
 start_tracker "$T/t.torrent"
 seed_client "$client" "$T/t.torrent" 127.0.0.1:6881
 
-swarm_download leech ${SWARM_LEECH_TIMEOUT:-180} "$T/t.torrent" "$T/out" 127.0.0.2 6882 $(crutch 127.0.0.1:6881)
+swarm_download leech 120 "$T/t.torrent" "$T/out" 127.0.0.2 6882 $(crutch 127.0.0.1:6881)
 same_tree "$T/out"
 [ "$(field leech hash_failures)" = 0 ] || fail "hash failures from an honest $client seeder"
 echo "PASS: swarm downloaded from $client over $scheme tracker: $(summary leech)"

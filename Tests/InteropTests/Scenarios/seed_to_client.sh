@@ -15,7 +15,7 @@ start_tracker "$T/t.torrent"
 
 leech_client() {
     INTEROP_WORKDIR=$T/leech-$client "$I/leech" "$client" "$T/t.torrent" "$T/out" \
-        --addr 127.0.0.2:6882 --timeout 150
+        --addr 127.0.0.2:6882 --timeout 60
 }
 
 if [ "$client" = transmission ]; then
@@ -40,7 +40,8 @@ else
     [ "$CRUTCH" != 1 ] || "$PY" "$I/lt.py" announce "$T/t.torrent" 127.0.0.1 6881 > /dev/null
     leech_client || { show seed; fail "$client leecher did not complete"; }
 fi
-same_tree "$T/out"
+# transmission 3.00 never creates empty files (it is the leecher here: not Swarm's doing)
+if [ "$client" = transmission ]; then same_tree "$T/out" --missing-empty-ok; else same_tree "$T/out"; fi
 # the seeder reports once a second: give it time to count the last blocks
 uploaded_some() { [ "$(field seed uploaded)" -gt 0 ]; }
 wait_until 5 uploaded_some || fail "swarm seeder reports uploaded=$(field seed uploaded)"
