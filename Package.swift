@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "TorrentModel"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Bencode", "TorrentModel"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport", "TorrentModel"]),
-        .testTarget(name: "InteropTests"),
+        .testTarget(name: "InteropTests", exclude: ["Scenarios", "README.md"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,7 +5,8 @@
 # `bench`, e.g. --size 256 --runs 3, --files 8, --piece-kib 1024, --udp, --drop-caches, --keep;
 # a --clients given here replaces the default real-client list. Needs root (bench enters a fresh
 # loopback-only network namespace by itself). The harness is found at $SWARM_INTEROP_DIR, else
-# at <repo>/../shared/interop (or beside an ancestor of the repository).
+# at <repo>/../shared/interop (or beside an ancestor of the repository). SWARM_BIN=PATH benches
+# that binary instead of building .build/release/swarm.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -21,12 +22,19 @@ else
 fi
 [ -n "$I" ] && [ -x "$I/bench" ] || { echo "bench.sh: no interop harness (set SWARM_INTEROP_DIR)" >&2; exit 1; }
 
-(cd "$REPO" && swift build -c release --product swarm)
-SWARM=$REPO/.build/release/swarm
+if [ -n "${SWARM_BIN:-}" ]; then   # a given binary (e.g. another build): no build step
+    SWARM=$SWARM_BIN
+else
+    (cd "$REPO" && swift build -c release --product swarm)
+    SWARM=$REPO/.build/release/swarm
+fi
 
-# TODO(trackers): drop "--peer 127.0.0.1:6881" once Swarm announces to the torrent's trackers;
-# until then it finds bench's seeder (always on 127.0.0.1:6881) only through --peer.
-cmd="$(printf %q "$SWARM") download {torrent} --dir {outdir} --bind {ip} --port {port} --peer 127.0.0.1:6881"
+# The harness runs the command as `bash -c "CMD && hook"` and, on timeout, kills that bash only:
+# setpriv --pdeathsig makes swarm get SIGTERM too, so a failed run leaves no swarm behind.
+cmd="setpriv --pdeathsig TERM $(printf %q "$SWARM") download {torrent} --dir {outdir} --bind {ip} --port {port}"
+# TODO(trackers): drop this --peer once Swarm announces to the torrent's trackers; until then it
+# finds bench's seeder (always on 127.0.0.1:6881) only through --peer.
+cmd+=" --peer 127.0.0.1:6881"
 
 clients="libtorrent aria2 transmission"
 args=()

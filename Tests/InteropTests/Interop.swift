@@ -80,7 +80,8 @@ enum Interop {
             let why = status == 124 || status == 137 ? "timed out after \(timeout) s" : "exited \(status)"
             let tail = lines.suffix(80).joined(separator: "\n")
             print("---- interop \(label): \(why) after \(seconds) s; output tail ----\n\(tail)\n---- end ----")
-            XCTFail("interop \(label) \(why); last lines:\n\(lines.suffix(15).joined(separator: "\n"))",
+            let verdicts = lines.filter { $0.hasPrefix("FAIL") }.joined(separator: "\n")
+            XCTFail("interop \(label) \(why): \(verdicts.isEmpty ? "(no FAIL line)" : verdicts) (output tail above)",
                     file: file, line: line)
         }
     }
