@@ -29,7 +29,9 @@ INTEROP_WORKDIR=$T/leech-lt "$I/leech" libtorrent "$T/t.torrent" "$T/out-lt" --a
     --timeout 150 > /dev/null 2>&1 &
 lt_pid=$!
 PIDS+=("$lt_pid")
-wait_until 20 listening 127.0.0.6 6882 || fail "libtorrent leecher not listening"
+# it listens before it has added the torrent (and then drops peers): wait until it talks to the seeder
+lt_ready() { ss -Htn state established "( src 127.0.0.6 and dst 127.0.0.1:6881 )" | grep -q .; }
+wait_until 20 lt_ready || fail "libtorrent leecher not connected to the seeder within 20 s"
 
 known=(127.0.0.1:6881 127.0.0.6:6882)
 names=()
@@ -43,6 +45,7 @@ for n in 2 3 4 5; do
     wait_until 20 listening 127.0.0.$n 6882 || { show "$name"; fail "$name not listening"; }
 done
 note "4 swarm leechers and 1 libtorrent leecher started"
+( sleep 5; ss -tn > "$T/connections-5s.txt" ) &   # who talks to whom, for failure reports
 
 all_complete() {
     local n
