@@ -76,7 +76,7 @@ let package = Package(
             name: "TerminalUITests", dependencies: ["TerminalUI", "Engine", "TorrentModel", "Tracker"],
             exclude: ["__Snapshots__"]
         ),
-        .testTarget(name: "InteropTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "InteropTests", exclude: ["Scenarios", "README.md"]),
     ],
     swiftLanguageModes: [.v6]
 )
