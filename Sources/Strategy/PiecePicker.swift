@@ -286,6 +286,11 @@ public struct PiecePicker: Sendable {
 
     /// The piece's hash did not match: every block of it is missing again and it can be picked anew.
     /// Returns the peers that sent blocks of it, including peers that have left since, for banning.
+    /// Pieces in progress that hold blocks sent by `peer` (to throw away when the peer is banned).
+    public func piecesContributed(by peer: PeerKey) -> [Int] {
+        partials.filter { $0.contributors.contains(peer) }.map(\.piece)
+    }
+
     public mutating func pieceFailed(_ piece: Int) -> Set<PeerKey> {
         let slot = Int(partialSlot[piece])
         guard slot >= 0, !have[piece] else { return [] }

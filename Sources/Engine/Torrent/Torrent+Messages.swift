@@ -67,11 +67,6 @@ extension Torrent {
             if let reason = handle(message, from: key, now: now, reply: &reply) {
                 return PeerReply(close: reason)
             }
-            // The bitfield must come first, but libtorrent sends its BEP 10 handshake before it.
-            switch message {
-            case .extended, .keepAlive, .port: break
-            default: peers[key]!.receivedFirstMessage = true
-            }
         }
         if !reply.uploads.isEmpty {
             let bytes = reply.uploads.reduce(0) { $0 + $1.length }
@@ -108,13 +103,11 @@ extension Torrent {
             guard piece >= 0 && piece < pieceCount else { return "have for piece \(piece) out of range" }
             picker.peerHas(key, piece: piece)
         case .bitfield(let bytes):
-            guard !peers[key]!.receivedFirstMessage else { return "bitfield after other messages" }
+            // BEP 3 wants it first, but aria2 sends one again later: take it as the peer's new state.
             guard let bits = Bitfield(wireBytes: bytes, count: pieceCount) else { return "malformed bitfield" }
             picker.peerJoined(key, has: bits)
         case .haveAll, .haveNone:
-            guard peers[key]!.state.supportsFastExtension, !peers[key]!.receivedFirstMessage else {
-                return "unexpected have_all/have_none"
-            }
+            guard peers[key]!.state.supportsFastExtension else { return "have_all/have_none without the fast extension" }
             picker.peerJoined(key, has: Bitfield(count: pieceCount, allSet: message == .haveAll))
         case .request(let block):
             let fast = peers[key]!.state.supportsFastExtension

@@ -52,6 +52,7 @@ extension Torrent {
                 for (other, candidate) in peers where candidate.link.address.host == host {
                     candidate.link.close()
                     releaseRequests(of: other)
+                    discardBlocks(from: other)
                 }
             }
         }
@@ -74,6 +75,15 @@ extension Torrent {
             } catch {
                 self.storageFailed(error)
             }
+        }
+    }
+
+    /// Throws away the blocks a banned peer sent for pieces still in progress, so that the peers that
+    /// complete those pieces are not blamed for its data.
+    private func discardBlocks(from key: PeerKey) {
+        for piece in picker.piecesContributed(by: key) {
+            _ = picker.pieceFailed(piece)
+            pieceBuffers[piece] = nil
         }
     }
 

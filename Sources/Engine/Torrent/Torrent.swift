@@ -206,8 +206,6 @@ struct ConnectedPeer {
     let peerID: [UInt8]
     var client: String
     var state: PeerState
-    var sentBitfield = false
-    var receivedFirstMessage = false
 }
 
 /// A peer address we know of, and how connecting to it went.
