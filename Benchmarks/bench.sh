@@ -32,9 +32,6 @@ fi
 # The harness runs the command as `bash -c "CMD && hook"` and, on timeout, kills that bash only:
 # setpriv --pdeathsig makes swarm get SIGTERM too, so a failed run leaves no swarm behind.
 cmd="setpriv --pdeathsig TERM $(printf %q "$SWARM") download {torrent} --dir {outdir} --bind {ip} --port {port}"
-# TODO(trackers): drop this --peer once Swarm announces to the torrent's trackers; until then it
-# finds bench's seeder (always on 127.0.0.1:6881) only through --peer.
-cmd+=" --peer 127.0.0.1:6881"
 
 clients="libtorrent aria2 transmission"
 args=()
