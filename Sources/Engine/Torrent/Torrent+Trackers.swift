@@ -10,7 +10,9 @@ extension Torrent {
         var completedSent = picker.isComplete
         var lastScrape: ContinuousClock.Instant?
         while !Task.isCancelled {
-            let found = await announcer.announce(event, stats: transferStats)
+            let forced = reannounceRequested
+            reannounceRequested = false
+            let found = await announcer.announce(event, stats: transferStats, force: forced)
             trackerStatuses = await announcer.statuses()
             guard !Task.isCancelled else { return }
             addPeers(found)
@@ -21,7 +23,6 @@ extension Torrent {
                 trackerStatuses = await announcer.statuses()
             }
             let deadline = ContinuousClock.now + (await announcer.nextAnnounceDelay())
-            reannounceRequested = false
             event = .none
             while ContinuousClock.now < deadline && !Task.isCancelled && !reannounceRequested {
                 if picker.isComplete && !completedSent { break }

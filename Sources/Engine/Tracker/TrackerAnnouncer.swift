@@ -78,17 +78,18 @@ public actor TrackerAnnouncer {
     public var hasTrackers: Bool { !state.isEmpty }
 
     /// Announces `event` and returns the peers received (deduplicated), or [] when every tracker failed,
-    /// when there are no trackers, or for a regular announce sooner than the tracker's `min interval`.
+    /// when there are no trackers, or for a regular announce sooner than the tracker's `min interval`
+    /// (unless `force`: the user asked for peers now, as rTorrent's and libtorrent's manual re-announce do).
     ///
     /// `.stopped` goes only to the trackers that acknowledged `started`, all at once, within
     /// `Settings.stoppedTimeout`. Other events walk the tiers in order until one tracker answers.
-    public func announce(_ event: AnnounceEvent, stats: TransferStats) async -> [PeerAddress] {
+    public func announce(_ event: AnnounceEvent, stats: TransferStats, force: Bool = false) async -> [PeerAddress] {
         guard !state.isEmpty else { return [] }
         if event == .stopped {
             await announceStopped(stats: stats)
             return []
         }
-        if event == .none && !state.regularAnnounceAllowed(now: now) { return [] }
+        if event == .none && !force && !state.regularAnnounceAllowed(now: now) { return [] }
         let options = TrackerRequestOptions(httpTimeout: settings.httpTimeout, udpRetry: settings.udpRetry)
         for url in state.announceOrder {
             let sent = state.effectiveEvent(event, for: url)

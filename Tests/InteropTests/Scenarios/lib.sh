@@ -5,9 +5,9 @@
 # InteropTests does exactly that. Environment:
 #   SWARM_BIN          the swarm binary (default: <repo>/.build/debug/swarm)
 #   SWARM_INTEROP_DIR  the interop harness (default: <repo>/../shared/interop)
-#   SWARM_PEER_CRUTCH  1 (default): also hand Swarm its peers with --peer (and announce a Swarm
-#                      seeder to the tracker on its behalf), so the scenarios work before Swarm
-#                      announces by itself. 0: Swarm must find every peer through the trackers.
+#   SWARM_PEER_CRUTCH  0 (default): Swarm must find every peer through the trackers. 1: also hand
+#                      Swarm its peers with --peer (and announce a Swarm seeder to the tracker on its
+#                      behalf), to tell tracker problems from peer-protocol problems when debugging.
 #   SWARM_KEEP_WORKDIR 1: keep the work dir even when the scenario passes.
 # Exit status: 0 pass, 77 skip (a Swarm feature the scenario needs is missing), else fail.
 
@@ -17,7 +17,7 @@ SCENARIOS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$SCENARIOS/../../.." && pwd)
 SWARM=${SWARM_BIN:-$REPO/.build/debug/swarm}
 I=${SWARM_INTEROP_DIR:-$REPO/../shared/interop}
-CRUTCH=${SWARM_PEER_CRUTCH:-1}
+CRUTCH=${SWARM_PEER_CRUTCH:-0}
 [ -x "$SWARM" ] || { echo "no swarm binary at $SWARM (swift build first)" >&2; exit 1; }
 [ -x "$I/netns" ] || { echo "no interop harness at $I" >&2; exit 1; }
 . "$I/common.sh"                 # PY, log, die, wait_until, tcp_listening, stop_pid, elapsed
