@@ -1,4 +1,5 @@
 import NIOCore
+import TorrentModel
 
 /// Why a peer's byte stream was rejected. Any of these ends the connection.
 public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {

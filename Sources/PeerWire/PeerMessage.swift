@@ -1,19 +1,5 @@
 import NIOCore
-
-/// A block of a piece: what `request`, `cancel` and `reject` name.
-public struct BlockRef: Hashable, Sendable, CustomStringConvertible {
-    public let piece: Int
-    public let begin: Int
-    public let length: Int
-
-    public init(piece: Int, begin: Int, length: Int) {
-        self.piece = piece
-        self.begin = begin
-        self.length = length
-    }
-
-    public var description: String { "\(piece):\(begin)+\(length)" }
-}
+import TorrentModel
 
 /// A peer wire message (BEP 3, with the fast extension of BEP 6 and the extension protocol of BEP 10).
 public enum PeerMessage: Sendable, Equatable {

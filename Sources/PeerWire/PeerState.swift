@@ -1,3 +1,5 @@
+import TorrentModel
+
 /// What both ends of one peer connection have told each other (BEP 3), and the bookkeeping that goes with
 /// it: outstanding requests both ways, rates, and the timers that detect snubbing and dead connections.
 ///

@@ -1,5 +1,6 @@
 import NIOCore
 import PeerWire
+import TorrentModel
 import XCTest
 
 final class MessageStreamTests: XCTestCase {

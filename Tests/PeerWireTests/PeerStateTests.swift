@@ -1,4 +1,5 @@
 import PeerWire
+import TorrentModel
 import XCTest
 
 final class PeerStateTests: XCTestCase {

@@ -125,7 +125,7 @@ extension Torrent {
             reply.uploads.removeAll { $0 == block }
         case .rejectRequest(let block):
             peers[key]!.state.forget(block)
-            picker.requestFailed(BlockRequest(block), peer: key)
+            picker.requestFailed(block, peer: key)
         case .allowedFast:
             break
         case .piece(let piece, let begin, let data):
@@ -141,7 +141,7 @@ extension Torrent {
             wasted += Int64(block.length)
             return
         }
-        guard case .accepted(let complete, let cancelPeers) = picker.blockReceived(BlockRequest(block), from: key)
+        guard case .accepted(let complete, let cancelPeers) = picker.blockReceived(block, from: key)
         else {
             wasted += Int64(block.length)
             return
@@ -193,19 +193,10 @@ extension Torrent {
         let now = self.now
         var messages: [PeerMessage] = []
         messages.reserveCapacity(blocks.count)
-        for request in blocks {
-            let block = BlockRef(request)
+        for block in blocks {
             peers[key]!.state.requested(block, now: now)
             messages.append(.request(block))
         }
         peer.link.send(messages)
     }
-}
-
-extension BlockRequest {
-    init(_ block: BlockRef) { self.init(piece: block.piece, begin: block.begin, length: block.length) }
-}
-
-extension BlockRef {
-    init(_ block: BlockRequest) { self.init(piece: block.piece, begin: block.begin, length: block.length) }
 }
