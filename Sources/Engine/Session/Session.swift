@@ -85,8 +85,9 @@ public actor Session {
     /// Adds a torrent, verifies what is already on disk, and starts it.
     public func add(_ metainfo: Metainfo, directory: URL) async throws -> Torrent {
         guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
-        try Self.checkDirectory(directory)
         let storage = Storage(metainfo: metainfo, directory: directory, pool: pool)
+        try await storage.checkDirectory()
+        guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
         let connector = PeerConnector(listenPort: listenPort > 0 ? UInt16(listenPort) : nil) { [weak self] address, torrent in
             guard let self else { return }
             Task { await self.dial(address, for: torrent) }
@@ -189,17 +190,6 @@ public actor Session {
             connections -= 1
         }
         await torrent.connectionEnded(address, failed: !attached)
-    }
-
-    private static func checkDirectory(_ directory: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw SessionError.directoryUnusable(directory.path, "cannot create it")
-        }
-        guard access(directory.path, W_OK | X_OK) == 0 else {
-            throw SessionError.directoryUnusable(directory.path, String(cString: strerror(errno)))
-        }
     }
 
     private static func reason(_ error: Error) -> String {

@@ -17,12 +17,18 @@ final class FileTable: Sendable {
 
     init(paths: [String]) {
         self.finalPaths = paths
-        let final = paths.map { FileManager.default.fileExists(atPath: $0) }
-        self.state = NIOLockedValueBox(State(descriptors: Array(repeating: nil, count: paths.count), hasFinalName: final))
+        self.state = NIOLockedValueBox(State(
+            descriptors: Array(repeating: nil, count: paths.count), hasFinalName: Array(repeating: false, count: paths.count)))
     }
 
     private func path(_ index: Int) -> String {
         state.withLockedValue { $0.hasFinalName[index] } ? finalPaths[index] : finalPaths[index] + Self.partialSuffix
+    }
+
+    /// Looks at which files exist under their final names (run on the storage pool before the check).
+    func findExistingNames() {
+        let found = finalPaths.map { FileManager.default.fileExists(atPath: $0) }
+        state.withLockedValue { $0.hasFinalName = found }
     }
 
     /// Gives the file its final name (`complete`) or the `.part` one, renaming it on disk if it exists.

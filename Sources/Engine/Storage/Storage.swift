@@ -74,6 +74,7 @@ public final class Storage: Sendable {
         let metainfo = self.metainfo
         let files = self.files
         let count = metainfo.pieceCount
+        try await pool.runIfActive { files.findExistingNames() }
         let workers = max(1, min(2, System.coreCount))
         let stride = (count + workers - 1) / workers
         let results = try await withThrowingTaskGroup(of: [Int].self) { group in
@@ -123,6 +124,31 @@ public final class Storage: Sendable {
     public static func isComplete(file index: Int, _ metainfo: Metainfo, _ have: Bitfield) -> Bool {
         guard let pieces = metainfo.pieces(ofFile: index) else { return true }
         return pieces.allSatisfy { have[$0] }
+    }
+
+    /// Bytes free for this torrent's data (for refusing downloads that cannot fit), or nil if unknown.
+    public func freeSpace() async throws -> Int64? {
+        let path = directory.path
+        return try await pool.runIfActive {
+            var info = statvfs()
+            guard statvfs(path, &info) == 0 else { return nil }
+            return Int64(info.f_bavail) * Int64(info.f_frsize)
+        }
+    }
+
+    /// Creates the download directory if needed and checks that it is writable.
+    public func checkDirectory() async throws {
+        let path = directory.path
+        try await pool.runIfActive {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw SessionError.directoryUnusable(path, "cannot create it")
+            }
+            guard access(path, W_OK | X_OK) == 0 else {
+                throw SessionError.directoryUnusable(path, String(cString: strerror(errno)))
+            }
+        }
     }
 
     /// Closes the files.

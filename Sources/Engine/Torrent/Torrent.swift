@@ -87,7 +87,7 @@ public actor Torrent {
         checkProgress = checked
         let have = try await storage.check { n in checked.add(n) }
         checkProgress = nil
-        try checkFreeSpace(have: have)
+        try await checkFreeSpace(have: have)
         try await storage.prepare()
         picker = PiecePicker(geometry: metainfo.geometry, have: have)
         activity = picker.isComplete ? .seeding : .downloading
@@ -125,15 +125,12 @@ public actor Torrent {
 
     /// Refuses to start a download that cannot fit on the disk. Files are sparse, so only the bytes still
     /// missing will be written.
-    private func checkFreeSpace(have: Bitfield) throws {
+    private func checkFreeSpace(have: Bitfield) async throws {
         var missing: Int64 = 0
         for piece in 0..<metainfo.pieceCount where !have[piece] {
             missing += Int64(metainfo.geometry.length(ofPiece: piece))
         }
-        guard missing > 0 else { return }
-        var info = statvfs()
-        guard statvfs(storage.directory.path, &info) == 0 else { return }
-        let free = Int64(info.f_bavail) * Int64(info.f_frsize)
+        guard missing > 0, let free = try await storage.freeSpace() else { return }
         if free < missing {
             throw SessionError.notEnoughSpace(path: storage.directory.path, needed: missing, free: free)
         }
