@@ -42,17 +42,6 @@ extension Choker.Decision {
         #expect([1, 2, 6].contains(decision.optimistic ?? 0))  // a snubbed peer may still be tried optimistically
     }
 
-    @Test func seedingUnchokesTheFourFastestUploads() {
-        var choker = Choker(seed: 1)
-        let peers = [
-            peer(1, down: 90, up: 10), peer(2, down: 10, up: 70, snubbed: true), peer(3, up: 30), peer(4, up: 60),
-            peer(5, down: 50, up: 50), peer(6, down: 80, up: 20), peer(7, up: 40),
-        ]
-        let decision = choker.rechoke(peers: peers, isSeeding: true, now: start)
-        #expect(decision.regular == [2, 4, 5, 7])  // snubbing means nothing to a seed
-        #expect([1, 3, 6].contains(decision.optimistic ?? 0))
-    }
-
     @Test func seedsAreNeverUnchoked() {
         var choker = Choker(seed: 1)
         let peers = [peer(1, down: 100, up: 100, seed: true), peer(2, down: 1), peer(3, seed: true)]
