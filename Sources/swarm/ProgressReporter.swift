@@ -21,7 +21,7 @@ struct ProgressReporter {
         let line = String(
             format: "%@  %5.1f%%  %d/%d pieces  down %@/s  up %@/s  peers %d  %@",
             s.name.terminalSafe, s.progress * 100, s.piecesHave, s.pieceCount, ByteCount.format(s.downloadRate),
-            ByteCount.format(s.uploadRate), s.peers.count, s.activity.label)
+            ByteCount.format(s.uploadRate), s.peers.count, s.activity.label + (s.isSuperSeeding ? " (super-seeding)" : ""))
         if isTerminal {
             FileHandle.standardError.write(Data("\r\u{1b}[K\(line)".utf8))
             if event != "progress" { FileHandle.standardError.write(Data("\n".utf8)) }
@@ -38,7 +38,7 @@ struct ProgressReporter {
             "bytes_have": s.bytesHave, "total": s.totalLength, "download_rate": Int(s.downloadRate),
             "upload_rate": Int(s.uploadRate), "downloaded": s.downloaded, "uploaded": s.uploaded,
             "wasted": s.wasted, "hash_failures": s.hashFailures, "known_peers": s.knownPeers,
-            "banned_peers": s.bannedPeers,
+            "banned_peers": s.bannedPeers, "super_seeding": s.isSuperSeeding,
         ]
         object["peers"] = s.peers.map { p -> [String: Any] in
             [

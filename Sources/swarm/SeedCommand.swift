@@ -9,10 +9,15 @@ struct SeedCommand: AsyncParsableCommand {
 
     @OptionGroup var options: TransferOptions
 
+    @Flag(
+        name: .long,
+        help: "Super-seed (BEP 16): announce pieces one at a time, each to one peer, and offer a peer a new piece only once its last one has spread. For the first seed of a new torrent: it sends each piece about once.")
+    var superSeed = false
+
     func run() async throws {
         let metainfo = try options.loadMetainfo()
         let signals = SignalWatcher()
-        let (session, torrent) = try await options.startSession(metainfo)
+        let (session, torrent) = try await options.startSession(metainfo, superSeeding: superSeed)
         var reporter = ProgressReporter(json: options.json)
         let port = await session.listenPort
         var snapshot = await torrent.snapshot()

@@ -29,7 +29,9 @@ extension Torrent {
             link: link, peerID: handshake.peerID, client: PeerID.clientName(handshake.peerID), state: state)
         picker.peerJoined(key, has: Bitfield(count: metainfo.pieceCount))
         let have = picker.have
-        if state.supportsFastExtension && have.isComplete {
+        if superSeedGreet(key) {
+            // Announces pieces one at a time instead.
+        } else if state.supportsFastExtension && have.isComplete {
             link.send(.haveAll)
         } else if state.supportsFastExtension && have.isEmpty {
             link.send(.haveNone)
@@ -47,6 +49,7 @@ extension Torrent {
         }
         peers[key] = nil
         picker.peerLeft(key)
+        superSeedPeerLeft(key)
         if optimisticPeer == key { optimisticPeer = nil }
         logger.debug("\(peer.link.address) disconnected: \(reason)")
         connectMore()
@@ -97,15 +100,18 @@ extension Torrent {
         case .have(let piece):
             guard piece >= 0 && piece < pieceCount else { return "have for piece \(piece) out of range" }
             picker.peerHas(key, piece: piece)
+            superSeedPeerHas(key, piece: piece)
         case .bitfield(let bytes):
             guard !peers[key]!.receivedFirstMessage else { return "bitfield after other messages" }
             guard let bits = Bitfield(wireBytes: bytes, count: pieceCount) else { return "malformed bitfield" }
             picker.peerJoined(key, has: bits)
+            superSeedPeerAnnounced(key)
         case .haveAll, .haveNone:
             guard peers[key]!.state.supportsFastExtension, !peers[key]!.receivedFirstMessage else {
                 return "unexpected have_all/have_none"
             }
             picker.peerJoined(key, has: Bitfield(count: pieceCount, allSet: message == .haveAll))
+            superSeedPeerAnnounced(key)
         case .request(let block):
             let fast = peers[key]!.state.supportsFastExtension
             guard metainfo.geometry.isValidRequest(piece: block.piece, begin: block.begin, length: block.length) else {
