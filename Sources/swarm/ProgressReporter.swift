@@ -8,12 +8,20 @@ struct ProgressReporter {
     let json: Bool
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private var lastLine = ContinuousClock.now - .seconds(60)
+    private var lastProgress = ContinuousClock.now - .seconds(60)
 
     init(json: Bool) {
         self.json = json
     }
 
+    /// Callers may report often (events such as "complete" go out at once, so their time is exact);
+    /// progress goes out at most once a second as JSON and four times a second on a terminal.
     mutating func report(_ s: TorrentSnapshot, event: String = "progress") {
+        if event == "progress" {
+            let now = ContinuousClock.now
+            guard now - lastProgress >= (json ? .seconds(1) : .milliseconds(250)) else { return }
+            lastProgress = now
+        }
         if json {
             FileHandle.standardOutput.write(Data((Self.json(s, event: event) + "\n").utf8))
             return

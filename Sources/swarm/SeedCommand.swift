@@ -28,8 +28,10 @@ struct SeedCommand: AsyncParsableCommand {
             snapshot = await torrent.snapshot()
             if case .error = snapshot.activity { break }
             reporter.report(snapshot)
-            try? await Task.sleep(for: .milliseconds(options.json ? 1000 : 250))
+            try? await Task.sleep(for: .milliseconds(100))
         }
+        snapshot = await torrent.snapshot()
+        reporter.report(snapshot, event: "stopped")
         await session.shutdown()
         if case .error(let message) = snapshot.activity { throw failure(message) }
     }
