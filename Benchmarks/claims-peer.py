@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Usage: claims-peer.py SWARM {seed|leech|free-ride} TORRENT DIR --ip A --port P --stats F
-                       [--done F] [--upload-kib K] [--start-at T] [--reannounce S] [-- SWARM_ARGS...]
+                       [--done F] [--upload-kib K] [--start-at T] [--reannounce S] [--swarm-arg=ARG]...
 
 One Swarm peer for Benchmarks/claims.sh, speaking the interop `claims` harness's language: it runs
 `swarm seed|download ... --json` and turns its JSON lines into the same --stats file as the harness's
@@ -25,7 +25,7 @@ def main():
     p.add_argument('--upload-kib', type=int, default=0)
     p.add_argument('--start-at', type=float, default=0)
     p.add_argument('--reannounce', type=float, default=2.0)
-    p.add_argument('extra', nargs='*')
+    p.add_argument('--swarm-arg', action='append', default=[], help='one more argument for swarm')
     a = p.parse_args()
 
     stop = threading.Event()
@@ -62,7 +62,7 @@ def main():
         command += ['--seed-ratio', '100000']
     if a.role == 'free-ride':
         command += ['--free-ride']
-    command += a.extra
+    command += a.swarm_arg
     state['start'] = time.time()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     child.append(proc)

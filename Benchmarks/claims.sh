@@ -52,8 +52,9 @@ swarm=$(cd "$(dirname "$swarm")" && pwd)/$(basename "$swarm")
 
 W=$(mktemp -d /tmp/swarm-bench-claims.XXXXXX)
 PIDS=()
-cleanup() {
+cleanup() {  # SIGTERM to all first, so that they shut down in parallel; then stop_pid each by PID
   local p
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do stop_pid "$p" 5; done
   PIDS=()
 }
@@ -79,7 +80,7 @@ swarm_run() {
   [ -s "$tsv" ] || printf 'claim\trun\tn\trole\tip\tdone_s\tuploaded\tdownloaded\tok\n' > "$tsv"
   PIDS=()
   local trk; trk=$(INTEROP_WORKDIR=$R/trk "$I/tracker" "$W/t.torrent" 2>/dev/null); PIDS+=("$trk")
-  local extra=; [ "$config" = swarm-super ] && extra="-- --super-seed"
+  local extra=; [ "$config" = swarm-super ] && extra="--swarm-arg=--super-seed"
   $PEER seed "$W/t.torrent" "$W/src" --ip 127.0.0.1 --port 6881 --stats "$R/stats.0.json" \
     --upload-kib "$seed_kib" $extra > "$R/log.0" 2>&1 &
   PIDS+=($!)

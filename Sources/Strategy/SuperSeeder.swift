@@ -14,6 +14,10 @@ import TorrentModel
 ///   passed it on (or the swarm got it elsewhere, which is just as good). Until then the peer gets nothing
 ///   new from us, which also starves a peer that never uploads: it gets ``offersPerPeer`` pieces from the
 ///   seed and no more while others still need that piece.
+/// - **Never a third copy.** A piece that two connected peers already have is not offered again: the
+///   swarm can trade it, and every byte the seed sends of it is a byte it does not send of something
+///   rarer. (A piece held by one peer may be offered again: that peer may be slow, leaving, or a free
+///   rider.) So a seed sends about one copy of each piece, plus the pieces whose only holder sits on them.
 /// - **Nobody left to spread to.** When the peer has the piece and no other connected peer lacks it (a
 ///   lone leecher, or the end of a download), the offer ends too, or a lone peer would wait forever.
 ///
@@ -41,6 +45,8 @@ public struct SuperSeeder: Sendable {
     /// Pieces announced to one peer and not yet seen spreading. BEP 16 uses one; two keep a lone peer's
     /// request pipeline full while it verifies the previous piece.
     public let offersPerPeer: Int
+    /// Copies among connected peers from which on a piece is left to the swarm.
+    public static let enoughCopies = 2
     private var peers: [PeerKey: PeerEntry] = [:]
     /// Connected peers known to have each piece.
     private var availability: [Int]
@@ -127,7 +133,8 @@ public struct SuperSeeder: Sendable {
         var result: [Offer] = []
         while let entry = peers[peer], entry.offers.count < offersPerPeer {
             var best: Int?
-            for piece in 0..<pieceCount where !entry.has[piece] && !entry.offers.contains(piece) {
+            for piece in 0..<pieceCount
+            where !entry.has[piece] && !entry.offers.contains(piece) && availability[piece] < Self.enoughCopies {
                 guard let current = best else {
                     best = piece
                     continue

@@ -101,6 +101,16 @@ private func offers(_ picture: String) -> [Offer] {
         #expect(seeder.offers(to: 1) == first)
     }
 
+    @Test func aPieceTwoPeersHaveIsLeftToTheSwarm() {
+        var seeder = SuperSeeder(pieceCount: 3)
+        _ = seeder.peerJoined(1, has: bitfield("110"))  // offered 2
+        _ = seeder.peerJoined(2, has: bitfield("100"))  // offered 1: only peer 1 has it
+        // Peer 3 lacks everything: piece 0 has two copies, piece 1 a copy and an offer, piece 2 an offer.
+        #expect(seeder.peerJoined(3, has: bitfield("000")) == offers("3:2"))
+        // Peer 4 has pieces 1 and 2; piece 0 is at two peers, so it is offered nothing.
+        #expect(seeder.peerJoined(4, has: bitfield("011")) == [])
+    }
+
     @Test func aBitfieldReplacesWhatWeKnew() {
         // Offered before the peer's bitfield arrived; the bitfield says it has that piece already.
         var seeder = SuperSeeder(pieceCount: 3)
