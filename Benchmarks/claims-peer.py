@@ -82,6 +82,9 @@ def main():
         state.update(uploaded=s.get('uploaded', 0), downloaded=s.get('downloaded', 0),
                      progress=s.get('progress', 0.0), peers=len(s.get('peers', [])),
                      super_seeding=s.get('super_seeding', False))
+        # Payload bytes received from and sent to each connected peer, by address (for a breakdown).
+        for peer in s.get('peers', []):
+            state.setdefault('by_peer', {})[peer['address']] = [peer['downloaded'], peer['uploaded']]
         event = s.get('event')
         if state['done'] is None and (event == 'complete' or (a.role == 'seed' and event == 'ready')):
             state['done'] = time.time()

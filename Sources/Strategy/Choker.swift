@@ -13,7 +13,9 @@
 ///   ``newPeerWeight`` (3) times as likely to be picked. The optimistic peer is in ``Decision/unchoked``.
 ///   The unchoke is a trial: a peer that has pieces we want (``Peer/amInterested``) but keeps choking us
 ///   (``Peer/isChokingUs``) does not reciprocate, and loses the slot at the next rechoke instead of after
-///   30 s. A free rider thus gets a third of the optimistic time a trading peer gets.
+///   30 s. And a peer that took ``freeRiderAllowance`` (2 MiB) from us and never sent us a byte, although
+///   it has pieces we want, is a proven free rider: it gets the optimistic slot only when no other choked
+///   peer wants one. (It can still earn a regular slot the BEP 3 way, by uploading to us.)
 /// - **Quick start**: until a rechoke finds an interested peer, and for ``quickStartWindow`` (10 s) after,
 ///   rechokes come every ``quickStartInterval`` (2 s). Until the first rates exist, peers are unchoked
 ///   as they come (the engine fills free slots), free riders included; ten seconds of that is a large
@@ -33,8 +35,8 @@
 ///   peer that hides its pieces (never sends `have`) scores below zero.
 /// - Ties (at the start everybody is at zero) go to the peer **we have sent the least** (round robin), so
 ///   the seed's first pieces are spread over many peers instead of piling up at one.
-/// - **The optimistic slot** goes to a newcomer (first seen less than ``optimisticInterval`` ago: a late
-///   joiner has nothing to trade and no record yet), kept for ``optimisticInterval``; when there is none,
+/// - **The optimistic slot** goes to a newcomer (first seen less than ``rechokeInterval`` ago: a late
+///   joiner has nothing to trade and no record yet), kept while it is a newcomer; when there is none,
 ///   to the best choked peer. The seed keeps measuring choked peers, so it does not need luck to find good
 ///   ones, and once measured a free rider gets a seed slot only when no reciprocating peer wants one.
 /// - Snubbing means nothing to a seed (it asks nobody for data).
@@ -59,6 +61,8 @@ public struct Choker: Sendable {
         public var bytesHave: Int64
         /// Bytes we have sent it since it connected.
         public var uploaded: Int64
+        /// Bytes it has sent us since it connected.
+        public var downloaded: Int64
         /// We want some of its pieces.
         public var amInterested: Bool
         /// It chokes us.
@@ -67,8 +71,9 @@ public struct Choker: Sendable {
         public init(
             key: PeerKey, isInterested: Bool, downloadRate: Double = 0, uploadRate: Double = 0,
             connectedAt: Duration = .zero, isSnubbed: Bool = false, isSeed: Bool = false, bytesHave: Int64 = 0,
-            uploaded: Int64 = 0, amInterested: Bool = false, isChokingUs: Bool = false
+            uploaded: Int64 = 0, downloaded: Int64 = 0, amInterested: Bool = false, isChokingUs: Bool = false
         ) {
+            self.downloaded = downloaded
             self.amInterested = amInterested
             self.isChokingUs = isChokingUs
             self.bytesHave = bytesHave
@@ -104,6 +109,9 @@ public struct Choker: Sendable {
     /// While seeding, how far back ``rechoke(peers:isSeeding:now:)`` looks to measure what each peer gains
     /// from others.
     public var seedWindow: Duration = .seconds(30)
+    /// What a peer may take from us, while never sending us anything we want, before it counts as a free
+    /// rider for the optimistic unchoke.
+    public var freeRiderAllowance: Int64 = 2 << 20
     /// How long rechokes come quickly once peers are interested, and how often.
     public var quickStartWindow: Duration = .seconds(10)
     public var quickStartInterval: Duration = .seconds(2)
@@ -173,11 +181,17 @@ public struct Choker: Sendable {
         {
             // Kept for its full period while it reciprocates.
         } else {
-            optimisticPeer = pickOptimistic(among: choked, previous: optimisticPeer, now: now)
+            let honest = choked.filter { !isProvenFreeRider($0) }
+            optimisticPeer = pickOptimistic(among: honest.isEmpty ? choked : honest, previous: optimisticPeer, now: now)
             optimisticSince = optimisticPeer == nil ? nil : now
         }
         if let optimisticPeer { unchoked.insert(optimisticPeer) }
         return Decision(unchoked: unchoked, optimistic: optimisticPeer)
+    }
+
+    /// It took our allowance and never sent us a byte, though it has pieces we want.
+    private func isProvenFreeRider(_ peer: Peer) -> Bool {
+        peer.amInterested && peer.downloaded == 0 && peer.uploaded >= freeRiderAllowance
     }
 
     /// While seeding: bytes per second the peer gained from others over the last ``seedWindow``, or nil when
@@ -214,7 +228,7 @@ public struct Choker: Sendable {
         let interested = peers.filter { $0.isInterested && !$0.isSeed }.sorted(by: before)
         var unchoked = Set(interested.prefix(regularSlots).map(\.key))
         let choked = interested.filter { !unchoked.contains($0.key) }
-        let newcomers = choked.filter { now - firstSeen[$0.key]! < optimisticInterval }
+        let newcomers = choked.filter { now - firstSeen[$0.key]! < rechokeInterval }
         if let current = optimisticPeer, let since = optimisticSince, now - since < optimisticInterval,
             newcomers.contains(where: { $0.key == current })
         {

@@ -144,6 +144,38 @@ extension Choker.Decision {
         #expect(choker.isRechokeDue(now: .seconds(118)))
     }
 
+    @Test func aProvenFreeRiderGetsTheOptimisticSlotOnlyWhenNobodyElseWantsIt() {
+        // Peer 5 took 2 MiB from us and never sent a byte, though we want its pieces; peer 6 is slow.
+        let freeRider = Choker.Peer(
+            key: 5, isInterested: true, uploaded: 2 << 20, downloaded: 0, amInterested: true, isChokingUs: true)
+        let almost = Choker.Peer(
+            key: 5, isInterested: true, uploaded: (2 << 20) - 1, downloaded: 0, amInterested: true, isChokingUs: true)
+        let regular = [peer(1, down: 90), peer(2, down: 80), peer(3, down: 70), peer(4, down: 60)]
+        var optimistic: Set<PeerKey> = []
+        for seed in UInt64(0)..<20 {
+            var choker = Choker(seed: seed)
+            for step in 0..<6 {
+                let decision = choker.rechoke(
+                    peers: regular + [freeRider, peer(6, down: 1)], isSeeding: false, now: start + .seconds(10 * step))
+                optimistic.insert(decision.optimistic ?? 0)
+            }
+            // Alone among the choked, it still gets the slot: a slot left empty is bandwidth thrown away.
+            #expect(choker.rechoke(peers: regular + [freeRider], isSeeding: false, now: .seconds(200)).optimistic == 5)
+        }
+        #expect(optimistic == [6])
+        // One byte short of the allowance, it takes turns.
+        var turns = 0
+        for seed in UInt64(0)..<20 {
+            var choker = Choker(seed: seed)
+            for step in 0..<6 {
+                let decision = choker.rechoke(
+                    peers: regular + [almost, peer(6, down: 1)], isSeeding: false, now: start + .seconds(10 * step))
+                if decision.optimistic == 5 { turns += 1 }
+            }
+        }
+        #expect(turns > 0)
+    }
+
     @Test func anOptimisticPeerThatKeepsChokingUsLosesItsTrialEarly() {
         // Peer 5 has pieces we want but never unchokes us (a free rider); peer 6 unchokes us.
         let peers = [

@@ -37,7 +37,7 @@ extension Torrent {
                 uploadRate: state.upload.rate(now: now), connectedAt: state.connectedAt, isSnubbed: state.isSnubbed,
                 isSeed: picker.peerBitfield(key)?.isComplete ?? false,
                 bytesHave: Int64(picker.peerBitfield(key)?.setCount ?? 0) * Int64(metainfo.pieceLength),
-                uploaded: state.upload.total, amInterested: state.amInterested, isChokingUs: state.peerChoking))
+                uploaded: state.upload.total, downloaded: state.download.total, amInterested: state.amInterested, isChokingUs: state.peerChoking))
         }
         var decision = superSeedDecision(candidates) ?? choker.rechoke(peers: candidates, isSeeding: seeding, now: now)
         if configuration.freeRide { decision = Choker.Decision(unchoked: [], optimistic: nil) }
