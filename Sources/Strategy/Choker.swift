@@ -1,22 +1,48 @@
-/// Tit-for-tat upload slots as BEP 3 describes them: a pure ranking that the engine calls from a timer.
+/// Tit-for-tat upload slots: a pure ranking that the engine calls from a timer.
 ///
 /// Every ``rechokeInterval`` (10 s) the engine calls ``rechoke(peers:isSeeding:now:)`` and unchokes exactly
-/// the peers in the returned ``Decision``:
-/// - **Regular slots** go to the ``regularSlots`` interested peers that reciprocate best: while leeching,
-///   the ones we download fastest from; while seeding, nobody uploads to us, so the ones we upload fastest
-///   to (they take our data quickest, and spread it on). Snubbed peers (they stopped sending to us) rank
-///   after every other peer, so they only get a regular slot that nobody else wants: a slot left empty is
-///   upload capacity thrown away.
+/// the peers in the returned ``Decision``.
+///
+/// **While leeching** it is BEP 3's tit-for-tat:
+/// - **Regular slots** go to the ``regularSlots`` interested peers that reciprocate best: the ones we
+///   download fastest from. Snubbed peers (they stopped sending to us) rank after every other peer, so they
+///   only get a regular slot that nobody else wants: a slot left empty is upload capacity thrown away.
 /// - **One optimistic unchoke** goes to a choked interested peer, kept for ``optimisticInterval`` (30 s)
 ///   and then rotated, so that we discover peers better than our current ones and newcomers, which have
 ///   nothing to trade yet, can get their first pieces. A peer connected within ``newPeerWindow`` (60 s) is
 ///   ``newPeerWeight`` (3) times as likely to be picked. The optimistic peer is in ``Decision/unchoked``.
+///   The unchoke is a trial: a peer that has pieces we want (``Peer/amInterested``) but keeps choking us
+///   (``Peer/isChokingUs``) does not reciprocate, and loses the slot at the next rechoke instead of after
+///   30 s. And a peer that took ``freeRiderAllowance`` (2 MiB) from us and never sent us a byte, although
+///   it has pieces we want, is a proven free rider: it gets the optimistic slot only when no other choked
+///   peer wants one. (It can still earn a regular slot the BEP 3 way, by uploading to us.)
+/// - **Quick start**: until a rechoke finds an interested peer, and for ``quickStartWindow`` (10 s) after,
+///   rechokes come every ``quickStartInterval`` (2 s). Until the first rates exist, peers are unchoked
+///   as they come (the engine fills free slots), free riders included; ten seconds of that is a large
+///   share of a short download.
 /// - **Uninterested peers** that rank above the slowest regular peer stay unchoked too (BEP 3): it costs
 ///   nothing, since they request nothing, and if they become interested they can start at once; the next
 ///   rechoke then chokes the slowest regular peer.
-/// - **Seeds** are never unchoked: they have every piece, so they have nothing to ask of us.
 ///
-/// Ties in rate go to the peer connected longest, then to the lower key, so decisions are reproducible.
+/// **While seeding** nobody uploads to us, so there is no rate to reciprocate. Ranking by how fast peers
+/// take our data (what BEP 3 suggests, and libtorrent's "fastest upload") rewards free riders: a peer that
+/// uploads nothing has all of its bandwidth free to download from us, so it is the fastest taker and wins a
+/// slot every time. A seed wants its data *spread*, so it ranks peers by what the swarm gives them:
+/// - **Gained from others**: the bytes a peer announced (its `have` messages: ``Peer/bytesHave``) minus the
+///   bytes we sent it (``Peer/uploaded``), per second over the last ``seedWindow`` (30 s). Under tit-for-tat
+///   the other peers feed those who upload to them, so this is the swarm's own verdict on the peer, and the
+///   seed can observe it for choked peers too. A free rider gets only optimistic unchokes from others, and a
+///   peer that hides its pieces (never sends `have`) scores below zero.
+/// - Ties (at the start everybody is at zero) go to the peer **we have sent the least** (round robin), so
+///   the seed's first pieces are spread over many peers instead of piling up at one.
+/// - **The optimistic slot** goes to a newcomer (first seen less than ``rechokeInterval`` ago: a late
+///   joiner has nothing to trade and no record yet), kept while it is a newcomer; when there is none,
+///   to the best choked peer. The seed keeps measuring choked peers, so it does not need luck to find good
+///   ones, and once measured a free rider gets a seed slot only when no reciprocating peer wants one.
+/// - Snubbing means nothing to a seed (it asks nobody for data).
+///
+/// **Seeds** are never unchoked: they have every piece, so they have nothing to ask of us.
+/// Ties go to the peer connected longest, then to the lower key, so decisions are reproducible.
 public struct Choker: Sendable {
     public struct Peer: Sendable, Equatable {
         public var key: PeerKey
@@ -31,11 +57,27 @@ public struct Choker: Sendable {
         public var isSnubbed: Bool
         /// It has every piece.
         public var isSeed: Bool
+        /// Bytes of the pieces it announced (bitfield and `have` messages).
+        public var bytesHave: Int64
+        /// Bytes we have sent it since it connected.
+        public var uploaded: Int64
+        /// Bytes it has sent us since it connected.
+        public var downloaded: Int64
+        /// We want some of its pieces.
+        public var amInterested: Bool
+        /// It chokes us.
+        public var isChokingUs: Bool
 
         public init(
             key: PeerKey, isInterested: Bool, downloadRate: Double = 0, uploadRate: Double = 0,
-            connectedAt: Duration = .zero, isSnubbed: Bool = false, isSeed: Bool = false
+            connectedAt: Duration = .zero, isSnubbed: Bool = false, isSeed: Bool = false, bytesHave: Int64 = 0,
+            uploaded: Int64 = 0, downloaded: Int64 = 0, amInterested: Bool = false, isChokingUs: Bool = false
         ) {
+            self.downloaded = downloaded
+            self.amInterested = amInterested
+            self.isChokingUs = isChokingUs
+            self.bytesHave = bytesHave
+            self.uploaded = uploaded
             self.key = key
             self.isInterested = isInterested
             self.downloadRate = downloadRate
@@ -64,6 +106,17 @@ public struct Choker: Sendable {
     public var newPeerWindow: Duration = .seconds(60)
     /// How many times as likely a new peer is to get the optimistic unchoke.
     public var newPeerWeight = 3
+    /// While seeding, how far back ``rechoke(peers:isSeeding:now:)`` looks to measure what each peer gains
+    /// from others.
+    public var seedWindow: Duration = .seconds(30)
+    /// What a peer may take from us, while never sending us anything we want, before it counts as a free
+    /// rider for the optimistic unchoke.
+    public var freeRiderAllowance: Int64 = 2 << 20
+    /// How long rechokes come quickly once peers are interested, and how often.
+    public var quickStartWindow: Duration = .seconds(10)
+    public var quickStartInterval: Duration = .seconds(2)
+    /// The first rechoke that found an interested peer.
+    public private(set) var firstInterestAt: Duration?
 
     /// When ``rechoke(peers:isSeeding:now:)`` last ran.
     public private(set) var lastRechoke: Duration?
@@ -72,6 +125,16 @@ public struct Choker: Sendable {
     /// When ``optimisticPeer`` was chosen.
     public private(set) var optimisticSince: Duration?
     private var generator: SplitMix64
+    /// While seeding: what each peer had and had been sent at recent rechokes, oldest first.
+    private var history: [PeerKey: [Sample]] = [:]
+    /// While seeding: the first rechoke that saw each peer.
+    private var firstSeen: [PeerKey: Duration] = [:]
+
+    private struct Sample: Sendable {
+        var at: Duration
+        var bytesHave: Int64
+        var uploaded: Int64
+    }
 
     public init(
         regularSlots: Int = 4, rechokeInterval: Duration = .seconds(10), optimisticInterval: Duration = .seconds(30),
@@ -84,46 +147,112 @@ public struct Choker: Sendable {
         self.generator = SplitMix64(seed: seed)
     }
 
-    /// True before the first rechoke and once ``rechokeInterval`` has passed since the last one.
+    /// True before the first rechoke and once ``rechokeInterval`` has passed since the last one
+    /// (``quickStartInterval`` during the quick start).
     public func isRechokeDue(now: Duration) -> Bool {
         guard let lastRechoke else { return true }
+        if firstInterestAt.map({ now - $0 < quickStartWindow }) ?? true {
+            return now - lastRechoke >= quickStartInterval
+        }
         return now - lastRechoke >= rechokeInterval
     }
 
     /// Decides whom to unchoke. `peers` are the connected peers; any peer missing from it is choked.
     public mutating func rechoke(peers: [Peer], isSeeding: Bool, now: Duration) -> Decision {
         lastRechoke = now
-        let ranked = peers.filter { !$0.isSeed }.sorted { ranks($0, before: $1, isSeeding: isSeeding) }
+        if firstInterestAt == nil && peers.contains(where: { $0.isInterested && !$0.isSeed }) { firstInterestAt = now }
+        if isSeeding { return seedingRechoke(peers: peers, now: now) }
+        history.removeAll()
+        firstSeen.removeAll()
+        let ranked = peers.filter { !$0.isSeed }.sorted { ranks($0, before: $1) }
         let interested = ranked.filter(\.isInterested)
         let regular = Array(interested.prefix(regularSlots))
         var unchoked = Set(regular.map(\.key))
 
         if let slowest = regular.last, regular.count == regularSlots {
-            for peer in ranked where !peer.isInterested && ranks(peer, before: slowest, isSeeding: isSeeding) {
+            for peer in ranked where !peer.isInterested && ranks(peer, before: slowest) {
                 unchoked.insert(peer.key)
             }
         }
 
         let choked = interested.filter { !unchoked.contains($0.key) }
         if let current = optimisticPeer, let since = optimisticSince, now - since < optimisticInterval,
-            choked.contains(where: { $0.key == current })
+            let peer = choked.first(where: { $0.key == current }), !(peer.amInterested && peer.isChokingUs)
         {
-            // Kept for its full period.
+            // Kept for its full period while it reciprocates.
         } else {
-            optimisticPeer = pickOptimistic(among: choked, previous: optimisticPeer, now: now)
+            let honest = choked.filter { !isProvenFreeRider($0) }
+            optimisticPeer = pickOptimistic(among: honest.isEmpty ? choked : honest, previous: optimisticPeer, now: now)
             optimisticSince = optimisticPeer == nil ? nil : now
         }
         if let optimisticPeer { unchoked.insert(optimisticPeer) }
         return Decision(unchoked: unchoked, optimistic: optimisticPeer)
     }
 
-    /// Reciprocation order: not snubbed first (while leeching), then the rate that matters, then the peer
+    /// It took our allowance and never sent us a byte, though it has pieces we want.
+    private func isProvenFreeRider(_ peer: Peer) -> Bool {
+        peer.amInterested && peer.downloaded == 0 && peer.uploaded >= freeRiderAllowance
+    }
+
+    /// While seeding: bytes per second the peer gained from others over the last ``seedWindow``, or nil when
+    /// it has not been measured yet (connected after the previous rechoke).
+    public func gainedFromOthersRate(of key: PeerKey) -> Double? {
+        guard let samples = history[key], let first = samples.first, let last = samples.last,
+            last.at > first.at
+        else { return nil }
+        let gained = (last.bytesHave - first.bytesHave) - (last.uploaded - first.uploaded)
+        return Double(gained) / Self.seconds(last.at - first.at)
+    }
+
+    private mutating func seedingRechoke(peers: [Peer], now: Duration) -> Decision {
+        let present = Set(peers.map(\.key))
+        history = history.filter { present.contains($0.key) }
+        firstSeen = firstSeen.filter { present.contains($0.key) }
+        for peer in peers {
+            if firstSeen[peer.key] == nil { firstSeen[peer.key] = now }
+            var samples = history[peer.key] ?? []
+            samples.append(Sample(at: now, bytesHave: peer.bytesHave, uploaded: peer.uploaded))
+            // Keep the newest sample at or before the window's start, and every later one.
+            while samples.count > 2 && samples[1].at <= now - seedWindow { samples.removeFirst() }
+            history[peer.key] = samples
+        }
+        let rates = Dictionary(uniqueKeysWithValues: peers.map { ($0.key, gainedFromOthersRate(of: $0.key)) })
+        func before(_ a: Peer, _ b: Peer) -> Bool {
+            let rateA = rates[a.key]! ?? 0
+            let rateB = rates[b.key]! ?? 0
+            if rateA != rateB { return rateA > rateB }
+            if a.uploaded != b.uploaded { return a.uploaded < b.uploaded }
+            if a.connectedAt != b.connectedAt { return a.connectedAt < b.connectedAt }
+            return a.key < b.key
+        }
+        let interested = peers.filter { $0.isInterested && !$0.isSeed }.sorted(by: before)
+        var unchoked = Set(interested.prefix(regularSlots).map(\.key))
+        let choked = interested.filter { !unchoked.contains($0.key) }
+        let newcomers = choked.filter { now - firstSeen[$0.key]! < rechokeInterval }
+        if let current = optimisticPeer, let since = optimisticSince, now - since < optimisticInterval,
+            newcomers.contains(where: { $0.key == current })
+        {
+            // A newcomer keeps its slot for its full period.
+        } else if !newcomers.isEmpty {
+            optimisticPeer = pickOptimistic(among: newcomers, previous: optimisticPeer, now: now)
+            optimisticSince = now
+        } else {
+            optimisticPeer = choked.first?.key
+            optimisticSince = optimisticPeer == nil ? nil : now
+        }
+        if let optimisticPeer { unchoked.insert(optimisticPeer) }
+        return Decision(unchoked: unchoked, optimistic: optimisticPeer)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Reciprocation order while leeching: not snubbed first, then the download rate, then the peer
     /// connected longest, then the lower key.
-    private func ranks(_ a: Peer, before b: Peer, isSeeding: Bool) -> Bool {
-        if !isSeeding && a.isSnubbed != b.isSnubbed { return !a.isSnubbed }
-        let rateA = isSeeding ? a.uploadRate : a.downloadRate
-        let rateB = isSeeding ? b.uploadRate : b.downloadRate
-        if rateA != rateB { return rateA > rateB }
+    private func ranks(_ a: Peer, before b: Peer) -> Bool {
+        if a.isSnubbed != b.isSnubbed { return !a.isSnubbed }
+        if a.downloadRate != b.downloadRate { return a.downloadRate > b.downloadRate }
         if a.connectedAt != b.connectedAt { return a.connectedAt < b.connectedAt }
         return a.key < b.key
     }

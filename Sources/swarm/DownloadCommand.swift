@@ -34,8 +34,10 @@ struct DownloadCommand: AsyncParsableCommand {
             }
             if snapshot.isComplete && snapshot.ratio >= seedRatio { break }
             reporter.report(snapshot)
-            try? await Task.sleep(for: .milliseconds(options.json ? 1000 : 250))
+            try? await Task.sleep(for: .milliseconds(100))
         }
+        snapshot = await torrent.snapshot()
+        reporter.report(snapshot, event: "stopped")
         await session.shutdown()
         if case .error(let message) = snapshot.activity { throw failure(message) }
         guard snapshot.isComplete else { throw failure("interrupted before the download was complete", status: 1) }

@@ -8,12 +8,20 @@ struct ProgressReporter {
     let json: Bool
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private var lastLine = ContinuousClock.now - .seconds(60)
+    private var lastProgress = ContinuousClock.now - .seconds(60)
 
     init(json: Bool) {
         self.json = json
     }
 
+    /// Callers may report often (events such as "complete" go out at once, so their time is exact);
+    /// progress goes out at most once a second as JSON and four times a second on a terminal.
     mutating func report(_ s: TorrentSnapshot, event: String = "progress") {
+        if event == "progress" {
+            let now = ContinuousClock.now
+            guard now - lastProgress >= (json ? .seconds(1) : .milliseconds(250)) else { return }
+            lastProgress = now
+        }
         if json {
             FileHandle.standardOutput.write(Data((Self.json(s, event: event) + "\n").utf8))
             return
@@ -21,7 +29,7 @@ struct ProgressReporter {
         let line = String(
             format: "%@  %5.1f%%  %d/%d pieces  down %@/s  up %@/s  peers %d  %@",
             s.name.terminalSafe, s.progress * 100, s.piecesHave, s.pieceCount, ByteCount.format(s.downloadRate),
-            ByteCount.format(s.uploadRate), s.peers.count, s.activity.label)
+            ByteCount.format(s.uploadRate), s.peers.count, s.activity.label + (s.isSuperSeeding ? " (super-seeding)" : ""))
         if isTerminal {
             FileHandle.standardError.write(Data("\r\u{1b}[K\(line)".utf8))
             if event != "progress" { FileHandle.standardError.write(Data("\n".utf8)) }
@@ -38,7 +46,7 @@ struct ProgressReporter {
             "bytes_have": s.bytesHave, "total": s.totalLength, "download_rate": Int(s.downloadRate),
             "upload_rate": Int(s.uploadRate), "downloaded": s.downloaded, "uploaded": s.uploaded,
             "wasted": s.wasted, "hash_failures": s.hashFailures, "known_peers": s.knownPeers,
-            "banned_peers": s.bannedPeers,
+            "banned_peers": s.bannedPeers, "super_seeding": s.isSuperSeeding,
         ]
         object["peers"] = s.peers.map { p -> [String: Any] in
             [

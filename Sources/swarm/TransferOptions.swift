@@ -24,8 +24,19 @@ struct TransferOptions: ParsableArguments {
     @Flag(name: .long, help: "Write one JSON object per line on stdout instead of progress on stderr.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Upload limit in KiB/s (0: none).", valueName: "KiB/s"))
+    var uploadLimit = 0
+
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Experiment knob for benchmarks, not for real use: never unchoke anyone (a free rider).",
+            visibility: .hidden))
+    var freeRide = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard uploadLimit >= 0 else { throw ValidationError("--upload-limit must not be negative") }
         for text in peer where PeerAddress(text) == nil {
             throw ValidationError("--peer '\(text)' is not IP:PORT")
         }
@@ -44,9 +55,12 @@ struct TransferOptions: ParsableArguments {
     }
 
     /// Starts a session with one torrent, or fails with one line.
-    func startSession(_ metainfo: Metainfo) async throws -> (Session, Torrent) {
+    func startSession(_ metainfo: Metainfo, superSeeding: Bool = false) async throws -> (Session, Torrent) {
         var configuration = SessionConfiguration(bindHost: bind, listenPort: port)
         configuration.torrent = TorrentConfiguration()
+        configuration.torrent.uploadRateLimit = uploadLimit > 0 ? Double(uploadLimit) * 1024 : nil
+        configuration.torrent.superSeeding = superSeeding
+        configuration.torrent.freeRide = freeRide
         var logger = Logger(label: "swarm")
         logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
         let session = Session(configuration: configuration, logger: logger)

@@ -95,6 +95,19 @@ final class CLITests: XCTestCase {
         XCTAssertEqual((object["files"] as? [Any])?.count, 2)
     }
 
+    func testTransferHelpDocumentsLimitsAndSuperSeeding() throws {
+        let seed = try run(["seed", "--help"])
+        XCTAssertEqual(seed.status, 0)
+        XCTAssertTrue(seed.stdout.contains("--upload-limit <KiB/s>"), seed.stdout)
+        XCTAssertTrue(seed.stdout.contains("--super-seed"), seed.stdout)
+        XCTAssertFalse(seed.stdout.contains("--free-ride"), "an experiment knob, not for users")
+        let download = try run(["download", "--help"])
+        XCTAssertTrue(download.stdout.contains("--upload-limit <KiB/s>"), download.stdout)
+        XCTAssertFalse(download.stdout.contains("--super-seed"))
+        let bad = try run(["seed", "x.torrent", "--dir", "/tmp", "--upload-limit", "-5"])
+        XCTAssertEqual(bad.status, 64)
+    }
+
     func testCreateRefusesToOverwriteWithoutForce() throws {
         let fixture = try TorrentFixture.singleFile(length: 1000)
         defer { fixture.remove() }

@@ -42,17 +42,6 @@ extension Choker.Decision {
         #expect([1, 2, 6].contains(decision.optimistic ?? 0))  // a snubbed peer may still be tried optimistically
     }
 
-    @Test func seedingUnchokesTheFourFastestUploads() {
-        var choker = Choker(seed: 1)
-        let peers = [
-            peer(1, down: 90, up: 10), peer(2, down: 10, up: 70, snubbed: true), peer(3, up: 30), peer(4, up: 60),
-            peer(5, down: 50, up: 50), peer(6, down: 80, up: 20), peer(7, up: 40),
-        ]
-        let decision = choker.rechoke(peers: peers, isSeeding: true, now: start)
-        #expect(decision.regular == [2, 4, 5, 7])  // snubbing means nothing to a seed
-        #expect([1, 3, 6].contains(decision.optimistic ?? 0))
-    }
-
     @Test func seedsAreNeverUnchoked() {
         var choker = Choker(seed: 1)
         let peers = [peer(1, down: 100, up: 100, seed: true), peer(2, down: 1), peer(3, seed: true)]
@@ -137,13 +126,74 @@ extension Choker.Decision {
         #expect((180..<320).contains(wins(age: .seconds(60))))
     }
 
-    @Test func rechokeIsDueEveryTenSeconds() {
+    @Test func rechokeIsDueEveryTenSecondsAfterAQuickStart() {
         var choker = Choker(seed: 1)
         #expect(choker.isRechokeDue(now: .zero))
-        _ = choker.rechoke(peers: [], isSeeding: false, now: start)
-        #expect(!choker.isRechokeDue(now: start))
-        #expect(!choker.isRechokeDue(now: .milliseconds(109_999)))
-        #expect(choker.isRechokeDue(now: .seconds(110)))
+        // Nobody interested yet: every 2 s, so that the first interested peers are ranked soon.
+        _ = choker.rechoke(peers: [peer(1, interested: false)], isSeeding: false, now: .seconds(90))
+        #expect(!choker.isRechokeDue(now: .milliseconds(91_999)))
+        #expect(choker.isRechokeDue(now: .seconds(92)))
+        // Interest at 100 s: every 2 s until 110 s, then every 10 s.
+        for now in stride(from: 100, through: 108, by: 2) {
+            #expect(choker.isRechokeDue(now: .seconds(now)) || now == 100)
+            _ = choker.rechoke(peers: [peer(1)], isSeeding: false, now: .seconds(now))
+            #expect(!choker.isRechokeDue(now: .seconds(now) + .milliseconds(1999)))
+        }
+        #expect(!choker.isRechokeDue(now: .seconds(110)))
+        #expect(!choker.isRechokeDue(now: .milliseconds(117_999)))
+        #expect(choker.isRechokeDue(now: .seconds(118)))
+    }
+
+    @Test func aProvenFreeRiderGetsTheOptimisticSlotOnlyWhenNobodyElseWantsIt() {
+        // Peer 5 took 2 MiB from us and never sent a byte, though we want its pieces; peer 6 is slow.
+        let freeRider = Choker.Peer(
+            key: 5, isInterested: true, uploaded: 2 << 20, downloaded: 0, amInterested: true, isChokingUs: true)
+        let almost = Choker.Peer(
+            key: 5, isInterested: true, uploaded: (2 << 20) - 1, downloaded: 0, amInterested: true, isChokingUs: true)
+        let regular = [peer(1, down: 90), peer(2, down: 80), peer(3, down: 70), peer(4, down: 60)]
+        var optimistic: Set<PeerKey> = []
+        for seed in UInt64(0)..<20 {
+            var choker = Choker(seed: seed)
+            for step in 0..<6 {
+                let decision = choker.rechoke(
+                    peers: regular + [freeRider, peer(6, down: 1)], isSeeding: false, now: start + .seconds(10 * step))
+                optimistic.insert(decision.optimistic ?? 0)
+            }
+            // Alone among the choked, it still gets the slot: a slot left empty is bandwidth thrown away.
+            #expect(choker.rechoke(peers: regular + [freeRider], isSeeding: false, now: .seconds(200)).optimistic == 5)
+        }
+        #expect(optimistic == [6])
+        // One byte short of the allowance, it takes turns.
+        var turns = 0
+        for seed in UInt64(0)..<20 {
+            var choker = Choker(seed: seed)
+            for step in 0..<6 {
+                let decision = choker.rechoke(
+                    peers: regular + [almost, peer(6, down: 1)], isSeeding: false, now: start + .seconds(10 * step))
+                if decision.optimistic == 5 { turns += 1 }
+            }
+        }
+        #expect(turns > 0)
+    }
+
+    @Test func anOptimisticPeerThatKeepsChokingUsLosesItsTrialEarly() {
+        // Peer 5 has pieces we want but never unchokes us (a free rider); peer 6 unchokes us.
+        let peers = [
+            peer(1, down: 90), peer(2, down: 80), peer(3, down: 70), peer(4, down: 60),
+            Choker.Peer(key: 5, isInterested: true, amInterested: true, isChokingUs: true),
+            Choker.Peer(key: 6, isInterested: true, amInterested: true, isChokingUs: false),
+        ]
+        var freeRiderTurns = 0
+        var traderTurns = 0
+        for seed in UInt64(0)..<20 {
+            var choker = Choker(seed: seed)
+            for step in 0..<12 {
+                let decision = choker.rechoke(peers: peers, isSeeding: false, now: start + .seconds(10 * step))
+                if decision.optimistic == 5 { freeRiderTurns += 1 } else { traderTurns += 1 }
+            }
+        }
+        // Each gets the slot in turn, the free rider for one rechoke, the trader for three.
+        #expect(traderTurns == 3 * freeRiderTurns)
     }
 
     @Test func fewerSlotsMeanFewerUnchokes() {

@@ -35,9 +35,12 @@ extension Torrent {
             candidates.append(Choker.Peer(
                 key: key, isInterested: state.peerInterested, downloadRate: state.download.rate(now: now),
                 uploadRate: state.upload.rate(now: now), connectedAt: state.connectedAt, isSnubbed: state.isSnubbed,
-                isSeed: picker.peerBitfield(key)?.isComplete ?? false))
+                isSeed: picker.peerBitfield(key)?.isComplete ?? false,
+                bytesHave: Int64(picker.peerBitfield(key)?.setCount ?? 0) * Int64(metainfo.pieceLength),
+                uploaded: state.upload.total, downloaded: state.download.total, amInterested: state.amInterested, isChokingUs: state.peerChoking))
         }
-        let decision = choker.rechoke(peers: candidates, isSeeding: seeding, now: now)
+        var decision = superSeedDecision(candidates) ?? choker.rechoke(peers: candidates, isSeeding: seeding, now: now)
+        if configuration.freeRide { decision = Choker.Decision(unchoked: [], optimistic: nil) }
         optimisticPeer = decision.optimistic
         for key in peers.keys {
             setChoked(key, !decision.unchoked.contains(key))
@@ -47,7 +50,8 @@ extension Torrent {
     /// Unchokes an interested newcomer at once when fewer peers than the slots are unchoked.
     func unchokeIfSlotFree(_ key: PeerKey) {
         let unchoked = peers.values.filter { !$0.state.amChoking }.count
-        if unchoked < configuration.unchokeSlots + 1 { setChoked(key, false) }
+        guard !configuration.freeRide else { return }
+        if unchoked < configuration.unchokeSlots + 1 || isSuperSeeding { setChoked(key, false) }
     }
 
     private func setChoked(_ key: PeerKey, _ choked: Bool) {

@@ -34,7 +34,9 @@ extension Torrent {
             ).payload))
         }
         let have = picker.have
-        if state.supportsFastExtension && have.isComplete {
+        if superSeedGreet(key) {
+            // Announces pieces one at a time instead.
+        } else if state.supportsFastExtension && have.isComplete {
             link.send(.haveAll)
         } else if state.supportsFastExtension && have.isEmpty {
             link.send(.haveNone)
@@ -52,6 +54,7 @@ extension Torrent {
         }
         peers[key] = nil
         picker.peerLeft(key)
+        superSeedPeerLeft(key)
         if optimisticPeer == key { optimisticPeer = nil }
         logger.debug("\(peer.link.address) disconnected: \(reason)")
         connectMore()
@@ -102,13 +105,16 @@ extension Torrent {
         case .have(let piece):
             guard piece >= 0 && piece < pieceCount else { return "have for piece \(piece) out of range" }
             picker.peerHas(key, piece: piece)
+            superSeedPeerHas(key, piece: piece)
         case .bitfield(let bytes):
             // BEP 3 wants it first, but aria2 sends one again later: take it as the peer's new state.
             guard let bits = Bitfield(wireBytes: bytes, count: pieceCount) else { return "malformed bitfield" }
             picker.peerJoined(key, has: bits)
+            superSeedPeerAnnounced(key)
         case .haveAll, .haveNone:
             guard peers[key]!.state.supportsFastExtension else { return "have_all/have_none without the fast extension" }
             picker.peerJoined(key, has: Bitfield(count: pieceCount, allSet: message == .haveAll))
+            superSeedPeerAnnounced(key)
         case .request(let block):
             let fast = peers[key]!.state.supportsFastExtension
             guard metainfo.geometry.isValidRequest(piece: block.piece, begin: block.begin, length: block.length) else {

@@ -32,9 +32,9 @@ extension Torrent {
         if ok {
             picker.pieceVerified(piece)
             renameCompletedFiles(touching: piece)
-            for (key, peer) in peers where picker.peerBitfield(key)?[piece] != true {
-                peer.link.send(.have(piece: piece))
-            }
+            // Every peer hears of it, even one that has the piece: a super-seed (BEP 16) learns from these
+            // `have`s that its pieces arrived and spread (libtorrent's send_redundant_have does the same).
+            for peer in peers.values { peer.link.send(.have(piece: piece)) }
             if picker.isComplete { completed() }
             return
         }

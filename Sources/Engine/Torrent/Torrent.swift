@@ -15,6 +15,10 @@ public struct TorrentConfiguration: Sendable {
     public var reconnectDelay: Duration = .seconds(15)
     /// Upload limit in bytes per second; nil for none.
     public var uploadRateLimit: Double?
+    /// Super-seed (BEP 16) when the torrent starts out complete.
+    public var superSeeding = false
+    /// Experiment knob for benchmarks: never unchoke anyone (a free rider). Not for real use.
+    public var freeRide = false
 
     public init() {}
 }
@@ -57,6 +61,8 @@ public actor Torrent {
     var trackerStatuses: [TrackerStatus] = []
     var reannounceRequested = false
     var uploadLimiter: TokenBucket?
+    /// Set while super-seeding (see `Torrent+SuperSeeding.swift`).
+    var superSeeder: SuperSeeder?
     /// Files being renamed from `.part` to their final names; the torrent is not complete before that.
     var pendingRenames = 0
     var piecesHave: Int { picker.have.setCount }
@@ -91,6 +97,7 @@ public actor Torrent {
         try await storage.prepare()
         picker = PiecePicker(geometry: metainfo.geometry, have: have)
         activity = picker.isComplete ? .seeding : .downloading
+        startSuperSeedingIfConfigured()
         logger.info("\(metainfo.name): \(have.setCount) of \(metainfo.pieceCount) pieces on disk")
         startLoops()
     }
@@ -193,7 +200,7 @@ public actor Torrent {
             uploadRate: isRunning ? upload.rate(now: now) : 0,
             downloaded: download.total, uploaded: upload.total, wasted: wasted, hashFailures: hashFailures,
             peers: peerRows, knownPeers: knownPeers.count, bannedPeers: bannedHosts.count, trackers: trackerStatuses,
-            filesFinalized: pendingRenames == 0)
+            filesFinalized: pendingRenames == 0, isSuperSeeding: isSuperSeeding)
     }
 }
 

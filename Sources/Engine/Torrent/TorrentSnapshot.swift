@@ -62,6 +62,8 @@ public struct TorrentSnapshot: Sendable, Equatable {
     public var trackers: [TrackerStatus]
     /// False while files that just completed are still being given their final names.
     public var filesFinalized: Bool
+    /// Seeding with BEP 16 super-seeding.
+    public var isSuperSeeding = false
 
     /// Every piece is verified on disk and every file has its final name.
     public var isComplete: Bool { piecesHave == pieceCount && filesFinalized }
