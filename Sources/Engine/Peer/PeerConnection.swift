@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import PeerWire
 import TorrentModel
@@ -53,10 +54,22 @@ enum PeerConnection {
         return attached
     }
 
+    /// Blocks queued for upload at one peer beyond which new requests are dropped (the peer asks again).
+    static let maxQueuedUploads = 1024
+
     private static func readLoop(
         iterator: inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, stream: inout MessageStream,
         key: Int, torrent: Torrent, link: PeerLink
     ) async -> String {
+        // Uploads are served by their own task, so that waiting for the disk or for the upload limit never
+        // stops us reading the peer's messages (its cancels, HAVEs and blocks arrive on time).
+        let (uploads, queue) = AsyncStream.makeStream(of: [BlockRef].self)
+        let queued = NIOLockedValueBox(0)
+        let writer = Task { await serveUploads(uploads, queued: queued, torrent: torrent, link: link) }
+        defer {
+            queue.finish()
+            writer.cancel()
+        }
         do {
             while true {
                 var messages: [PeerMessage] = []
@@ -64,13 +77,12 @@ enum PeerConnection {
                 if !messages.isEmpty {
                     let reply = await torrent.handle(messages, from: key)
                     if let reason = reply.close { return reason }
-                    if !reply.uploads.isEmpty {
-                        let blocks = reply.uploads.map { (piece: $0.piece, begin: $0.begin, length: $0.length) }
-                        let data = try await torrent.storage.read(blocks: blocks)
-                        let delay = await torrent.uploadDelay(for: data.reduce(0) { $0 + $1.readableBytes })
-                        if delay > .zero { try await Task.sleep(for: delay) }
-                        link.send(zip(reply.uploads, data).map { .piece(piece: $0.piece, begin: $0.begin, data: $1) })
+                    let accepted = queued.withLockedValue { count -> Bool in
+                        guard !reply.uploads.isEmpty, count < maxQueuedUploads else { return false }
+                        count += reply.uploads.count
+                        return true
                     }
+                    if accepted { queue.yield(reply.uploads) }
                 }
                 guard let chunk = try await iterator.next() else { return "closed by peer" }
                 stream.append(chunk)
@@ -79,6 +91,25 @@ enum PeerConnection {
             return error.description
         } catch {
             return "connection error: \(error)"
+        }
+    }
+
+    /// Reads the requested blocks from disk, waits out the upload limit, and sends them, in order.
+    private static func serveUploads(
+        _ uploads: AsyncStream<[BlockRef]>, queued: NIOLockedValueBox<Int>, torrent: Torrent, link: PeerLink
+    ) async {
+        for await batch in uploads {
+            do {
+                let blocks = batch.map { (piece: $0.piece, begin: $0.begin, length: $0.length) }
+                let data = try await torrent.storage.read(blocks: blocks)
+                let delay = await torrent.uploadDelay(for: data.reduce(0) { $0 + $1.readableBytes })
+                if delay > .zero { try await Task.sleep(for: delay) }
+                link.send(zip(batch, data).map { .piece(piece: $0.piece, begin: $0.begin, data: $1) })
+            } catch {
+                link.close()
+                return
+            }
+            queued.withLockedValue { $0 -= batch.count }
         }
     }
 }
