@@ -70,7 +70,7 @@ enum Fixtures {
     static let trackers: [TrackerRow] = [
         TrackerRow(url: "udp://tracker.example:6969/announce", tier: 0, status: .failing,
             sinceLastAnnounce: .seconds(42), lastError: "connection refused", consecutiveFailures: 3),
-        TrackerRow(url: "http://tracker.example.org/announce", tier: 1, status: .working, isCurrent: true,
+        TrackerRow(url: "http://tracker.lan:8080/announce", tier: 1, status: .working, isCurrent: true,
             sinceLastAnnounce: .seconds(95), untilNextAnnounce: .seconds(1705), seeders: 40, leechers: 900,
             downloaded: 5_123, peersReceived: 50, lastWarning: "slow down \u{1b}[1mplease"),
     ]
