@@ -12,11 +12,15 @@ public struct TerminalOptions: Sendable {
     /// How often keys are polled; the screen is redrawn at most this often.
     public var frameInterval: Duration
     public var themeLocator: ThemeLocator
+    /// Polled every frame; true ends the UI as quitting does (SIGTERM, SIGINT sent from outside).
+    public var stopRequested: @Sendable () -> Bool
 
     public init(
         theme: String? = nil, roleOverrides: [String: String] = [:], refreshInterval: Duration = .milliseconds(250),
-        frameInterval: Duration = .milliseconds(33), themeLocator: ThemeLocator = .standard()
+        frameInterval: Duration = .milliseconds(33), themeLocator: ThemeLocator = .standard(),
+        stopRequested: @escaping @Sendable () -> Bool = { false }
     ) {
+        self.stopRequested = stopRequested
         self.theme = theme
         self.roleOverrides = roleOverrides
         self.refreshInterval = refreshInterval
@@ -58,7 +62,7 @@ public enum TerminalApp {
         let clock = ContinuousClock()
         let start = clock.now
         var dirty = true
-        while true {
+        while !options.stopRequested() {
             for key in screen.readKeys() {
                 dirty = true
                 for command in core.handle(key) {

@@ -44,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw failure("demo: \(error)", status: 1)
         }
         if !json && !headless {
-            if let problem = await runInterface(demo) { throw failure(problem) }
+            if let problem = await runInterface(demo, signals: signals) { throw failure(problem) }
             return
         }
         if !json {
@@ -68,14 +68,14 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// The full-screen UI over the demo's session; quitting stops the demo and removes its files.
     @MainActor
-    private func runInterface(_ demo: DemoSwarm) async -> String? {
+    private func runInterface(_ demo: DemoSwarm, signals: SignalWatcher) async -> String? {
         let session = demo.session
         let commands = SessionCommands(session: session, downloadDirectory: demo.folder.appendingPathComponent("added"))
         var problem: String?
         do {
             try await TerminalApp.run(
                 source: SnapshotFeed(details: { await session.detail(of: $0) }) { await session.snapshots() }, commands: commands,
-                options: TerminalOptions(theme: theme))
+                options: TerminalOptions(theme: theme, stopRequested: signals.stopCheck))
         } catch {
             problem = "\(error)"
         }

@@ -29,6 +29,7 @@ struct OpenCommand: AsyncParsableCommand {
 
     @MainActor
     func run() async throws {
+        let signals = SignalWatcher()
         let directory = dir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent("Downloads")
         var metainfos: [Metainfo] = []
@@ -51,7 +52,7 @@ struct OpenCommand: AsyncParsableCommand {
             try await TerminalApp.run(
                 source: SnapshotFeed(details: { await session.detail(of: $0) }) { await session.snapshots() },
                 commands: SessionCommands(session: session, downloadDirectory: directory),
-                options: TerminalOptions(theme: theme))
+                options: TerminalOptions(theme: theme, stopRequested: signals.stopCheck))
         } catch {
             problem = "\(error)"
         }

@@ -24,6 +24,12 @@ final class SignalWatcher {
 
     var stopRequested: Bool { stop.value }
 
+    /// The stop flag as a closure other threads may poll.
+    var stopCheck: @Sendable () -> Bool {
+        let flag = stop
+        return { flag.value }
+    }
+
     /// True once per SIGUSR1 received.
     func takeReannounceRequest() -> Bool { reannounce.exchange(false) }
 }

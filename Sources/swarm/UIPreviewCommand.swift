@@ -13,9 +13,10 @@ struct UIPreviewCommand: AsyncParsableCommand {
 
     @MainActor
     func run() async throws {
+        let signals = SignalWatcher()
         let swarm = PreviewSwarm()
         do {
-            try await TerminalApp.run(source: swarm, commands: swarm, options: TerminalOptions(theme: theme))
+            try await TerminalApp.run(source: swarm, commands: swarm, options: TerminalOptions(theme: theme, stopRequested: signals.stopCheck))
         } catch let error as CursesError {
             throw ValidationError(error.description)
         } catch let error as ThemeError {

@@ -26,6 +26,15 @@ import Testing
         #expect(try tmux.exitStatus() == 0)
     }
 
+    /// SIGTERM ends the UI the orderly way (terminal restored, exit 0) instead of killing it mid-draw.
+    @Test func sigtermQuitsCleanly() throws {
+        let command = "sh -c '(sleep 2; kill -TERM $$) & exec \(Tmux.binary!) ui-preview'"
+        let tmux = try Tmux(command: command, term: "tmux-256color")
+        defer { tmux.stop() }
+        try tmux.waitFor("Downloading")
+        #expect(try tmux.exitStatus(seconds: 15) == 0)
+    }
+
     @Test func unknownTerminalIsAClearError() throws {
         let tmux = try Tmux(command: "\(Tmux.binary!) ui-preview 2>&1", term: "no-such-terminal")
         defer { tmux.stop() }
