@@ -97,7 +97,7 @@ public actor Session {
             listenPort: UInt16(listenPort), bindHost: configuration.bindHost.flatMap { $0 == "0.0.0.0" ? nil : $0 },
             transport: trackerTransport)
         let torrent = Torrent(
-            metainfo: metainfo, directory: directory, configuration: configuration.torrent, storage: storage,
+            metainfo: metainfo, configuration: configuration.torrent, storage: storage,
             connector: connector, announcer: announcer, logger: logger)
         torrents[metainfo.infoHash] = torrent
         order.append(metainfo.infoHash)

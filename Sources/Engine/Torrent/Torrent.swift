@@ -67,7 +67,7 @@ public actor Torrent {
     var pendingRenames = 0
     var piecesHave: Int { picker.have.setCount }
 
-    init(metainfo: Metainfo, directory: URL, configuration: TorrentConfiguration, storage: Storage,
+    init(metainfo: Metainfo, configuration: TorrentConfiguration, storage: Storage,
          connector: PeerConnector, announcer: TrackerAnnouncer?, logger: Logger) {
         self.metainfo = metainfo
         self.announcer = announcer
