@@ -43,4 +43,13 @@ public struct PieceGeometry: Hashable, Sendable {
         guard piece >= 0, piece < pieceCount, begin >= 0, length > 0, length <= 128 * 1024 else { return false }
         return begin + length <= self.length(ofPiece: piece)
     }
+
+    /// Bytes in the pieces set in `pieces`, counting the short last piece at its real length. O(1).
+    public func byteCount(of pieces: Bitfield) -> Int64 {
+        var bytes = Int64(pieces.setCount) * Int64(pieceLength)
+        if pieceCount > 0 && pieces[pieceCount - 1] {
+            bytes -= Int64(pieceLength - length(ofPiece: pieceCount - 1))
+        }
+        return bytes
+    }
 }

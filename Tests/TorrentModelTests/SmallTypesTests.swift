@@ -143,3 +143,16 @@ final class TextSafetyTests: XCTestCase {
         XCTAssertTrue(PathSanitizer.sanitize(component: cluster + ".txt").hasSuffix(".txt"))
     }
 }
+
+final class PieceByteCountTests: XCTestCase {
+    func testByteCountCountsTheShortLastPieceAtItsLength() {
+        let geometry = PieceGeometry(pieceLength: 100, totalLength: 350)  // 100, 100, 100, 50
+        var have = Bitfield(count: 4)
+        XCTAssertEqual(geometry.byteCount(of: have), 0)
+        have[1] = true
+        XCTAssertEqual(geometry.byteCount(of: have), 100)
+        have[3] = true
+        XCTAssertEqual(geometry.byteCount(of: have), 150)
+        XCTAssertEqual(geometry.byteCount(of: Bitfield(count: 4, allSet: true)), 350)
+    }
+}

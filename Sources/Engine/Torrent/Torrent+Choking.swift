@@ -36,7 +36,7 @@ extension Torrent {
                 key: key, isInterested: state.peerInterested, downloadRate: state.download.rate(now: now),
                 uploadRate: state.upload.rate(now: now), connectedAt: state.connectedAt, isSnubbed: state.isSnubbed,
                 isSeed: picker.peerBitfield(key)?.isComplete ?? false,
-                bytesHave: Int64(picker.peerBitfield(key)?.setCount ?? 0) * Int64(metainfo.pieceLength),
+                bytesHave: picker.peerBitfield(key).map(metainfo.geometry.byteCount(of:)) ?? 0,
                 uploaded: state.upload.total, downloaded: state.download.total, amInterested: state.amInterested, isChokingUs: state.peerChoking))
         }
         var decision = superSeedDecision(candidates) ?? choker.rechoke(peers: candidates, isSeeding: seeding, now: now)

@@ -51,8 +51,7 @@ extension Torrent {
     }
 
     var transferStats: TransferStats {
-        var have: Int64 = 0
-        for piece in picker.have.setIndices { have += Int64(metainfo.geometry.length(ofPiece: piece)) }
+        let have = metainfo.geometry.byteCount(of: picker.have)
         return TransferStats(uploaded: upload.total, downloaded: download.total, left: metainfo.totalLength - have)
     }
 }

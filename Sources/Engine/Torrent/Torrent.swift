@@ -133,10 +133,7 @@ public actor Torrent {
     /// Refuses to start a download that cannot fit on the disk. Files are sparse, so only the bytes still
     /// missing will be written.
     private func checkFreeSpace(have: Bitfield) async throws {
-        var missing: Int64 = 0
-        for piece in 0..<metainfo.pieceCount where !have[piece] {
-            missing += Int64(metainfo.geometry.length(ofPiece: piece))
-        }
+        let missing = metainfo.totalLength - metainfo.geometry.byteCount(of: have)
         guard missing > 0, let free = try await storage.freeSpace() else { return }
         if free < missing {
             throw SessionError.notEnoughSpace(path: storage.directory.path, needed: missing, free: free)
@@ -183,12 +180,7 @@ public actor Torrent {
         }
         peerRows.sort { $0.address.description < $1.address.description }
         let have = picker.have
-        var bytes: Int64 = 0
-        if have.isComplete {
-            bytes = metainfo.totalLength
-        } else {
-            for piece in have.setIndices { bytes += Int64(metainfo.geometry.length(ofPiece: piece)) }
-        }
+        let bytes = metainfo.geometry.byteCount(of: have)
         var shownActivity = activity
         if let checkProgress {
             shownActivity = .checking(Double(checkProgress.current) / Double(max(metainfo.pieceCount, 1)))
