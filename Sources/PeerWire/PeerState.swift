@@ -18,7 +18,8 @@ public struct PeerState: Sendable {
     public var download = RateMeter()
     public var upload = RateMeter()
     public var lastReceivedAt: Duration
-    public var lastSentAt: Duration
+    /// When we last sent a keep-alive; one goes out every 90 s (BEP 3 peers drop a silent link after 2 min).
+    public var lastKeepAliveAt: Duration
     public var lastBlockAt: Duration
     public let connectedAt: Duration
     /// A peer is snubbed when it holds our requests but sent no block for `snubTimeout`.
@@ -35,7 +36,7 @@ public struct PeerState: Sendable {
     public init(now: Duration) {
         connectedAt = now
         lastReceivedAt = now
-        lastSentAt = now
+        lastKeepAliveAt = now
         lastBlockAt = now
         pipelineDepth = Self.initialPipelineDepth
         lastTickAt = now

@@ -87,6 +87,7 @@ public actor Session {
         guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
         let storage = Storage(metainfo: metainfo, directory: directory, pool: pool)
         try await storage.checkDirectory()
+        // Checked again: another add of the same torrent may have run while we awaited.
         guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
         let connector = PeerConnector(listenPort: listenPort > 0 ? UInt16(listenPort) : nil) { [weak self] address, torrent in
             guard let self else { return }

@@ -15,9 +15,9 @@ extension Torrent {
                 continue
             }
             if state.isSnubbed && state.inFlight > state.pipelineDepth { releaseRequests(of: key) }
-            if now - state.lastSentAt > .seconds(90) {
+            if now - state.lastKeepAliveAt > .seconds(90) {
                 peers[key]!.link.send(.keepAlive)
-                peers[key]!.state.lastSentAt = now
+                peers[key]!.state.lastKeepAliveAt = now
             }
             updateInterest(key)
             requestBlocks(from: key)

@@ -43,7 +43,6 @@ extension Torrent {
         } else if !have.isEmpty {
             link.send(.bitfield(have.bytes))
         }
-        // Give a newcomer a slot at once when one is free, instead of making it wait for the next rechoke.
         return key
     }
 
