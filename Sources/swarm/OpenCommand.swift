@@ -18,11 +18,7 @@ struct OpenCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Download directory (default: ~/Downloads).")
     var dir: String?
 
-    @Option(name: .long, help: "TCP port for incoming peers (0: any free port).")
-    var port: Int = 6881
-
-    @Option(name: .long, help: "Local address to listen on and to connect and announce from.")
-    var bind: String?
+    @OptionGroup var listen: ListenOptions
 
     @Option(help: "UI theme name (dark, light, 16color) or path to a .theme file.")
     var theme: String?
@@ -39,7 +35,7 @@ struct OpenCommand: AsyncParsableCommand {
         }
         // Nothing may write to the terminal behind curses' back: the UI shows what matters.
         let quiet = Logger(label: "swarm", factory: { _ in SwiftLogNoOpLogHandler() })
-        let session = Session(configuration: SessionConfiguration(bindHost: bind, listenPort: port), logger: quiet)
+        let session = Session(configuration: listen.sessionConfiguration, logger: quiet)
         do {
             try await session.start()
             for metainfo in metainfos { _ = try await session.add(metainfo, directory: directory) }

@@ -12,11 +12,7 @@ struct TransferOptions: ParsableArguments {
     @Option(name: .long, help: "Directory that holds (or will hold) the data.")
     var dir: String
 
-    @Option(name: .long, help: "TCP port for incoming peers (0: any free port).")
-    var port: Int = 6881
-
-    @Option(name: .long, help: "Local address to listen on and to connect and announce from.")
-    var bind: String?
+    @OptionGroup var listen: ListenOptions
 
     @Option(name: .long, parsing: .singleValue, help: "A peer to connect to, as IP:PORT (repeatable).")
     var peer: [String] = []
@@ -35,7 +31,6 @@ struct TransferOptions: ParsableArguments {
     var freeRide = false
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard uploadLimit >= 0 else { throw ValidationError("--upload-limit must not be negative") }
         for text in peer where PeerAddress(text) == nil {
             throw ValidationError("--peer '\(text)' is not IP:PORT")
@@ -56,7 +51,7 @@ struct TransferOptions: ParsableArguments {
 
     /// Starts a session with one torrent, or fails with one line.
     func startSession(_ metainfo: Metainfo, superSeeding: Bool = false) async throws -> (Session, Torrent) {
-        var configuration = SessionConfiguration(bindHost: bind, listenPort: port)
+        var configuration = listen.sessionConfiguration
         configuration.torrent = TorrentConfiguration()
         configuration.torrent.uploadRateLimit = uploadLimit > 0 ? Double(uploadLimit) * 1024 : nil
         configuration.torrent.superSeeding = superSeeding

@@ -1,0 +1,17 @@
+import ArgumentParser
+import Engine
+
+/// Where a session listens and sends from; shared by every command that runs one.
+struct ListenOptions: ParsableArguments {
+    @Option(name: .long, help: "TCP port for incoming peers (0: any free port).")
+    var port: Int = 6881
+
+    @Option(name: .long, help: "Local address to listen on and to connect and announce from.")
+    var bind: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    var sessionConfiguration: SessionConfiguration { SessionConfiguration(bindHost: bind, listenPort: port) }
+}
