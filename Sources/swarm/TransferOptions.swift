@@ -62,7 +62,7 @@ struct TransferOptions: ParsableArguments {
         do {
             try await session.start()
             let torrent = try await session.add(metainfo, directory: URL(fileURLWithPath: dir))
-            await torrent.addPeers(peer.compactMap(PeerAddress.init))
+            await torrent.addPeers(peer.compactMap(PeerAddress.init), source: .manual)
             return (session, torrent)
         } catch {
             await session.shutdown()

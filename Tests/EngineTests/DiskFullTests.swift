@@ -63,7 +63,7 @@ final class DiskFullTests: XCTestCase {
         while (try? handle.write(contentsOf: chunk)) != nil {}
         try? handle.close()
 
-        await torrent.addPeers([await LoopbackSwarm.address(of: seeder)])
+        await torrent.addPeers([await LoopbackSwarm.address(of: seeder)], source: .manual)
         let failed = await LoopbackSwarm.waitUntil(torrent) {
             if case .error = $0.activity { return true } else { return false }
         }

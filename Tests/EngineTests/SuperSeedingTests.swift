@@ -18,7 +18,7 @@ final class SuperSeedingTests: XCTestCase {
         let (seeder, seed) = try await superSeeder(fixture)
         let leecher = try await LoopbackSwarm.session()
         let torrent = try await leecher.add(fixture.metainfo, directory: fixture.root.appendingPathComponent("leecher"))
-        await torrent.addPeers([await LoopbackSwarm.address(of: seeder)])
+        await torrent.addPeers([await LoopbackSwarm.address(of: seeder)], source: .manual)
         let done = await LoopbackSwarm.waitUntil(torrent) { $0.isComplete }
         XCTAssertTrue(done.isComplete)
         let seedSnapshot = await seed.snapshot()
@@ -48,7 +48,7 @@ final class SuperSeedingTests: XCTestCase {
         for (index, torrent) in torrents.enumerated() {
             var peers = [seedAddress]
             for other in sessions[..<index] { peers.append(await LoopbackSwarm.address(of: other)) }
-            await torrent.addPeers(peers)
+            await torrent.addPeers(peers, source: .manual)
         }
         for torrent in torrents {
             let done = await LoopbackSwarm.waitUntil(torrent) { $0.isComplete }

@@ -26,7 +26,7 @@ final class SwarmTransferTests: XCTestCase {
         XCTAssertTrue(seedState.isComplete, "the seeder verifies its data and has every piece")
 
         let downloading = try await leecher.add(fixture.metainfo, directory: fixture.downloadDirectory)
-        await downloading.addPeers([await LoopbackSwarm.address(of: seeder)])
+        await downloading.addPeers([await LoopbackSwarm.address(of: seeder)], source: .manual)
         let done = await LoopbackSwarm.waitUntil(downloading) { $0.isComplete }
         XCTAssertTrue(done.isComplete)
         XCTAssertEqual(done.hashFailures, 0)
@@ -62,7 +62,7 @@ final class SwarmTransferTests: XCTestCase {
 
         let seeder = try await LoopbackSwarm.session()
         _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
-        await torrent.addPeers([await LoopbackSwarm.address(of: seeder)])
+        await torrent.addPeers([await LoopbackSwarm.address(of: seeder)], source: .manual)
         let done = await LoopbackSwarm.waitUntil(torrent) { $0.isComplete }
         XCTAssertTrue(done.isComplete)
         XCTAssertEqual(done.downloaded, 16 * 1024, "only the damaged piece is fetched again")
@@ -87,7 +87,7 @@ final class SwarmTransferTests: XCTestCase {
             let torrent = try await session.add(fixture.metainfo, directory: directory)
             var peers = [seedAddress]
             for other in sessions { peers.append(await LoopbackSwarm.address(of: other)) }
-            await torrent.addPeers(peers)
+            await torrent.addPeers(peers, source: .manual)
             sessions.append(session)
             torrents.append(torrent)
         }
@@ -116,7 +116,7 @@ final class SwarmTransferTests: XCTestCase {
         for index in 0..<2 {
             let session = try await LoopbackSwarm.session { $0.torrent.reconnectDelay = .milliseconds(200) }
             let torrent = try await session.add(fixture.metainfo, directory: fixture.root.appendingPathComponent("l\(index)"))
-            await torrent.addPeers([address])
+            await torrent.addPeers([address], source: .manual)
             leechers.append((session, torrent))
         }
         var most = 0

@@ -15,7 +15,7 @@ extension Torrent {
             let found = await announcer.announce(event, stats: transferStats, force: forced)
             trackerStatuses = await announcer.statuses()
             guard !Task.isCancelled else { return }
-            addPeers(found)
+            addPeers(found, source: .tracker)
             // Scrape for the swarm's totals (seeds, leechers, downloads) now and then, as rTorrent does.
             if lastScrape.map({ ContinuousClock.now - $0 > Self.scrapeInterval }) ?? true {
                 lastScrape = ContinuousClock.now

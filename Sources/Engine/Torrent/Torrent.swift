@@ -150,9 +150,9 @@ public actor Torrent {
     }
 
     /// Peers to try, from trackers, the command line or other sources.
-    public func addPeers(_ addresses: [PeerAddress]) {
+    public func addPeers(_ addresses: [PeerAddress], source: PeerSource) {
         for address in addresses where knownPeers[address] == nil {
-            knownPeers[address] = KnownPeer()
+            knownPeers[address] = KnownPeer(source: source)
         }
         connectMore()
     }
@@ -176,7 +176,8 @@ public actor Torrent {
                 peerInterested: state.peerInterested, isSnubbed: state.isSnubbed, isOptimistic: key == optimisticPeer,
                 downloadRate: state.download.rate(now: now), uploadRate: state.upload.rate(now: now),
                 progress: bits.map { Double($0.setCount) / Double(max($0.count, 1)) } ?? 0,
-                requestsInFlight: state.inFlight, downloaded: state.download.total, uploaded: state.upload.total))
+                requestsInFlight: state.inFlight, downloaded: state.download.total, uploaded: state.upload.total,
+                source: peer.link.isIncoming ? .incoming : knownPeers[peer.link.address]?.source ?? .unknown))
         }
         peerRows.sort { $0.address.description < $1.address.description }
         let have = picker.have
@@ -206,6 +207,7 @@ struct ConnectedPeer {
 
 /// A peer address we know of, and how connecting to it went.
 struct KnownPeer {
+    var source: PeerSource
     /// Being dialled or connected.
     var connected = false
     var failures = 0

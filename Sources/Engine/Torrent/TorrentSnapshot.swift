@@ -39,6 +39,7 @@ public struct PeerSnapshot: Sendable, Equatable {
     public var requestsInFlight: Int
     public var downloaded: Int64
     public var uploaded: Int64
+    public var source: PeerSource
 }
 
 /// A torrent's state at one moment: a value the front ends can keep and compare.

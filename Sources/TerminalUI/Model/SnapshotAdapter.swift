@@ -82,7 +82,7 @@ extension PeerRow {
             amInterested: p.amInterested, peerChoking: p.peerChoking, peerInterested: p.peerInterested,
             isSnubbed: p.isSnubbed, isOptimistic: p.isOptimistic, downloadRate: p.downloadRate,
             uploadRate: p.uploadRate, progress: p.progress, requestsInFlight: p.requestsInFlight,
-            downloaded: p.downloaded, uploaded: p.uploaded, source: p.isIncoming ? .incoming : .unknown)
+            downloaded: p.downloaded, uploaded: p.uploaded, source: p.source)
     }
 }
 

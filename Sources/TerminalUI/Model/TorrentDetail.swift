@@ -1,3 +1,4 @@
+import TorrentModel
 /// Everything the detail tabs show about one torrent.
 public struct TorrentDetail: Sendable, Hashable {
     public var id: TorrentID
@@ -37,11 +38,6 @@ public struct TorrentDetail: Sendable, Hashable {
         self.knownPeers = knownPeers
         self.diskError = diskError
     }
-}
-
-/// Where we learned about a peer.
-public enum PeerSource: String, Sendable, Hashable {
-    case tracker, incoming, pex, dht, manual, unknown
 }
 
 /// One connected peer.
