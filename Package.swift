@@ -63,7 +63,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "TorrentModel", "Bencode"]),
-        .testTarget(name: "StrategyTests", dependencies: ["Strategy", "TorrentModel"]),
+        .testTarget(name: "StrategyTests", dependencies: ["Strategy", "TorrentModel", "Bencode"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Bencode", "TorrentModel"]),
         .testTarget(
             name: "EngineTests",

@@ -36,6 +36,11 @@ public struct PiecePicker: Sendable {
     public var randomFirstPieces = 4
     /// In endgame, a block is in flight at no more than this many peers at once.
     public var endgameRequestLimit = 3
+    /// Start new pieces in index order instead of rarest first, for playing a file while it downloads.
+    /// Priorities then only decide what is wanted, not the order.
+    public var isSequential = false {
+        didSet { sequentialCursor = 0 }
+    }
 
     var priorities: [Int]
     /// Number of connected peers that have each piece.
@@ -50,6 +55,8 @@ public struct PiecePicker: Sendable {
     /// Blocks of wanted, unverified pieces that are neither requested nor received. Zero means endgame.
     var unrequestedBlocks = 0
     var generator: SplitMix64
+    /// With `isSequential`: every piece below this index is verified or not wanted.
+    var sequentialCursor = 0
 
     public init(geometry: PieceGeometry, have: Bitfield, seed: UInt64 = .random(in: .min ... .max)) {
         precondition(
@@ -87,6 +94,7 @@ public struct PiecePicker: Sendable {
         let old = priorities[piece]
         guard old != priority else { return }
         priorities[piece] = priority
+        if priority > 0 { sequentialCursor = min(sequentialCursor, piece) }
         guard !have[piece] else { return }
         let wasWanted = old > 0
         let isWanted = priority > 0
@@ -335,6 +343,7 @@ public struct PiecePicker: Sendable {
 
     /// The candidate piece to start next for a peer with these pieces, or nil.
     private mutating func bestNewPiece(has: Bitfield) -> Int? {
+        if isSequential { return firstNewPiece(has: has) }
         if have.setCount < randomFirstPieces { return randomNewPiece(has: has) }
         // Walking the buckets from the rarest is quick when the peer has most pieces; a peer with few
         // pieces would make us walk past many it lacks, so walk its bitfield instead. Both give the same
@@ -359,6 +368,21 @@ public struct PiecePicker: Sendable {
             best = key
         }
         return best?.piece
+    }
+
+    /// The lowest-numbered candidate the peer has.
+    private mutating func firstNewPiece(has: Bitfield) -> Int? {
+        while sequentialCursor < geometry.pieceCount,
+            have[sequentialCursor] || priorities[sequentialCursor] == 0
+        {
+            sequentialCursor += 1
+        }
+        var piece = sequentialCursor
+        while piece < geometry.pieceCount {
+            if has[piece] && candidates.contains(piece) { return piece }
+            piece += 1
+        }
+        return nil
     }
 
     /// A uniformly random candidate of the highest priority among those the peer has.

@@ -3,8 +3,8 @@
 /// `reserve` never refuses: it takes the bytes (the bucket may go negative) and says how long the caller
 /// must wait before sending them, so the average rate holds without dropping or splitting messages.
 public struct TokenBucket: Sendable {
-    public var rate: Double
-    public let burst: Double
+    public private(set) var rate: Double
+    public private(set) var burst: Double
     private var tokens: Double
     private var updatedAt: Duration
 
@@ -13,6 +13,14 @@ public struct TokenBucket: Sendable {
         self.burst = burst ?? max(rate / 4, 64 * 1024)
         self.tokens = self.burst
         self.updatedAt = now
+    }
+
+    /// Changes the rate (and the burst that goes with it) from `now` on; bytes already taken stay taken.
+    public mutating func setRate(_ rate: Double, now: Duration) {
+        _ = reserve(0, now: now)
+        self.rate = rate
+        burst = max(rate / 4, 64 * 1024)
+        tokens = min(tokens, burst)
     }
 
     /// Takes `bytes` and returns how long to wait before using them (zero when within the limit).

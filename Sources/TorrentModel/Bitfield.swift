@@ -45,6 +45,18 @@ public struct Bitfield: Hashable, Sendable {
     public var isComplete: Bool { setCount == count }
     public var isEmpty: Bool { setCount == 0 }
 
+    /// The bits set in both.
+    public func intersection(_ other: Bitfield) -> Bitfield {
+        precondition(count == other.count, "bitfields of different lengths")
+        var result = self
+        result.setCount = 0
+        for i in bytes.indices {
+            result.bytes[i] = bytes[i] & other.bytes[i]
+            result.setCount += result.bytes[i].nonzeroBitCount
+        }
+        return result
+    }
+
     /// Indices of the set bits, in order.
     public var setIndices: [Int] { (0..<count).filter { self[$0] } }
 }

@@ -70,11 +70,14 @@ struct DemoCommand: AsyncParsableCommand {
     @MainActor
     private func runInterface(_ demo: DemoSwarm, signals: SignalWatcher) async -> String? {
         let session = demo.session
-        let commands = SessionCommands(session: session, downloadDirectory: demo.folder.appendingPathComponent("added"))
+        let directory = demo.folder.appendingPathComponent("added")
+        let commands = SessionCommands(session: session, downloadDirectory: directory)
         var problem: String?
         do {
             try await TerminalApp.run(
-                source: SnapshotFeed(details: { await session.detail(of: $0) }) { await session.snapshots() }, commands: commands,
+                source: SnapshotFeed(
+                    summary: { await SessionCommands.summary(of: session, downloadDirectory: directory) },
+                    details: { await session.detail(of: $0) }) { await session.snapshots() }, commands: commands,
                 options: TerminalOptions(theme: theme, stopRequested: signals.stopCheck))
         } catch {
             problem = "\(error)"

@@ -28,11 +28,11 @@ struct DownloadCommand: AsyncParsableCommand {
             if signals.takeReannounceRequest() { await session.reannounceAll() }
             snapshot = await torrent.snapshot()
             if case .error = snapshot.activity { break }
-            if snapshot.isComplete && !announcedComplete {
+            if snapshot.isFinished && !announcedComplete {
                 announcedComplete = true
                 reporter.report(snapshot, event: "complete")
             }
-            if snapshot.isComplete && snapshot.ratio >= seedRatio { break }
+            if snapshot.isFinished && snapshot.ratio >= seedRatio { break }
             reporter.report(snapshot)
             try? await Task.sleep(for: .milliseconds(100))
         }
@@ -40,6 +40,6 @@ struct DownloadCommand: AsyncParsableCommand {
         reporter.report(snapshot, event: "stopped")
         await session.shutdown()
         if case .error(let message) = snapshot.activity { throw failure(message) }
-        guard snapshot.isComplete else { throw failure("interrupted before the download was complete", status: 1) }
+        guard snapshot.isFinished else { throw failure("interrupted before the download was complete", status: 1) }
     }
 }

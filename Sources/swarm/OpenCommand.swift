@@ -46,7 +46,9 @@ struct OpenCommand: AsyncParsableCommand {
         var problem: String?
         do {
             try await TerminalApp.run(
-                source: SnapshotFeed(details: { await session.detail(of: $0) }) { await session.snapshots() },
+                source: SnapshotFeed(
+                    summary: { await SessionCommands.summary(of: session, downloadDirectory: directory) },
+                    details: { await session.detail(of: $0) }) { await session.snapshots() },
                 commands: SessionCommands(session: session, downloadDirectory: directory),
                 options: TerminalOptions(theme: theme, stopRequested: signals.stopCheck))
         } catch {

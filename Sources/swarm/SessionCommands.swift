@@ -11,39 +11,45 @@ struct SessionCommands: CommandSink {
     let downloadDirectory: URL
 
     func perform(_ command: UICommand) async -> String? {
-        switch command {
-        case .pause(let id):
-            guard let torrent = await torrent(id) else { return "that torrent is gone" }
-            await torrent.pause()
-            return nil
-        case .resume(let id):
-            guard let torrent = await torrent(id) else { return "that torrent is gone" }
-            await torrent.resume()
-            return nil
-        case .add(.torrentFile(let path)):
-            guard let data = FileManager.default.contents(atPath: path) else { return "cannot read \(path)" }
-            do {
-                let metainfo = try Metainfo(bytes: data)
-                _ = try await session.add(metainfo, directory: downloadDirectory)
-                return nil
-            } catch {
-                return "\(error)"
+        do {
+            switch command {
+            case .pause(let id):
+                try await session.pause(try hash(id))
+            case .resume(let id):
+                try await session.resume(try hash(id))
+            case .add(.torrentFile(let path)):
+                guard let data = FileManager.default.contents(atPath: path) else { return "cannot read \(path)" }
+                _ = try await session.add(try Metainfo(bytes: data), directory: downloadDirectory)
+            case .add(.magnet):
+                return "magnet links are not supported yet"
+            case .remove(let id, let deleteData):
+                try await session.remove(try hash(id), deleteData: deleteData)
+            case .setPriority(let id, let priority):
+                try await session.setPriority(priority, of: try hash(id))
+            case .setFilePriority(let id, let index, let priority):
+                guard let torrent = await session.torrent(for: try hash(id)) else { return "that torrent is gone" }
+                try await torrent.setPriority(priority, ofFile: index)
+            case .recheck(let id):
+                try await session.recheck(try hash(id))
+            case .quit:
+                break
             }
-        case .add(.magnet):
-            return "magnet links are not supported yet"
-        case .remove:
-            return "removing torrents is not supported yet"
-        case .setPriority, .setFilePriority:
-            return "priorities are not supported yet"
-        case .recheck:
-            return "recheck is not supported yet"
-        case .quit:
             return nil
+        } catch {
+            return "\(error)"
         }
     }
 
-    private func torrent(_ id: TorrentID) async -> Torrent? {
-        guard let hash = InfoHash(hex: id.rawValue) else { return nil }
-        return await session.torrent(for: hash)
+    private func hash(_ id: TorrentID) throws -> InfoHash {
+        guard let hash = InfoHash(hex: id.rawValue) else { throw Session.ControlError.noSuchTorrent(id.rawValue) }
+        return hash
+    }
+
+    /// What the UI shows of the session as a whole: limits, port, free space where downloads go.
+    static func summary(of session: Session, downloadDirectory: URL) async -> SessionSummary {
+        let limits = await session.limits
+        return SessionSummary(
+            downloadLimit: limits.download, uploadLimit: limits.upload,
+            freeDiskBytes: await session.freeSpace(at: downloadDirectory), listenPort: await session.listenPort)
     }
 }

@@ -25,4 +25,13 @@ final class TokenBucketTests: XCTestCase {
         }
         XCTAssertEqual(Double(sent) / 10, 1_000_000, accuracy: 20_000)
     }
+
+    func testRateChangesTakeEffectAtOnce() {
+        var bucket = TokenBucket(bytesPerSecond: 1_000_000, burst: 16_384, now: .zero)
+        _ = bucket.reserve(16_384, now: .zero)
+        bucket.setRate(100_000, now: .zero)
+        // Empty bucket at the new rate: 100 KB take one second, not a tenth.
+        XCTAssertEqual(bucket.reserve(100_000, now: .zero), .seconds(1))
+        XCTAssertEqual(bucket.rate, 100_000)
+    }
 }

@@ -65,7 +65,7 @@ enum PeerConnection {
         // stops us reading the peer's messages (its cancels, HAVEs and blocks arrive on time).
         let (uploads, queue) = AsyncStream.makeStream(of: [BlockRef].self)
         let queued = NIOLockedValueBox(0)
-        let writer = Task { await serveUploads(uploads, queued: queued, torrent: torrent, link: link) }
+        let writer = Task { await serveUploads(uploads, queued: queued, torrent: torrent, key: key, link: link) }
         defer {
             queue.finish()
             writer.cancel()
@@ -85,6 +85,9 @@ enum PeerConnection {
                     if accepted { queue.yield(reply.uploads) }
                 }
                 guard let chunk = try await iterator.next() else { return "closed by peer" }
+                // Under a download limit, reading pauses; the socket's buffers fill and TCP slows the peer.
+                let delay = torrent.downloadDelay(for: chunk.readableBytes)
+                if delay > .zero { try await Task.sleep(for: delay) }
                 stream.append(chunk)
             }
         } catch let error as WireError {
@@ -96,15 +99,18 @@ enum PeerConnection {
 
     /// Reads the requested blocks from disk, waits out the upload limit, and sends them, in order.
     private static func serveUploads(
-        _ uploads: AsyncStream<[BlockRef]>, queued: NIOLockedValueBox<Int>, torrent: Torrent, link: PeerLink
+        _ uploads: AsyncStream<[BlockRef]>, queued: NIOLockedValueBox<Int>, torrent: Torrent, key: Int,
+        link: PeerLink
     ) async {
         for await batch in uploads {
             do {
                 let blocks = batch.map { (piece: $0.piece, begin: $0.begin, length: $0.length) }
                 let data = try await torrent.storage.read(blocks: blocks)
-                let delay = await torrent.uploadDelay(for: data.reduce(0) { $0 + $1.readableBytes })
+                let bytes = data.reduce(0) { $0 + $1.readableBytes }
+                let delay = torrent.uploadDelay(for: bytes)
                 if delay > .zero { try await Task.sleep(for: delay) }
                 link.send(zip(batch, data).map { .piece(piece: $0.piece, begin: $0.begin, data: $1) })
+                await torrent.sent(bytes, to: key)
             } catch {
                 link.close()
                 return

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import Strategy
 import TorrentModel
 import Tracker
 
@@ -31,8 +32,14 @@ public actor Session {
     let pool: NIOThreadPool
     let logger: Logger
     let trackerTransport: TrackerTransport
-    private var torrents: [InfoHash: Torrent] = [:]
-    private var order: [InfoHash] = []
+    var torrents: [InfoHash: Torrent] = [:]
+    var order: [InfoHash] = []
+    /// The session-wide limits every connection obeys besides its torrent's own.
+    nonisolated let downloadLimiter: RateLimiter
+    nonisolated let uploadLimiter: RateLimiter
+    /// How many torrents may transfer at once (see `Session+Control.swift`).
+    var queue: QueuePlanner
+    var queueTask: Task<Void, Never>?
     private var listener: Channel?
     private var connections = 0
     /// Every socket to a peer, so that shutdown can close those still in their handshake too.
@@ -47,6 +54,10 @@ public actor Session {
         self.pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
         self.trackerTransport = TrackerTransport(group: group)
+        self.downloadLimiter = RateLimiter(bytesPerSecond: configuration.downloadLimit)
+        self.uploadLimiter = RateLimiter(bytesPerSecond: configuration.uploadLimit)
+        self.queue = QueuePlanner(
+            maxActiveDownloads: configuration.maxActiveDownloads, maxActiveSeeds: configuration.maxActiveSeeds)
     }
 
     /// Opens the listening socket.
@@ -69,6 +80,7 @@ public actor Session {
             throw SessionError.cannotListen(host, port, Self.reason(error))
         }
         listener = server.channel
+        startQueueLoop()
         listenPort = server.channel.localAddress?.port ?? port
         Task {
             try? await server.executeThenClose { inbound in
@@ -82,8 +94,11 @@ public actor Session {
         }
     }
 
-    /// Adds a torrent, verifies what is already on disk, and starts it.
-    public func add(_ metainfo: Metainfo, directory: URL) async throws -> Torrent {
+    /// Adds a torrent, verifies what is already on disk, and starts it (or leaves it paused, or queued when
+    /// the queue's slots are taken).
+    public func add(
+        _ metainfo: Metainfo, directory: URL, settings: TorrentSettings = TorrentSettings(), paused: Bool = false
+    ) async throws -> Torrent {
         guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
         let storage = Storage(metainfo: metainfo, directory: directory, pool: pool)
         try await storage.checkDirectory()
@@ -98,18 +113,21 @@ public actor Session {
             listenPort: UInt16(listenPort), bindHost: configuration.bindHost.flatMap { $0 == "0.0.0.0" ? nil : $0 },
             transport: trackerTransport)
         let torrent = Torrent(
-            metainfo: metainfo, configuration: configuration.torrent, storage: storage,
+            metainfo: metainfo, configuration: configuration.torrent, settings: settings,
+            sessionLimits: (downloadLimiter, uploadLimiter), storage: storage,
             connector: connector, announcer: announcer, logger: logger)
         torrents[metainfo.infoHash] = torrent
         order.append(metainfo.infoHash)
         do {
-            try await torrent.start()
+            // With queue limits, a new torrent waits Queued and the queue decides at once whether it runs.
+            try await torrent.start(holding: paused ? .paused : isQueueLimited ? .queued : nil)
         } catch {
             torrents[metainfo.infoHash] = nil
             order.removeAll { $0 == metainfo.infoHash }
             await torrent.stop()
             throw error
         }
+        await replanQueue()
         return torrent
     }
 
@@ -137,6 +155,7 @@ public actor Session {
         guard !isShutDown else { return }
         isShutDown = true
         for torrent in torrents.values { await torrent.stop() }
+        queueTask?.cancel()
         try? await listener?.close()
         for channel in channels.values { channel.close(promise: nil) }
         // Let connection tasks see their channels close before the event loop goes away.

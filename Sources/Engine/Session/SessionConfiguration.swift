@@ -5,6 +5,12 @@ public struct SessionConfiguration: Sendable {
     /// TCP port for incoming peers; 0 lets the system choose.
     public var listenPort: Int = 6881
     public var maxConnections = 200
+    /// Session-wide limits in bytes per second; nil for none. `Session.setLimits` changes them live.
+    public var downloadLimit: Double?
+    public var uploadLimit: Double?
+    /// Torrents downloading / seeding at once; the others wait, Queued. Nil for no limit.
+    public var maxActiveDownloads: Int?
+    public var maxActiveSeeds: Int?
     public var torrent = TorrentConfiguration()
 
     public init(bindHost: String? = nil, listenPort: Int = 6881) {

@@ -8,21 +8,22 @@ import NIOConcurrencyHelpers
 /// that nothing half-written looks finished; it gets its real name once all its pieces are verified.
 final class FileTable: Sendable {
     static let partialSuffix = ".part"
-    private let finalPaths: [String]
     private struct State {
+        var finalPaths: [String]
         var descriptors: [Int32?]
         var hasFinalName: [Bool]
     }
     private let state: NIOLockedValueBox<State>
 
     init(paths: [String]) {
-        self.finalPaths = paths
         self.state = NIOLockedValueBox(State(
-            descriptors: Array(repeating: nil, count: paths.count), hasFinalName: Array(repeating: false, count: paths.count)))
+            finalPaths: paths, descriptors: Array(repeating: nil, count: paths.count), hasFinalName: Array(repeating: false, count: paths.count)))
     }
 
+    private var finalPaths: [String] { state.withLockedValue { $0.finalPaths } }
+
     private func path(_ index: Int) -> String {
-        state.withLockedValue { $0.hasFinalName[index] } ? finalPaths[index] : finalPaths[index] + Self.partialSuffix
+        state.withLockedValue { s in s.hasFinalName[index] ? s.finalPaths[index] : s.finalPaths[index] + Self.partialSuffix }
     }
 
     /// Looks at which files exist under their final names (run on the storage pool before the check).
@@ -36,8 +37,8 @@ final class FileTable: Sendable {
     func setComplete(_ index: Int, _ complete: Bool) throws {
         try state.withLockedValue { s in
             guard s.hasFinalName[index] != complete else { return }
-            let from = s.hasFinalName[index] ? finalPaths[index] : finalPaths[index] + Self.partialSuffix
-            let to = complete ? finalPaths[index] : finalPaths[index] + Self.partialSuffix
+            let from = s.hasFinalName[index] ? s.finalPaths[index] : s.finalPaths[index] + Self.partialSuffix
+            let to = complete ? s.finalPaths[index] : s.finalPaths[index] + Self.partialSuffix
             if FileManager.default.fileExists(atPath: from) {
                 guard rename(from, to) == 0 else { throw StorageError(path: from, operation: "rename", errno: errno) }
             }
@@ -99,6 +100,42 @@ final class FileTable: Sendable {
         return true
     }
 
+    /// Both names a file may have on disk: final and `.part`.
+    func candidatePaths(_ index: Int) -> [String] {
+        let path = finalPaths[index]
+        return [path, path + Self.partialSuffix]
+    }
+
+    var allCandidatePaths: [[String]] { finalPaths.indices.map(candidatePaths) }
+
+    /// Moves every file that exists (under either name) to the matching new path, then uses the new
+    /// paths. Descriptors must be closed. A move across file systems copies, then deletes the original.
+    func relocate(to newPaths: [String]) throws {
+        try state.withLockedValue { s in
+            for index in s.finalPaths.indices {
+                let suffix = s.hasFinalName[index] ? "" : Self.partialSuffix
+                let from = s.finalPaths[index] + suffix
+                let to = newPaths[index] + suffix
+                guard FileManager.default.fileExists(atPath: from), from != to else { continue }
+                let folder = (to as NSString).deletingLastPathComponent
+                try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                if FileManager.default.fileExists(atPath: to) {
+                    throw StorageError(path: to, operation: "move (a file is in the way)", errno: EEXIST)
+                }
+                if rename(from, to) != 0 {
+                    guard errno == EXDEV else { throw StorageError(path: from, operation: "move", errno: errno) }
+                    do {
+                        try FileManager.default.copyItem(atPath: from, toPath: to)
+                        try FileManager.default.removeItem(atPath: from)
+                    } catch {
+                        throw StorageError(path: from, operation: "move", errno: Self.errnoOf(error))
+                    }
+                }
+            }
+            s.finalPaths = newPaths
+        }
+    }
+
     func closeAll() {
         state.withLockedValue { s in
             for fd in s.descriptors.compactMap({ $0 }) { Foundation.close(fd) }
@@ -111,9 +148,15 @@ final class FileTable: Sendable {
     private func descriptor(_ index: Int, create: Bool) throws -> Int32? {
         try state.withLockedValue { s -> Int32? in
             if let fd = s.descriptors[index] { return fd }
-            let path = s.hasFinalName[index] ? finalPaths[index] : finalPaths[index] + Self.partialSuffix
+            let path = s.hasFinalName[index] ? s.finalPaths[index] : s.finalPaths[index] + Self.partialSuffix
             let flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0)
-            let fd = open(path, flags, 0o644)
+            var fd = open(path, flags, 0o644)
+            if fd < 0 && create && errno == ENOENT {
+                // A skipped file reached by a piece it shares with a wanted one: its folder may be missing.
+                try? FileManager.default.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                fd = open(path, flags, 0o644)
+            }
             if fd < 0 {
                 if !create && errno == ENOENT { return nil }
                 throw StorageError(path: path, operation: "open", errno: errno)

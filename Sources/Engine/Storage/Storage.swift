@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import TorrentModel
@@ -10,27 +11,90 @@ import TorrentModel
 /// found on disk later is either right or detected as wrong by the check.
 public final class Storage: Sendable {
     public let metainfo: Metainfo
-    public let directory: URL
+    private let location: NIOLockedValueBox<URL>
+    /// Where the torrent's files are; changes only through `move(to:)`.
+    public var directory: URL { location.withLockedValue { $0 } }
     private let pool: NIOThreadPool
     private let files: FileTable
 
     public init(metainfo: Metainfo, directory: URL, pool: NIOThreadPool) {
         self.metainfo = metainfo
-        self.directory = directory
+        self.location = NIOLockedValueBox(directory)
         self.pool = pool
-        self.files = FileTable(paths: metainfo.files.indices.map { index in
-            metainfo.relativePath(ofFile: index).reduce(directory) { $0.appendingPathComponent($1) }.path
-        })
+        self.files = FileTable(paths: Self.paths(of: metainfo, in: directory))
     }
 
-    /// Creates the folders and the files (sparse, at full length) that do not exist yet.
-    public func prepare() async throws {
+    private static func paths(of metainfo: Metainfo, in directory: URL) -> [String] {
+        metainfo.files.indices.map { index in
+            metainfo.relativePath(ofFile: index).reduce(directory) { $0.appendingPathComponent($1) }.path
+        }
+    }
+
+    /// Moves the torrent's files (complete or `.part`) into another download directory, across file
+    /// systems if need be, and removes the folders they leave empty. Call it with no transfer running.
+    public func move(to destination: URL) async throws {
+        let metainfo = self.metainfo
+        let files = self.files
+        let source = directory
+        let newPaths = Self.paths(of: metainfo, in: destination)
+        try await pool.runIfActive {
+            do {
+                try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
+            } catch {
+                throw SessionError.directoryUnusable(destination.path, "cannot create it")
+            }
+            files.closeAll()
+            let oldPaths = files.allCandidatePaths
+            try files.relocate(to: newPaths)
+            Self.removeEmptyFolders(above: oldPaths.flatMap { $0 }, upTo: source.standardizedFileURL.path)
+        }
+        location.withLockedValue { $0 = destination }
+    }
+
+    /// Removes the folders holding `paths` that are now empty, deepest first, up to but not including `root`.
+    static func removeEmptyFolders(above paths: [String], upTo root: String) {
+        var folders = Set<String>()
+        for path in paths {
+            var folder = (path as NSString).deletingLastPathComponent
+            while folder.count > root.count && folder.hasPrefix(root) {
+                folders.insert(folder)
+                folder = (folder as NSString).deletingLastPathComponent
+            }
+        }
+        // rmdir leaves a folder that still holds something.
+        for folder in folders.sorted(by: { $0.count > $1.count }) { rmdir(folder) }
+    }
+
+    /// Creates the folders and the files (sparse, at full length) that do not exist yet; only those in
+    /// `wanted` when given (skipped files are created only if a shared piece reaches them).
+    public func prepare(files wanted: Set<Int>? = nil) async throws {
         let metainfo = self.metainfo
         let files = self.files
         try await pool.runIfActive {
-            for (index, file) in metainfo.files.enumerated() where !file.isPadding {
+            for (index, file) in metainfo.files.enumerated() where !file.isPadding && wanted?.contains(index) ?? true {
                 try files.create(index, length: file.length)
             }
+        }
+    }
+
+    /// Deletes the torrent's files (complete or `.part`) and the folders they leave empty, up to but not
+    /// including the download directory. Files of other torrents are never touched.
+    public func deleteFiles() async throws {
+        let metainfo = self.metainfo
+        let files = self.files
+        let root = directory.standardizedFileURL.path
+        try await pool.runIfActive {
+            files.closeAll()
+            var deleted: [String] = []
+            for index in metainfo.files.indices where !metainfo.files[index].isPadding {
+                for path in files.candidatePaths(index) {
+                    if unlink(path) != 0 && errno != ENOENT {
+                        throw StorageError(path: path, operation: "delete", errno: errno)
+                    }
+                    deleted.append(path)
+                }
+            }
+            Self.removeEmptyFolders(above: deleted, upTo: root)
         }
     }
 

@@ -70,11 +70,6 @@ extension Torrent {
                 return PeerReply(close: reason)
             }
         }
-        if !reply.uploads.isEmpty {
-            let bytes = reply.uploads.reduce(0) { $0 + $1.length }
-            peers[key]!.state.upload.add(bytes, now: now)
-            upload.add(bytes, now: now)
-        }
         updateInterest(key)
         requestBlocks(from: key)
         return reply
@@ -171,6 +166,14 @@ extension Torrent {
         if complete, let buffer = pieceBuffers.removeValue(forKey: block.piece) {
             verify(piece: block.piece, data: buffer.bytes)
         }
+    }
+
+    /// Blocks went out to a peer: they count for its upload rate and ours once they are sent (not when
+    /// requested), so rates and ratios follow the upload limit.
+    func sent(_ bytes: Int, to key: PeerKey) {
+        let now = self.now
+        peers[key]?.state.upload.add(bytes, now: now)
+        upload.add(bytes, now: now)
     }
 
     /// Forgets every request in flight at a peer and makes the blocks pickable again.

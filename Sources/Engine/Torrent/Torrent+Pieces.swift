@@ -10,12 +10,15 @@ extension Torrent {
     /// Hashes and writes a complete piece off the actor, then records the result.
     func verify(piece: Int, data: [UInt8]) {
         let storage = self.storage
+        pendingWrites += 1
         Task {
             do {
                 let ok = try await storage.verifyAndWrite(piece: piece, data: data)
+                self.pendingWrites -= 1
                 self.pieceChecked(piece, ok: ok)
                 self.recycle(data)
             } catch {
+                self.pendingWrites -= 1
                 self.storageFailed(error)
             }
         }

@@ -51,7 +51,8 @@ extension Torrent {
     }
 
     var transferStats: TransferStats {
-        let have = metainfo.geometry.byteCount(of: picker.have)
-        return TransferStats(uploaded: upload.total, downloaded: download.total, left: metainfo.totalLength - have)
+        let wanted = metainfo.geometry.byteCount(of: wantedPieces)
+        let have = metainfo.geometry.byteCount(of: picker.have.intersection(wantedPieces))
+        return TransferStats(uploaded: upload.total, downloaded: download.total, left: wanted - have)
     }
 }

@@ -13,8 +13,13 @@ public struct TorrentConfiguration: Sendable {
     public var unchokeSlots = 4
     /// Wait before dialling a peer again after a failed attempt; doubles with each further failure.
     public var reconnectDelay: Duration = .seconds(15)
-    /// Upload limit in bytes per second; nil for none.
+    /// Upload limit in bytes per second for a new torrent; nil for none. `TorrentSettings` changes it live.
     public var uploadRateLimit: Double?
+    /// Seeding stops (the torrent pauses) once uploaded / size reaches this; nil to seed on.
+    /// A torrent's own `TorrentSettings.seedRatioLimit` wins.
+    public var seedRatioLimit: Double?
+    /// Seeding stops after this many seconds spent seeding; nil to seed on.
+    public var seedTimeLimit: Double?
     /// Super-seed (BEP 16) when the torrent starts out complete.
     public var superSeeding = false
     /// Experiment knob for benchmarks: never unchoke anyone (a free rider). Not for real use.
@@ -32,7 +37,18 @@ public actor Torrent {
     public nonisolated let metainfo: Metainfo
     public nonisolated let storage: Storage
     public nonisolated var infoHash: InfoHash { metainfo.infoHash }
-    let configuration: TorrentConfiguration
+    var configuration: TorrentConfiguration
+    /// The user's choices for this torrent (see `Torrent+Settings.swift`).
+    var settings: TorrentSettings
+    /// Rate limits the connections read without a hop to this actor.
+    nonisolated let limits: TransferLimits
+    /// Pieces of files that are not skipped.
+    var wantedPieces: Bitfield
+    /// Time spent seeding, for `seedTimeLimit`.
+    var seedingTime: Duration = .zero
+    var lastTickAt: Duration?
+    /// The user resumed a torrent that had reached its seeding limit: seed on regardless.
+    var ignoresSeedLimits = false
     let connector: PeerConnector
     let logger: Logger
     private let epoch = ContinuousClock.now
@@ -60,15 +76,17 @@ public actor Torrent {
     var trackerTask: Task<Void, Never>?
     var trackerStatuses: [TrackerStatus] = []
     var reannounceRequested = false
-    var uploadLimiter: TokenBucket?
     /// Set while super-seeding (see `Torrent+SuperSeeding.swift`).
     var superSeeder: SuperSeeder?
     /// Files being renamed from `.part` to their final names; the torrent is not complete before that.
     var pendingRenames = 0
+    /// Pieces being hashed and written.
+    var pendingWrites = 0
     var piecesHave: Int { picker.have.setCount }
 
-    init(metainfo: Metainfo, configuration: TorrentConfiguration, storage: Storage,
-         connector: PeerConnector, announcer: TrackerAnnouncer?, logger: Logger) {
+    init(metainfo: Metainfo, configuration: TorrentConfiguration, settings: TorrentSettings = TorrentSettings(),
+         sessionLimits: (download: RateLimiter, upload: RateLimiter) = (RateLimiter(), RateLimiter()),
+         storage: Storage, connector: PeerConnector, announcer: TrackerAnnouncer?, logger: Logger) {
         self.metainfo = metainfo
         self.announcer = announcer
         self.configuration = configuration
@@ -77,7 +95,14 @@ public actor Torrent {
         self.logger = logger
         self.picker = PiecePicker(geometry: metainfo.geometry, have: Bitfield(count: metainfo.pieceCount))
         self.choker = Choker(regularSlots: configuration.unchokeSlots)
-        self.uploadLimiter = configuration.uploadRateLimit.map { TokenBucket(bytesPerSecond: $0, now: .zero) }
+        var settings = settings
+        if settings.uploadLimit == nil { settings.uploadLimit = configuration.uploadRateLimit }
+        self.settings = settings
+        self.limits = TransferLimits(
+            torrentDownload: RateLimiter(bytesPerSecond: settings.downloadLimit),
+            torrentUpload: RateLimiter(bytesPerSecond: settings.uploadLimit),
+            sessionDownload: sessionLimits.download, sessionUpload: sessionLimits.upload)
+        self.wantedPieces = Bitfield(count: metainfo.pieceCount, allSet: true)
     }
 
     var now: Duration { ContinuousClock.now - epoch }
@@ -86,16 +111,22 @@ public actor Torrent {
     /// Our listening port, told to peers in the extension handshake.
     var listenPort: UInt16? { connector.listenPort }
 
-    /// Verifies what is on disk, creates missing files, then starts downloading or seeding.
-    func start() async throws {
+    /// Verifies what is on disk, creates missing files, then starts downloading or seeding; or, with
+    /// `holding` (paused or queued), stays so until resumed.
+    func start(holding: TorrentActivity? = nil) async throws {
         activity = .checking(0)
         let checked = Counter()
         checkProgress = checked
         let have = try await storage.check { n in checked.add(n) }
         checkProgress = nil
-        try await checkFreeSpace(have: have)
-        try await storage.prepare()
         picker = PiecePicker(geometry: metainfo.geometry, have: have)
+        applyPiecePriorities()
+        try await checkFreeSpace(have: have)
+        try await storage.prepare(files: wantedFiles)
+        if let holding {
+            activity = holding
+            return
+        }
         activity = picker.isComplete ? .seeding : .downloading
         startSuperSeedingIfConfigured()
         logger.info("\(metainfo.name): \(have.setCount) of \(metainfo.pieceCount) pieces on disk")
@@ -103,11 +134,12 @@ public actor Torrent {
     }
 
     /// Starts the twice-a-second tick and the tracker loop.
-    private func startLoops() {
+    func startLoops() {
         tickTask = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
                 await self?.tick()
+                await self?.checkSeedLimits()
             }
         }
         trackerTask = Task { await self.runTrackers() }
@@ -116,24 +148,52 @@ public actor Torrent {
     /// Pauses: closes every connection, tells the trackers we left, and stops the loops. What was
     /// verified stays verified; `resume()` carries on without checking again.
     public func pause() async {
-        guard activity == .downloading || activity == .seeding else { return }
+        if activity == .queued { activity = .paused }
+        guard isRunning else { return }
         activity = .paused
-        tickTask?.cancel()
-        for peer in peers.values { peer.link.close() }
-        await announceStopped()
+        await halt()
     }
 
+    /// Starts a paused or queued torrent. The session's queue may queue it again (`Session.resume`).
     public func resume() {
-        guard activity == .paused else { return }
+        if case .error = activity {
+            Task { try? await recheck() }
+            return
+        }
+        guard activity == .paused || activity == .queued else { return }
+        if activity == .paused && reachedSeedLimit { ignoresSeedLimits = true }
         activity = picker.isComplete ? .seeding : .downloading
+        lastTickAt = nil
         startLoops()
         connectMore()
+    }
+
+    /// Waits in the queue: like a pause, but the session starts it again when a slot frees up.
+    func enqueue() async {
+        guard isRunning else { return }
+        activity = .queued
+        await halt()
+    }
+
+    /// Closes the connections and stops the tick; the tracker hears that we left. The peers are forgotten
+    /// at once, so that messages still in their sockets change nothing.
+    func halt() async {
+        tickTask?.cancel()
+        for (key, peer) in peers {
+            peer.link.close()
+            releaseRequests(of: key)
+            picker.peerLeft(key)
+            superSeedPeerLeft(key)
+        }
+        peers = [:]
+        optimisticPeer = nil
+        await announceStopped()
     }
 
     /// Refuses to start a download that cannot fit on the disk. Files are sparse, so only the bytes still
     /// missing will be written.
     private func checkFreeSpace(have: Bitfield) async throws {
-        let missing = metainfo.totalLength - metainfo.geometry.byteCount(of: have)
+        let missing = metainfo.geometry.byteCount(of: wantedPieces) - metainfo.geometry.byteCount(of: have.intersection(wantedPieces))
         guard missing > 0, let free = try await storage.freeSpace() else { return }
         if free < missing {
             throw SessionError.notEnoughSpace(path: storage.directory.path, needed: missing, free: free)
@@ -157,10 +217,11 @@ public actor Torrent {
         connectMore()
     }
 
-    /// How long a connection must wait before sending `bytes` of upload, under the upload limit.
-    func uploadDelay(for bytes: Int) -> Duration {
-        uploadLimiter?.reserve(bytes, now: now) ?? .zero
-    }
+    /// How long a connection must wait before sending `bytes` of upload, under the upload limits.
+    nonisolated func uploadDelay(for bytes: Int) -> Duration { limits.uploadDelay(for: bytes) }
+
+    /// How long a connection must wait before reading on after `bytes` arrived, under the download limits.
+    nonisolated func downloadDelay(for bytes: Int) -> Duration { limits.downloadDelay(for: bytes) }
 
     var isRunning: Bool { activity == .downloading || activity == .seeding }
 
@@ -193,7 +254,11 @@ public actor Torrent {
             uploadRate: isRunning ? upload.rate(now: now) : 0,
             downloaded: download.total, uploaded: upload.total, wasted: wasted, hashFailures: hashFailures,
             peers: peerRows, knownPeers: knownPeers.count, bannedPeers: bannedHosts.count, trackers: trackerStatuses,
-            filesFinalized: pendingRenames == 0, isSuperSeeding: isSuperSeeding)
+            filesFinalized: pendingRenames == 0, isSuperSeeding: isSuperSeeding,
+            wantedLength: metainfo.geometry.byteCount(of: wantedPieces),
+            bytesHaveWanted: metainfo.geometry.byteCount(of: have.intersection(wantedPieces)),
+            settings: settings, seedingTime: seedingTime, downloadLimit: limits.torrentDownload.rate,
+            uploadLimit: limits.torrentUpload.rate)
     }
 }
 

@@ -8,6 +8,9 @@ public struct TorrentDetailSnapshot: Sendable, Equatable {
     }
 
     public struct File: Sendable, Equatable {
+        /// Index in the torrent's file list (padding files are left out of this list).
+        public var index: Int
+        public var priority: FilePriority
         public var path: String
         public var size: Int64
         public var bytesDone: Int64
@@ -39,7 +42,9 @@ extension Torrent {
                 }
             }
             let file = metainfo.files[index]
-            return TorrentDetailSnapshot.File(path: file.displayPath, size: file.length, bytesDone: done)
+            return TorrentDetailSnapshot.File(
+                index: index, priority: settings.priority(ofFile: index), path: file.displayPath, size: file.length,
+                bytesDone: done)
         }
         return TorrentDetailSnapshot(
             pieceLength: metainfo.pieceLength, pieces: pieces, availability: availability,

@@ -7,6 +7,8 @@ public enum TorrentActivity: Sendable, Equatable {
     case downloading
     case seeding
     case paused
+    /// Waiting for a free slot of the session's queue.
+    case queued
     case stopped
     case error(String)
 
@@ -16,6 +18,7 @@ public enum TorrentActivity: Sendable, Equatable {
         case .downloading: "Downloading"
         case .seeding: "Seeding"
         case .paused: "Paused"
+        case .queued: "Queued"
         case .stopped: "Stopped"
         case .error: "Error"
         }
@@ -65,9 +68,20 @@ public struct TorrentSnapshot: Sendable, Equatable {
     public var filesFinalized: Bool
     /// Seeding with BEP 16 super-seeding.
     public var isSuperSeeding = false
+    /// Bytes of the pieces of files that are not skipped, and how many of them we have.
+    public var wantedLength: Int64 = 0
+    public var bytesHaveWanted: Int64 = 0
+    public var settings = TorrentSettings()
+    public var seedingTime: Duration = .zero
+    /// This torrent's own limits in bytes per second (nil: none; the session's apply too).
+    public var downloadLimit: Double?
+    public var uploadLimit: Double?
 
     /// Every piece is verified on disk and every file has its final name.
     public var isComplete: Bool { piecesHave == pieceCount && filesFinalized }
-    public var progress: Double { totalLength == 0 ? 1 : Double(bytesHave) / Double(totalLength) }
+    /// Every piece of every wanted file is verified (all of them, unless files are skipped).
+    public var isFinished: Bool { bytesHaveWanted >= wantedLength && filesFinalized }
+    /// Of the wanted bytes, as the other clients show it.
+    public var progress: Double { wantedLength == 0 ? 1 : Double(bytesHaveWanted) / Double(wantedLength) }
     public var ratio: Double { totalLength == 0 ? 0 : Double(uploaded) / Double(totalLength) }
 }

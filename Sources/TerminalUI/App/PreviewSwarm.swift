@@ -1,3 +1,4 @@
+import Engine
 /// A make-believe swarm that moves: torrents download at wavering rates, pieces fill in, peers come and
 /// go, and commands work. It lets the UI run (and be tested under tmux) without the engine.
 public actor PreviewSwarm: SnapshotSource, CommandSink {

@@ -3,7 +3,7 @@ import TorrentModel
 import Tracker
 
 /// Turns the engine's `TorrentSnapshot`s into the UI's rows and detail. Fills what the engine publishes
-/// today; the rest (pieces map, files, priority, pause state...) stays empty until the snapshot has it.
+/// today.
 public struct SnapshotFeed: SnapshotSource {
     private let snapshots: @Sendable () async -> [TorrentSnapshot]
     private let summary: @Sendable () async -> SessionSummary
@@ -43,6 +43,7 @@ extension TorrentState {
         case .downloading: self = .downloading
         case .seeding: self = .seeding
         case .paused, .stopped: self = .paused
+        case .queued: self = .queued
         case .error(let message): self = .error(message)
         }
     }
@@ -52,10 +53,11 @@ extension TorrentRow {
     public init(_ s: TorrentSnapshot, number: Int) {
         let seeds = s.peers.filter { $0.progress >= 1 }.count
         self.init(
-            id: TorrentID(s.infoHash), name: s.name, number: number, size: s.totalLength, bytesDone: s.bytesHave,
+            id: TorrentID(s.infoHash), name: s.name, number: number, size: s.wantedLength, bytesDone: s.bytesHaveWanted,
             state: TorrentState(s.activity), downloadRate: s.downloadRate, uploadRate: s.uploadRate,
             downloaded: s.downloaded, uploaded: s.uploaded, seedsConnected: seeds, peersConnected: s.peers.count - seeds,
-            seedsKnown: s.trackers.compactMap(\.seeders).max(), peersKnown: s.trackers.compactMap(\.leechers).max())
+            seedsKnown: s.trackers.compactMap(\.seeders).max(), peersKnown: s.trackers.compactMap(\.leechers).max(),
+            priority: s.settings.priority)
     }
 }
 
@@ -66,7 +68,7 @@ extension TorrentDetail {
                 states: extra.pieces.map { PieceMapData.PieceState(rawValue: $0.rawValue) ?? .missing },
                 availability: extra.availability)
         }
-        let files = extra.map { $0.files.map { FileRow(path: $0.path, size: $0.size, bytesDone: $0.bytesDone) } }
+        let files = extra.map { $0.files.map { FileRow(path: $0.path, size: $0.size, bytesDone: $0.bytesDone, priority: $0.priority, index: $0.index) } }
         self.init(
             id: TorrentID(s.infoHash), peers: s.peers.map(PeerRow.init), pieces: pieces, files: files,
             trackers: s.trackers.map(TrackerRow.init), pieceCount: s.pieceCount,

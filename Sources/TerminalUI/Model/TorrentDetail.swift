@@ -1,4 +1,5 @@
 import TorrentModel
+import Engine
 /// Everything the detail tabs show about one torrent.
 public struct TorrentDetail: Sendable, Hashable {
     public var id: TorrentID
@@ -107,39 +108,18 @@ public struct PeerRow: Sendable, Hashable {
 
 /// One file of a torrent.
 public struct FileRow: Sendable, Hashable {
-    public enum Priority: Int, Sendable, Hashable, CaseIterable {
-        case skip = 0
-        case low = 1
-        case normal = 4
-        case high = 7
-
-        public var label: String {
-            switch self {
-            case .skip: "skip"
-            case .low: "low"
-            case .normal: "normal"
-            case .high: "high"
-            }
-        }
-
-        public var raised: Priority? {
-            let all = Priority.allCases
-            return all.firstIndex(of: self).flatMap { $0 + 1 < all.count ? all[$0 + 1] : nil }
-        }
-
-        public var lowered: Priority? {
-            let all = Priority.allCases
-            return all.firstIndex(of: self).flatMap { $0 > 0 ? all[$0 - 1] : nil }
-        }
-    }
+    public typealias Priority = FilePriority
 
     /// Untrusted path inside the torrent, components joined by `/`.
     public var path: String
     public var size: Int64
     public var bytesDone: Int64
     public var priority: Priority
+    /// The file's index in the torrent (padding files are not listed, so it may differ from the row).
+    public var index: Int?
 
-    public init(path: String, size: Int64, bytesDone: Int64, priority: Priority = .normal) {
+    public init(path: String, size: Int64, bytesDone: Int64, priority: Priority = .normal, index: Int? = nil) {
+        self.index = index
         self.path = path
         self.size = size
         self.bytesDone = bytesDone

@@ -1,3 +1,4 @@
+import Engine
 /// A torrent's identity in the UI (the info-hash in hex).
 public struct TorrentID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let rawValue: String
@@ -50,25 +51,6 @@ public enum TorrentState: Sendable, Hashable {
     public var isPaused: Bool { if case .paused = self { true } else { false } }
     public var isError: Bool { if case .error = self { true } else { false } }
     public var isChecking: Bool { if case .checking = self { true } else { false } }
-}
-
-/// Torrent priority in the queue.
-public enum TorrentPriority: Int, Sendable, Hashable, Comparable, CaseIterable {
-    case low = -1
-    case normal = 0
-    case high = 1
-
-    public var label: String {
-        switch self {
-        case .low: "low"
-        case .normal: "normal"
-        case .high: "high"
-        }
-    }
-
-    public var raised: TorrentPriority? { TorrentPriority(rawValue: rawValue + 1) }
-    public var lowered: TorrentPriority? { TorrentPriority(rawValue: rawValue - 1) }
-    public static func < (a: TorrentPriority, b: TorrentPriority) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// One line of the torrent list: everything the list, the header and the status bar need.

@@ -1,3 +1,4 @@
+import Engine
 /// Something the user asked the engine (or the app) to do. The reducer produces these; the app executes
 /// them against the engine through a `CommandSink`.
 public enum UICommand: Sendable, Hashable {

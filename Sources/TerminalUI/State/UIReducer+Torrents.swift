@@ -1,3 +1,4 @@
+import Engine
 /// Keys that act on the selected torrent.
 extension UIReducer {
     static func pauseOrResume(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
@@ -42,7 +43,7 @@ extension UIReducer {
             return []
         }
         s.status = StatusMessage("Priority \(next.label) for \(quoted(file.path)).", isError: false)
-        return [.setFilePriority(detail.id, fileIndex: s.detailRow, next)]
+        return [.setFilePriority(detail.id, fileIndex: file.index ?? s.detailRow, next)]
     }
 
     static func askRemove(_ s: inout UIState, deleteData: Bool, _ context: UIContext) {

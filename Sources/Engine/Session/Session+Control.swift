@@ -1,0 +1,158 @@
+import Foundation
+import Strategy
+import TorrentModel
+
+/// What the front ends ask of the engine: pause, resume, remove, priorities, limits, the queue.
+extension Session {
+    /// Why a control request could not be carried out.
+    public enum ControlError: Error, CustomStringConvertible, Sendable {
+        case noSuchTorrent(String)
+
+        public var description: String {
+            switch self {
+            case .noSuchTorrent(let what): "no torrent \(what)"
+            }
+        }
+    }
+
+    func existing(_ infoHash: InfoHash) throws -> Torrent {
+        guard let torrent = torrents[infoHash] else { throw ControlError.noSuchTorrent(infoHash.hex) }
+        return torrent
+    }
+
+    public func pause(_ infoHash: InfoHash) async throws {
+        try await existing(infoHash).pause()
+        await replanQueue()
+    }
+
+    /// Resumes a paused torrent; it may wait Queued when the session's slots are taken.
+    public func resume(_ infoHash: InfoHash) async throws {
+        let torrent = try existing(infoHash)
+        if isQueueLimited {
+            await torrent.markQueued()
+        } else {
+            await torrent.resume()
+        }
+        await replanQueue()
+    }
+
+    /// Removes a torrent from the session; with `deleteData`, its files too (and the folders they leave
+    /// empty). Other torrents are untouched.
+    public func remove(_ infoHash: InfoHash, deleteData: Bool) async throws {
+        let torrent = try existing(infoHash)
+        torrents[infoHash] = nil
+        order.removeAll { $0 == infoHash }
+        await torrent.stop()
+        torrent.storage.close()
+        if deleteData { try await torrent.storage.deleteFiles() }
+        await replanQueue()
+    }
+
+    public func recheck(_ infoHash: InfoHash) async throws {
+        try await existing(infoHash).recheck()
+        await replanQueue()
+    }
+
+    /// Changes a torrent's settings (priorities, file priorities, limits, order options) while it runs.
+    public func apply(_ settings: TorrentSettings, to infoHash: InfoHash) async throws {
+        try await existing(infoHash).apply(settings)
+        await replanQueue()
+    }
+
+    public func setPriority(_ priority: TorrentPriority, of infoHash: InfoHash) async throws {
+        let torrent = try existing(infoHash)
+        var settings = await torrent.currentSettings()
+        settings.priority = priority
+        try await torrent.apply(settings)
+        await replanQueue()
+    }
+
+    /// Session-wide rate limits in bytes per second (nil for none), effective at once.
+    public func setLimits(download: Double?, upload: Double?) {
+        downloadLimiter.setRate(download)
+        uploadLimiter.setRate(upload)
+    }
+
+    public var limits: (download: Double?, upload: Double?) { (downloadLimiter.rate, uploadLimiter.rate) }
+
+    /// How many torrents may download and seed at once (nil for no limit); the others are Queued.
+    public func setQueueLimits(maxActiveDownloads: Int?, maxActiveSeeds: Int?) async {
+        queue = QueuePlanner(maxActiveDownloads: maxActiveDownloads, maxActiveSeeds: maxActiveSeeds)
+        await replanQueue()
+    }
+
+    public var queueLimits: QueuePlanner { queue }
+
+    /// Whether torrents wait for slots at all.
+    var isQueueLimited: Bool { queue.maxActiveDownloads != nil || queue.maxActiveSeeds != nil }
+
+    private func queueEntries() async -> [QueuePlanner.Entry<InfoHash>] {
+        var entries: [QueuePlanner.Entry<InfoHash>] = []
+        for (position, hash) in order.enumerated() {
+            guard let torrent = torrents[hash] else { continue }
+            let info = await torrent.queueInfo()
+            let wants: Bool
+            switch info.activity {
+            case .downloading, .seeding, .queued: wants = true
+            default: wants = false
+            }
+            entries.append(.init(
+                id: hash, priority: info.priority.rawValue, position: position, isComplete: info.isComplete,
+                wantsToRun: wants))
+        }
+        return entries
+    }
+
+    /// Starts queued torrents that have a slot and queues running ones that lost theirs (to a higher
+    /// priority, or because the limits shrank). Runs after every change and once a second, since
+    /// downloads become seeds on their own.
+    func replanQueue() async {
+        guard isQueueLimited else {
+            for hash in order { await torrents[hash]?.leaveQueue() }
+            return
+        }
+        let entries = await queueEntries()
+        let allowed = queue.allowed(entries)
+        for entry in entries where entry.wantsToRun {
+            guard let torrent = torrents[entry.id] else { continue }
+            if allowed.contains(entry.id) {
+                await torrent.leaveQueue()
+            } else {
+                await torrent.enqueue()
+            }
+        }
+    }
+
+    /// Keeps the queue right as torrents finish downloading.
+    func startQueueLoop() {
+        queueTask = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                await self?.replanQueue()
+            }
+        }
+    }
+}
+
+extension Session {
+    /// Bytes free on the file system that holds `directory` (or its nearest existing parent); nil when
+    /// unknown. Runs on the storage pool.
+    public func freeSpace(at directory: URL) async -> Int64? {
+        try? await pool.runIfActive {
+            var path = directory.standardizedFileURL.path
+            var info = statvfs()
+            while statvfs(path, &info) != 0 {
+                guard path != "/", !path.isEmpty else { return nil }
+                path = (path as NSString).deletingLastPathComponent
+            }
+            return Int64(info.f_bavail) * Int64(info.f_frsize)
+        }
+    }
+}
+
+extension Session {
+    /// Moves a torrent's data to another directory.
+    public func move(_ infoHash: InfoHash, to directory: URL) async throws {
+        try await existing(infoHash).move(to: directory)
+    }
+}

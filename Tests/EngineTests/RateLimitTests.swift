@@ -1,0 +1,57 @@
+import Engine
+import Foundation
+import TestSupport
+import TorrentModel
+import XCTest
+
+/// Rate limits hold within 10% over 10 s on a loopback swarm (where, unlimited, the transfer would take
+/// a fraction of a second), and changes apply while the transfer runs.
+final class RateLimitTests: XCTestCase {
+    private let limit = 1024.0 * 1024
+
+    /// Bytes the torrent downloaded in a 10 s window that starts once the transfer is under way (the
+    /// bucket's initial burst is behind us).
+    private func bytesOverTenSeconds(_ torrent: Torrent, total: (TorrentSnapshot) -> Int64) async -> Double {
+        await LoopbackSwarm.waitUntil(torrent) { total($0) > 2 * 1024 * 1024 }
+        let start = total(await torrent.snapshot())
+        try? await Task.sleep(for: .seconds(10))
+        return Double(total(await torrent.snapshot()) - start)
+    }
+
+    func testTorrentDownloadLimitHolds() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 24 * 1024 * 1024, pieceLength: 256 * 1024)
+        defer { fixture.remove() }
+        let seeder = try await LoopbackSwarm.session()
+        let leecher = try await LoopbackSwarm.session()
+        _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        var settings = TorrentSettings()
+        settings.downloadLimit = limit
+        let torrent = try await leecher.add(fixture.metainfo, directory: fixture.downloadDirectory, settings: settings)
+        await torrent.addPeers([await LoopbackSwarm.address(of: seeder)], source: .manual)
+        let bytes = await bytesOverTenSeconds(torrent) { $0.downloaded }
+        XCTAssertEqual(bytes / 10, limit, accuracy: limit * 0.1, "download rate under a 1 MiB/s limit")
+        await leecher.shutdown()
+        await seeder.shutdown()
+    }
+
+    func testSessionUploadLimitHoldsAndChangesLive() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 40 * 1024 * 1024, pieceLength: 256 * 1024)
+        defer { fixture.remove() }
+        let seeder = try await LoopbackSwarm.session { $0.uploadLimit = 1024 * 1024 }
+        let leecher = try await LoopbackSwarm.session()
+        let seeding = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        let torrent = try await leecher.add(fixture.metainfo, directory: fixture.downloadDirectory)
+        await torrent.addPeers([await LoopbackSwarm.address(of: seeder)], source: .manual)
+        let first = await bytesOverTenSeconds(seeding) { $0.uploaded }
+        XCTAssertEqual(first / 10, limit, accuracy: limit * 0.1, "upload rate under a 1 MiB/s session limit")
+
+        await seeder.setLimits(download: nil, upload: 2 * limit)
+        try await Task.sleep(for: .seconds(1))
+        let before = await seeding.snapshot().uploaded
+        try await Task.sleep(for: .seconds(10))
+        let second = Double(await seeding.snapshot().uploaded - before)
+        XCTAssertEqual(second / 10, 2 * limit, accuracy: 2 * limit * 0.1, "the raised limit applies at once")
+        await leecher.shutdown()
+        await seeder.shutdown()
+    }
+}
