@@ -70,6 +70,29 @@ final class DiskFullTests: XCTestCase {
         guard case .error(let reason) = failed.activity else { return XCTFail("expected an error, got \(failed.activity)") }
         XCTAssertTrue(reason.contains("No space left"), reason)
         XCTAssertFalse(failed.isComplete)
+        let verifiedBefore = failed.piecesHave
+
+        // Another torrent of the same session, on another disk, carries on.
+        let other = try TorrentFixture.singleFile(length: 1 << 20, pieceLength: 64 * 1024)
+        defer { other.remove() }
+        _ = try await seeder.add(other.metainfo, directory: other.seedDirectory)
+        let otherTorrent = try await leecher.add(other.metainfo, directory: other.downloadDirectory)
+        await otherTorrent.addPeers([await LoopbackSwarm.address(of: seeder)], source: .manual)
+        let otherDone = await LoopbackSwarm.waitUntil(otherTorrent) { $0.isComplete }
+        XCTAssertTrue(otherDone.isComplete, "a full disk stops only the torrent on it")
+
+        // Space comes back: resuming rechecks, keeps what was verified, and finishes.
+        try FileManager.default.removeItem(at: filler)
+        try await leecher.resume(fixture.metainfo.infoHash)
+        let rechecked = await LoopbackSwarm.waitUntil(torrent) {
+            if case .checking = $0.activity { return false } else { return true }
+        }
+        XCTAssertGreaterThanOrEqual(rechecked.piecesHave, verifiedBefore, "nothing verified before the error is lost")
+        await torrent.addPeers([await LoopbackSwarm.address(of: seeder)], source: .manual)
+        let done = await LoopbackSwarm.waitUntil(torrent) { $0.isComplete }
+        XCTAssertTrue(done.isComplete)
+        let data = try Data(contentsOf: mountPoint.appendingPathComponent(fixture.metainfo.name))
+        XCTAssertEqual([UInt8](data), fixture.payload)
         await leecher.shutdown()
         await seeder.shutdown()
     }

@@ -156,3 +156,10 @@ extension Session {
         try await existing(infoHash).move(to: directory)
     }
 }
+
+extension Session {
+    /// Peer connections of all torrents together at most; existing connections above it stay until they end.
+    public func setConnectionLimit(_ limit: Int) {
+        connectionLimit = max(1, limit)
+    }
+}

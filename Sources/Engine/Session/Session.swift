@@ -40,6 +40,8 @@ public actor Session {
     /// How many torrents may transfer at once (see `Session+Control.swift`).
     var queue: QueuePlanner
     var queueTask: Task<Void, Never>?
+    /// Peer connections of all torrents together at most; `setConnectionLimit` changes it.
+    var connectionLimit: Int
     private var listener: Channel?
     private var connections = 0
     /// Every socket to a peer, so that shutdown can close those still in their handshake too.
@@ -54,6 +56,7 @@ public actor Session {
         self.pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
         self.trackerTransport = TrackerTransport(group: group)
+        self.connectionLimit = configuration.maxConnections
         self.downloadLimiter = RateLimiter(bytesPerSecond: configuration.downloadLimit)
         self.uploadLimiter = RateLimiter(bytesPerSecond: configuration.uploadLimit)
         self.queue = QueuePlanner(
@@ -170,7 +173,7 @@ public actor Session {
     }
 
     private func runIncoming(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, address: PeerAddress) async {
-        guard connections < configuration.maxConnections, !isShutDown else {
+        guard connections < connectionLimit, !isShutDown else {
             try? await connection.channel.close()
             return
         }
@@ -184,7 +187,7 @@ public actor Session {
 
     private func dial(_ address: PeerAddress, for torrent: Torrent) async {
         var attached = false
-        if connections < configuration.maxConnections && !isShutDown {
+        if connections < connectionLimit && !isShutDown {
             connections += 1
             do {
                 var bootstrap = ClientBootstrap(group: group)

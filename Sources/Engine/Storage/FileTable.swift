@@ -136,6 +136,20 @@ final class FileTable: Sendable {
         }
     }
 
+    /// The path of an open file that no longer has a name on disk, if any.
+    func firstDeletedOpenFile() -> String? {
+        state.withLockedValue { s in
+            for (index, fd) in s.descriptors.enumerated() {
+                guard let fd else { continue }
+                var info = stat()
+                if fstat(fd, &info) == 0 && info.st_nlink == 0 {
+                    return s.hasFinalName[index] ? s.finalPaths[index] : s.finalPaths[index] + Self.partialSuffix
+                }
+            }
+            return nil
+        }
+    }
+
     func closeAll() {
         state.withLockedValue { s in
             for fd in s.descriptors.compactMap({ $0 }) { Foundation.close(fd) }

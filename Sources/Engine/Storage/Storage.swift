@@ -138,7 +138,11 @@ public final class Storage: Sendable {
         let metainfo = self.metainfo
         let files = self.files
         let count = metainfo.pieceCount
-        try await pool.runIfActive { files.findExistingNames() }
+        // Descriptors left open from before may point at files deleted since: look at the disk afresh.
+        try await pool.runIfActive {
+            files.closeAll()
+            files.findExistingNames()
+        }
         let workers = max(1, min(2, System.coreCount))
         let stride = (count + workers - 1) / workers
         let results = try await withThrowingTaskGroup(of: [Int].self) { group in
@@ -211,6 +215,22 @@ public final class Storage: Sendable {
             }
             guard access(path, W_OK | X_OK) == 0 else {
                 throw SessionError.directoryUnusable(path, String(cString: strerror(errno)))
+            }
+        }
+    }
+
+    /// Fails when the download directory is gone or a file we write was deleted behind our back (an
+    /// unlinked file takes writes that nobody will ever read: better stop with the reason than lose them).
+    public func checkStillThere() async throws {
+        let path = directory.path
+        let files = self.files
+        try await pool.runIfActive {
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                throw StorageError(path: path, operation: "find the download directory", errno: errno)
+            }
+            if let deleted = files.firstDeletedOpenFile() {
+                throw StorageError(path: deleted, operation: "write (the file was deleted)", errno: ENOENT)
             }
         }
     }

@@ -24,6 +24,13 @@ extension Torrent {
         }
         if choker.isRechokeDue(now: now) { rechoke(now: now) }
         connectMore()
+        if now - lastStorageCheck >= .seconds(5) {
+            lastStorageCheck = now
+            let storage = self.storage
+            Task {
+                do { try await storage.checkStillThere() } catch { self.storageFailed(error) }
+            }
+        }
     }
 
     /// Applies the choker's decision: unchoke the chosen peers, choke the others.

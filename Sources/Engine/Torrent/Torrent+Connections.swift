@@ -7,7 +7,7 @@ extension Torrent {
         guard activity == .downloading || activity == .seeding else { return }
         let now = self.now
         // Outgoing connections count from the moment we dial; incoming ones once attached.
-        var slots = configuration.maxPeers - pendingConnections - peers.values.filter(\.link.isIncoming).count
+        var slots = peerLimit - pendingConnections - peers.values.filter(\.link.isIncoming).count
         guard slots > 0 else { return }
         for (address, known) in knownPeers where !known.connected && !bannedHosts.contains(address.host) {
             // A peer that failed waits; one that merely closed a working connection waits a second, so that

@@ -17,7 +17,7 @@ extension Torrent {
         case .downloading, .seeding: break
         default: return nil
         }
-        guard !bannedHosts.contains(link.address.host), peers.count < configuration.maxPeers,
+        guard !bannedHosts.contains(link.address.host), peers.count < peerLimit,
             !peers.values.contains(where: { $0.peerID == handshake.peerID })
         else { return nil }
         let key = nextPeerKey

@@ -108,7 +108,7 @@ extension Torrent {
         }
         logger.error("\(metainfo.name): \(error)")
         activity = .error("\(error)")
-        tickTask?.cancel()
-        for peer in peers.values { peer.link.close() }
+        // Other torrents carry on; this one waits for `resume` (which rechecks) once the cause is fixed.
+        Task { await self.halt() }
     }
 }

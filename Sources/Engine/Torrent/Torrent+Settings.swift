@@ -147,3 +147,8 @@ extension Torrent {
         if activity == .queued { resume() }
     }
 }
+
+extension Torrent {
+    /// Connected peers at most: the torrent's own setting, else the configuration's.
+    var peerLimit: Int { settings.maxPeers ?? configuration.maxPeers }
+}

@@ -82,6 +82,8 @@ public actor Torrent {
     var pendingRenames = 0
     /// Pieces being hashed and written.
     var pendingWrites = 0
+    /// When `tick` last made sure the files are still where we write them.
+    var lastStorageCheck: Duration = .zero
     var piecesHave: Int { picker.have.setCount }
 
     init(metainfo: Metainfo, configuration: TorrentConfiguration, settings: TorrentSettings = TorrentSettings(),
