@@ -70,6 +70,7 @@ enum StatusBarView {
         if state.view != .all || !state.filter.isEmpty {
             parts.append("\(state.view.rawValue) \(model.visible.count)/\(model.rows.count)")
         }
+        if let dht = model.summary.dht { parts.append(dht.text) }
         if let free = model.summary.freeDiskBytes { parts.append("free " + Units.bytes(free)) }
         let limit = { (value: Double?) in value.map { Units.compactRate($0) } ?? "∞" }
         parts.append("limits " + limit(model.summary.downloadLimit) + "/" + limit(model.summary.uploadLimit))
