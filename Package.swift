@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "TestSupport", "TorrentModel",
+                "Engine", "TestSupport", "TorrentModel", "PeerWire", "Bencode",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

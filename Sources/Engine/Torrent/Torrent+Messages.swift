@@ -30,7 +30,9 @@ extension Torrent {
         picker.peerJoined(key, has: Bitfield(count: metainfo.pieceCount))
         if state.supportsExtensionProtocol {
             link.send(.extended(id: 0, payload: ExtensionHandshake(
-                client: "Swarm \(Self.version)", maxRequests: PeerState.maxRequestsFromPeer, listenPort: listenPort
+                extensions: metadataExtensions,
+                client: "Swarm \(Self.version)", maxRequests: PeerState.maxRequestsFromPeer, listenPort: listenPort,
+                metadataSize: advertisedMetadataSize
             ).payload))
         }
         if handshake.supportsDHT, let port = connector.dhtPort { link.send(.port(port)) }
@@ -88,6 +90,9 @@ extension Torrent {
             if id == 0, let handshake = ExtensionHandshake(payload: payload) {
                 peers[key]!.state.peerMaxRequests = handshake.maxRequests
                 if let client = handshake.client, !client.isEmpty { peers[key]!.client = String(client.prefix(64)) }
+                peers[key]!.state.peerExtensions = handshake.extensions
+            } else if id == LocalExtension.metadata {
+                return serveMetadata(payload, to: key)
             }
         case .choke:
             peers[key]!.state.peerChoking = true
