@@ -72,17 +72,25 @@ extension Session {
     private func lookUpDueTorrents() async {
         guard let dht else { return }
         let now = ContinuousClock.now
-        for hash in order {
-            guard let torrent = torrents[hash], !torrent.metainfo.isPrivate, !dht.inProgress.contains(hash),
-                dht.nextLookup[hash].map({ $0 <= now }) ?? true, await torrent.isRunning
-            else { continue }
-            self.dht?.inProgress.insert(hash)
+        for hash in order where !dht.inProgress.contains(hash) && (dht.nextLookup[hash].map { $0 <= now } ?? true) {
             let node = dht.node
             let port = UInt16(clamping: listenPort)
-            Task {
-                let peers = await node.announce(hash, port: port)
-                await torrent.addPeers(peers, source: .dht)
-                self.lookupFinished(hash, foundPeers: !peers.isEmpty)
+            if let torrent = torrents[hash], !torrent.metainfo.isPrivate, await torrent.isRunning {
+                self.dht?.inProgress.insert(hash)
+                Task {
+                    let peers = await node.announce(hash, port: port)
+                    await torrent.addPeers(peers, source: .dht)
+                    self.lookupFinished(hash, foundPeers: !peers.isEmpty)
+                }
+            } else if let fetch = fetches[hash], await fetch.isFetching {
+                // A magnet: whether it is private is not known before its metadata, and magnets of private
+                // torrents carry their tracker; so the DHT is asked, as libtorrent and Transmission do.
+                self.dht?.inProgress.insert(hash)
+                Task {
+                    let peers = await node.announce(hash, port: port)
+                    await fetch.addPeers(peers, source: .dht)
+                    self.lookupFinished(hash, foundPeers: !peers.isEmpty)
+                }
             }
         }
     }
@@ -93,4 +101,9 @@ extension Session {
         let settings = configuration.dht
         dht!.nextLookup[hash] = ContinuousClock.now + (foundPeers ? settings.announceInterval : settings.retryInterval)
     }
+}
+
+extension MetadataFetch {
+    /// Whether it is looking for the metadata now (not paused, done or failed).
+    var isFetching: Bool { phase == .fetching }
 }
