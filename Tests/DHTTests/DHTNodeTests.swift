@@ -20,10 +20,12 @@ final class DHTNodeTests: XCTestCase {
         try await group.shutdownGracefully()
     }
 
-    private func startNode(bootstrap: [DHTNode] = [], stateFile: URL? = nil) async throws -> DHTNode {
+    private func startNode(
+        bootstrap: [DHTNode] = [], stateFile: URL? = nil, host: String = "127.0.0.1"
+    ) async throws -> DHTNode {
         var bootstrapAddresses: [String] = []
-        for other in bootstrap { bootstrapAddresses.append("127.0.0.1:\(await other.port)") }
-        var configuration = DHTConfiguration(bindHost: "127.0.0.1", port: 0, bootstrap: bootstrapAddresses, stateFile: stateFile)
+        for other in bootstrap { bootstrapAddresses.append(NodeAddress(host: host, port: UInt16(await other.port)).description) }
+        var configuration = DHTConfiguration(bindHost: host, port: 0, bootstrap: bootstrapAddresses, stateFile: stateFile)
         configuration.queryTimeout = .milliseconds(500)
         configuration.maintenanceInterval = .milliseconds(300)
         let node = DHTNode(configuration: configuration, group: group)
@@ -55,6 +57,27 @@ final class DHTNodeTests: XCTestCase {
         XCTAssertGreaterThan(status.nodes, 0)
         XCTAssertGreaterThanOrEqual(status.lookupsDone, 1)
         XCTAssertGreaterThanOrEqual(status.peersFound, 1)
+    }
+
+    /// BEP 32: nodes on ::1 trade 38-byte `nodes6` entries and find each other's peers.
+    func testIPv6NodesUseNodes6() async throws {
+        let first: DHTNode
+        do {
+            first = try await startNode(host: "::1")
+        } catch {
+            throw XCTSkip("no IPv6 loopback here: \(error)")
+        }
+        var others: [DHTNode] = []
+        for _ in 0..<3 { others.append(try await startNode(bootstrap: [first], host: "::1")) }
+        let joined = await waitUntil { await first.nodeCount >= 3 }
+        XCTAssertTrue(joined)
+        let infoHash = InfoHash(bytes: [UInt8](repeating: 0x66, count: 20))!
+        _ = await others[0].announce(infoHash, port: 6881)
+        let found = await others[2].getPeers(infoHash)
+        XCTAssertEqual(found, [PeerAddress(host: "::1", port: 6881)])
+        let known = await others[2].knownNodes
+        XCTAssertTrue(known.allSatisfy { $0.address.isIPv6 })
+        XCTAssertGreaterThanOrEqual(known.count, 2, "learned the other nodes from nodes6")
     }
 
     func testHostilePacketsAreDroppedAndTheNodeAnswersOn() async throws {

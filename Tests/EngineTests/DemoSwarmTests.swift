@@ -9,6 +9,14 @@ final class DemoSwarmTests: XCTestCase {
         let torrent = try await demo.start(payloadMiB: 4)
         let done = await LoopbackSwarm.waitUntil(torrent, timeout: .seconds(60)) { $0.isComplete }
         XCTAssertTrue(done.isComplete)
+        // The demo's peers joined a loopback DHT through our node.
+        var dhtNodes = 0
+        let deadline = ContinuousClock.now + .seconds(10)
+        while dhtNodes < 3 && ContinuousClock.now < deadline {
+            dhtNodes = await demo.session.dhtStatus()?.nodes ?? 0
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        XCTAssertGreaterThanOrEqual(dhtNodes, 3, "the demo's DHT nodes found ours")
         let started = ContinuousClock.now
         await demo.stop()
         XCTAssertLessThan(ContinuousClock.now - started, .seconds(20), "stopping is quick")
