@@ -116,24 +116,46 @@ public actor DHTNode {
         Task { _ = await self.query(.ping, to: address) }
     }
 
+    /// What a get_peers lookup (and announce) came to.
+    public struct PeersResult: Sendable {
+        /// Peers from the nodes asked, and those announced to this node itself (it is part of the DHT).
+        public var peers: [PeerAddress]
+        /// Nodes that answered; none means the table was empty or nobody replied, so try again soon.
+        public var nodesResponded: Int
+        /// Nodes that took our announce_peer.
+        public var announcedTo: Int
+    }
+
     /// Peers of the info-hash found with an iterative get_peers lookup.
-    public func getPeers(_ infoHash: InfoHash) async -> [PeerAddress] {
-        await lookup(NodeID(unchecked: infoHash.bytes), kind: .getPeers).peers
+    public func getPeers(_ infoHash: InfoHash) async -> PeersResult {
+        let target = NodeID(unchecked: infoHash.bytes)
+        let lookup = await lookup(target, kind: .getPeers)
+        return PeersResult(peers: merged(lookup.peers, target), nodesResponded: lookup.respondedCount, announcedTo: 0)
     }
 
     /// get_peers, then announce_peer to the closest nodes that gave a token. `port` is our TCP port; nil
-    /// announces the UDP source port (`implied_port`). Returns the peers found.
-    public func announce(_ infoHash: InfoHash, port: UInt16?) async -> [PeerAddress] {
+    /// announces the UDP source port (`implied_port`).
+    public func announce(_ infoHash: InfoHash, port: UInt16?) async -> PeersResult {
         let target = NodeID(unchecked: infoHash.bytes)
         let result = await lookup(target, kind: .getPeers)
-        await withTaskGroup(of: Void.self) { group in
+        let accepted = await withTaskGroup(of: Bool.self) { group -> Int in
             for (node, token) in result.announceTargets {
                 let query = KRPCQuery.announcePeer(
                     infoHash: target, port: port ?? 0, token: token, impliedPort: port == nil)
-                group.addTask { _ = await self.query(query, to: node.address, expecting: node.id) }
+                group.addTask { await self.query(query, to: node.address, expecting: node.id) != nil }
             }
+            var count = 0
+            for await ok in group where ok { count += 1 }
+            return count
         }
-        return result.peers
+        return PeersResult(peers: merged(result.peers, target), nodesResponded: result.respondedCount, announcedTo: accepted)
+    }
+
+    private func merged(_ found: [PeerAddress], _ target: NodeID) -> [PeerAddress] {
+        var seen = Set(found)
+        var out = found
+        for peer in store.peers(for: target, now: now) where seen.insert(peer).inserted { out.append(peer) }
+        return out
     }
 
     // MARK: Lookups

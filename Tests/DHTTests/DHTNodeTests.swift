@@ -50,13 +50,32 @@ final class DHTNodeTests: XCTestCase {
         let joined = await waitUntil { await first.nodeCount >= 5 }
         XCTAssertTrue(joined, "the bootstrap node learned every node that joined through it")
         let infoHash = InfoHash(bytes: [UInt8](repeating: 0x5e, count: 20))!
-        _ = await others[0].announce(infoHash, port: 51413)
-        let found = await others[4].getPeers(infoHash)
+        let announced = await others[0].announce(infoHash, port: 51413)
+        XCTAssertGreaterThan(announced.announcedTo, 0)
+        XCTAssertGreaterThan(announced.nodesResponded, 0)
+        let found = await others[4].getPeers(infoHash).peers
         XCTAssertEqual(found, [PeerAddress(host: "127.0.0.1", port: 51413)])
         let status = await others[4].status()
         XCTAssertGreaterThan(status.nodes, 0)
         XCTAssertGreaterThanOrEqual(status.lookupsDone, 1)
         XCTAssertGreaterThanOrEqual(status.peersFound, 1)
+    }
+
+    /// With two nodes, what one announces lands in the other's store; that node's own lookups count it too.
+    func testOwnStoreCountsInLookups() async throws {
+        let a = try await startNode()
+        let b = try await startNode(bootstrap: [a])
+        let joined = await waitUntil { await a.nodeCount == 1 }
+        XCTAssertTrue(joined)
+        let infoHash = InfoHash(bytes: [UInt8](repeating: 0x77, count: 20))!
+        let announced = await b.announce(infoHash, port: 7777)
+        XCTAssertEqual(announced.announcedTo, 1)
+        let found = await a.getPeers(infoHash)
+        XCTAssertEqual(found.peers, [PeerAddress(host: "127.0.0.1", port: 7777)])
+        let lonely = try await startNode()
+        let nothing = await lonely.getPeers(infoHash)
+        XCTAssertEqual(nothing.nodesResponded, 0, "an empty table asks nobody")
+        XCTAssertEqual(nothing.peers, [])
     }
 
     /// BEP 32: nodes on ::1 trade 38-byte `nodes6` entries and find each other's peers.
@@ -73,7 +92,7 @@ final class DHTNodeTests: XCTestCase {
         XCTAssertTrue(joined)
         let infoHash = InfoHash(bytes: [UInt8](repeating: 0x66, count: 20))!
         _ = await others[0].announce(infoHash, port: 6881)
-        let found = await others[2].getPeers(infoHash)
+        let found = await others[2].getPeers(infoHash).peers
         XCTAssertEqual(found, [PeerAddress(host: "::1", port: 6881)])
         let known = await others[2].knownNodes
         XCTAssertTrue(known.allSatisfy { $0.address.isIPv6 })

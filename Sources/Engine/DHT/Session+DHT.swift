@@ -80,17 +80,29 @@ extension Session {
             let node = dht.node
             let port = UInt16(clamping: listenPort)
             Task {
-                let peers = await node.announce(hash, port: port)
-                await torrent.addPeers(peers, source: .dht)
-                self.lookupFinished(hash, foundPeers: !peers.isEmpty)
+                let result = await node.announce(hash, port: port)
+                await torrent.addPeers(result.peers, source: .dht)
+                self.lookupFinished(hash, result: result)
             }
         }
     }
 
-    private func lookupFinished(_ hash: InfoHash, foundPeers: Bool) {
+    /// Schedules the next lookup: after `announceInterval` when it found peers and announced, after
+    /// `retryInterval` when it found none, within seconds when no node answered (the table is still empty).
+    private func lookupFinished(_ hash: InfoHash, result: DHTNode.PeersResult) {
         guard dht != nil else { return }
         dht!.inProgress.remove(hash)
         let settings = configuration.dht
-        dht!.nextLookup[hash] = ContinuousClock.now + (foundPeers ? settings.announceInterval : settings.retryInterval)
+        let wait: Duration
+        if result.nodesResponded == 0 {
+            wait = min(settings.retryInterval, Self.dhtEmptyTableRetry)
+        } else if result.peers.isEmpty || result.announcedTo == 0 {
+            wait = settings.retryInterval
+        } else {
+            wait = settings.announceInterval
+        }
+        dht!.nextLookup[hash] = ContinuousClock.now + wait
     }
+
+    static let dhtEmptyTableRetry: Duration = .seconds(5)
 }
