@@ -32,6 +32,7 @@ public actor DHTNode {
     private var lookupsDone = 0
     private var peersFound = 0
     private var stopped = false
+    private var lastPinged: [NodeID: Duration] = [:]
     /// Packets dropped as malformed, for tests and debugging.
     public private(set) var droppedPackets = 0
     public private(set) var port = 0
@@ -239,7 +240,8 @@ public actor DHTNode {
         }
         switch message.body {
         case .query(let sender, let query):
-            answer(query, from: NodeInfo(id: sender, address: address), tid: message.transactionID)
+            answer(query, from: NodeInfo(id: sender, address: address), tid: message.transactionID,
+                   readOnly: message.readOnly)
         case .response(let response):
             guard let query = pending[message.transactionID], query.address == address else {
                 droppedPackets += 1
@@ -262,16 +264,24 @@ public actor DHTNode {
     private func heard(_ node: NodeInfo) {
         guard node.address.isIPv6 == usesIPv6 else { return }
         if case .full(let questionable) = table.heard(from: node, now: now) {
-            for stale in questionable.prefix(2) {
-                Task { _ = await self.query(.ping, to: stale.address, expecting: stale.id) }
-            }
+            for stale in questionable.prefix(2) { ping(stale) }
         }
     }
 
-    private func answer(_ query: KRPCQuery, from node: NodeInfo, tid: [UInt8]) {
+    /// Pings a table node to learn whether it is still there, at most once per `queryTimeout * 5`, so that
+    /// a stream of newcomers cannot make us ping the same nodes over and over.
+    private func ping(_ node: NodeInfo) {
+        let now = self.now
+        if let last = lastPinged[node.id], now - last < configuration.queryTimeout * 5 { return }
+        if lastPinged.count > 4096 { lastPinged = lastPinged.filter { now - $0.value < configuration.queryTimeout * 5 } }
+        lastPinged[node.id] = now
+        Task { _ = await self.query(.ping, to: node.address, expecting: node.id) }
+    }
+
+    private func answer(_ query: KRPCQuery, from node: NodeInfo, tid: [UInt8], readOnly: Bool) {
         let now = self.now
         guard limiter.allow(node.address.host, now: now) else { return }
-        heard(node)
+        if !readOnly { heard(node) }
         var response = KRPCResponse(id: ownID)
         func closeNodes(_ target: NodeID, want: NodeFamilies) {
             let nodes = table.closest(to: target, count: Lookup.k, now: now)
@@ -337,9 +347,7 @@ public actor DHTNode {
         {
             await bootstrap()
         }
-        for node in table.questionableNodes(now: now).prefix(8) {
-            Task { _ = await self.query(.ping, to: node.address, expecting: node.id) }
-        }
+        for node in table.questionableNodes(now: now).prefix(8) { ping(node) }
         if let stale = table.staleBuckets(now: now).first {
             table.touchBucket(stale, now: now)
             let target = table.refreshTarget(bucket: stale, using: &random)

@@ -132,6 +132,11 @@ final class DHTNodeTests: XCTestCase {
         guard case .response(let response) = pong.body else { return XCTFail("expected a response") }
         let nodeID = await node.ownID
         XCTAssertEqual(response.id, nodeID)
+        // A read-only node (BEP 43) is answered but not put in the table; a normal one is.
+        probe.send(KRPCCodec.encode(KRPCMessage(transactionID: [3], body: .query(sender: id(0x99), .ping), readOnly: true)), to: target)
+        _ = try await next(replies)
+        let afterReadOnly = await node.nodeCount
+        XCTAssertEqual(afterReadOnly, 1, "only the ping's sender, not the read-only one")
         let dropped = await node.droppedPackets
         XCTAssertGreaterThanOrEqual(dropped, 4, "the oversized datagram is dropped before decoding")
     }
