@@ -156,6 +156,7 @@ public actor DHTNode {
         var seen = Set(found)
         var out = found
         for peer in store.peers(for: target, now: now) where seen.insert(peer).inserted { out.append(peer) }
+        peersFound += out.count
         return out
     }
 
@@ -191,7 +192,6 @@ public actor DHTNode {
                 }
             }
         }
-        peersFound += lookup.peers.count
         return lookup
     }
 
