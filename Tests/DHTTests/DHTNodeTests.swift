@@ -61,6 +61,49 @@ final class DHTNodeTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(status.peersFound, 1)
     }
 
+    /// Fifty nodes, each on its own 127.0.0.x, each joining through a random earlier one: a lookup from
+    /// any node finds what another announced, in a few round trips. Prints the numbers.
+    func testFiftyNodeDHT() async throws {
+        var generator = SeededGenerator(state: 50)
+        var all: [DHTNode] = []
+        for i in 0..<50 {
+            var configuration = DHTConfiguration(bindHost: "127.0.0.\(i + 10)", port: 0)
+            if !all.isEmpty {
+                let j = Int.random(in: 0..<all.count, using: &generator)
+                configuration.bootstrap = ["127.0.0.\(j + 10):\(await all[j].port)"]
+            }
+            configuration.queryTimeout = .milliseconds(500)
+            configuration.maintenanceInterval = .milliseconds(500)
+            let node = DHTNode(configuration: configuration, group: group)
+            try await node.start()
+            all.append(node)
+            nodes.append(node)
+        }
+        let settled = await waitUntil(timeout: .seconds(20)) {
+            var total = 0
+            for node in all { total += await node.nodeCount }
+            return total >= 50 * 8
+        }
+        var sizes: [Int] = []
+        for node in all { sizes.append(await node.nodeCount) }
+        XCTAssertTrue(settled, "tables: \(sizes)")
+        let infoHash = InfoHash(bytes: (0..<20).map { UInt8($0 * 13 & 0xff) })!
+        let started = ContinuousClock.now
+        let announced = await all[7].announce(infoHash, port: 4242)
+        let announceTime = ContinuousClock.now - started
+        var found = 0
+        var lookupTimes: [Duration] = []
+        for n in [0, 13, 26, 39, 49] {
+            let t0 = ContinuousClock.now
+            let result = await all[n].getPeers(infoHash)
+            lookupTimes.append(ContinuousClock.now - t0)
+            if result.peers.contains(PeerAddress(host: "127.0.0.17", port: 4242)) { found += 1 }
+        }
+        XCTAssertEqual(found, 5, "every lookup found the announced peer")
+        XCTAssertGreaterThanOrEqual(announced.announcedTo, 4)
+        print("50-node DHT: table sizes min \(sizes.min()!) max \(sizes.max()!), announce to \(announced.announcedTo) nodes in \(announceTime), lookups \(lookupTimes)")
+    }
+
     /// With two nodes, what one announces lands in the other's store; that node's own lookups count it too.
     func testOwnStoreCountsInLookups() async throws {
         let a = try await startNode()

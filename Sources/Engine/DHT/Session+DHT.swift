@@ -52,6 +52,15 @@ extension Session {
         await dht?.node.status()
     }
 
+    /// Peers of an info-hash from the DHT, announcing our listening port too when `announce` is set: for a
+    /// magnet link whose metadata (and so its private flag) is not known yet. Nil when the DHT is off.
+    public func dhtPeers(for infoHash: InfoHash, announce: Bool) async -> [PeerAddress]? {
+        guard let node = dht?.node else { return nil }
+        return announce
+            ? await node.announce(infoHash, port: UInt16(clamping: listenPort)).peers
+            : await node.getPeers(infoHash).peers
+    }
+
     /// The DHT node's UDP port; nil when the DHT is off.
     public var dhtPort: Int? { dht.map { Int($0.port) } }
 
