@@ -104,6 +104,19 @@ final class DHTNodeTests: XCTestCase {
         print("50-node DHT: table sizes min \(sizes.min()!) max \(sizes.max()!), announce to \(announced.announcedTo) nodes in \(announceTime), lookups \(lookupTimes)")
     }
 
+    /// A port another node holds is refused, not shared.
+    func testPortInUseIsRefused() async throws {
+        let first = try await startNode()
+        var configuration = DHTConfiguration(bindHost: "127.0.0.1", port: await first.port)
+        configuration.queryTimeout = .milliseconds(500)
+        let second = DHTNode(configuration: configuration, group: group)
+        do {
+            try await second.start()
+            nodes.append(second)
+            XCTFail("two nodes bound one UDP port")
+        } catch {}
+    }
+
     /// With two nodes, what one announces lands in the other's store; that node's own lookups count it too.
     func testOwnStoreCountsInLookups() async throws {
         let a = try await startNode()
