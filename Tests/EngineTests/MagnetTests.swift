@@ -65,7 +65,7 @@ final class MagnetTests: XCTestCase {
         var link = MagnetLink(infoHash: fixture.metainfo.infoHash, peers: [await LoopbackSwarm.address(of: seeder)])
         link.selectedFiles = FileSelection("0,2")
         let hash = try await leecher.addMagnet(link, directory: fixture.downloadDirectory, stopAfterMetadata: true)
-        let paused = await waitUntil(leecher, hash) { $0.activity == .paused && $0.pieceCount > 0 }
+        let paused = await waitUntil(leecher, hash) { $0.activity == .paused && $0.pieceCount > 0 && $0.knownPeers == 1 }
         XCTAssertEqual(paused?.activity, .paused)
         XCTAssertEqual(paused?.pieceCount, fixture.metainfo.pieceCount, "the metadata is known")
         XCTAssertEqual(paused?.settings.filePriorities, [.normal, .skip, .normal])

@@ -55,6 +55,8 @@ public actor MetadataFetch {
     var announces = 0
     var lastAnnounceAt: Duration?
     var onComplete: (@Sendable ([UInt8]) async -> Void)?
+    /// The peer whose connection goes on for the torrent once the metadata is complete.
+    var handOverKey: PeerKey?
 
     init(
         link: MagnetLink, directory: URL, settings: TorrentSettings, stopAfterMetadata: Bool,
@@ -151,9 +153,12 @@ public actor MetadataFetch {
         connectMore()
     }
 
-    /// The peers worth handing to the torrent the fetch becomes: every address we could dial.
+    /// The peers worth handing to the torrent the fetch becomes: every address we could dial, but the
+    /// one whose connection is handed over.
     func dialablePeers() -> [(PeerAddress, PeerSource)] {
-        knownPeers.filter { !bannedHosts.contains($0.key.host) }.map { ($0.key, $0.value.source) }
+        let live = Set(peers.values.map(\.link.address))
+        return knownPeers.filter { !bannedHosts.contains($0.key.host) && !live.contains($0.key) }
+            .map { ($0.key, $0.value.source) }
     }
 
     /// Left is unknown until the metadata arrives; trackers get a token value so that they count us as
@@ -249,7 +254,7 @@ public actor MetadataFetch {
 }
 
 /// A peer connected while fetching metadata.
-struct FetchPeer {
+struct FetchPeer: Sendable {
     let link: PeerLink
     let peerID: [UInt8]
     var client: String
@@ -258,6 +263,14 @@ struct FetchPeer {
     let connectedAt: Duration
     var lastKeepAliveAt: Duration
     var metadataBytes: Int64 = 0
+    /// What the peer said in its extension handshake, and of its pieces and choking, kept for the torrent
+    /// in case the connection is handed over (see `FetchHandOver`).
+    var extensions: [String: Int] = [:]
+    var maxRequests: Int?
+    var pieceAnnouncement: PeerMessage?
+    var haves: Set<Int> = []
+    var peerChoking = true
+    var peerInterested = false
 }
 
 /// How a fetch asks the session to dial a peer.
