@@ -189,6 +189,8 @@ public actor MetadataFetch {
         }
     }
 
+    var isFetching: Bool { phase == .fetching }
+
     /// Some connected peer offers the metadata and may still be asked.
     var hasMetadataPeer: Bool { peers.keys.contains { assembler.canAsk($0) } }
 

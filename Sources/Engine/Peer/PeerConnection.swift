@@ -25,8 +25,12 @@ enum PeerConnection {
             var iterator = inbound.makeAsyncIterator()
             var stream = MessageStream(decoder: MessageDecoder(
                 maxMessageLength: max(1 << 17, (torrent?.metainfo.pieceCount ?? 0) / 8 + 16)))
-            if let hash = torrent?.infoHash ?? fetch?.infoHash {
-                link.sendRaw(Handshake(infoHash: hash, peerID: session.peerID).encoded)
+            if let torrent {
+                link.sendRaw(Handshake(
+                    infoHash: torrent.infoHash, peerID: session.peerID,
+                    reserved: session.handshakeReserved(for: torrent.metainfo)).encoded)
+            } else if let fetch {
+                link.sendRaw(Handshake(infoHash: fetch.infoHash, peerID: session.peerID).encoded)
             }
             var received: [UInt8] = []
             while received.count < Handshake.length {
@@ -56,7 +60,9 @@ enum PeerConnection {
                     return
                 }
                 target = found
-                link.sendRaw(Handshake(infoHash: target.infoHash, peerID: session.peerID).encoded)
+                link.sendRaw(Handshake(
+                    infoHash: target.infoHash, peerID: session.peerID,
+                    reserved: session.handshakeReserved(for: target.metainfo)).encoded)
             }
             deadline.cancel()
             guard let key = await target.attach(link, handshake: handshake) else { return }

@@ -14,6 +14,8 @@ public struct SessionConfiguration: Sendable {
     public var torrent = TorrentConfiguration()
     /// How magnet links' metadata is fetched.
     public var magnet = MagnetConfiguration()
+    /// The DHT; off unless enabled.
+    public var dht = DHTSettings()
 
     public init(bindHost: String? = nil, listenPort: Int = 6881) {
         self.bindHost = bindHost
