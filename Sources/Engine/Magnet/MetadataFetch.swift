@@ -57,6 +57,7 @@ public actor MetadataFetch {
     var onComplete: (@Sendable ([UInt8]) async -> Void)?
     /// The peer whose connection goes on for the torrent once the metadata is complete.
     var handOverKey: PeerKey?
+    var reannounceRequested = false
 
     init(
         link: MagnetLink, directory: URL, settings: TorrentSettings, stopAfterMetadata: Bool,
@@ -173,6 +174,7 @@ public actor MetadataFetch {
         while !Task.isCancelled && phase == .fetching {
             announces += 1
             lastAnnounceAt = now
+            reannounceRequested = false
             let found = await announcer.announce(event, stats: announceStats, force: event == .none)
             trackerStatuses = await announcer.statuses()
             guard !Task.isCancelled, phase == .fetching else { return }
@@ -182,7 +184,9 @@ public actor MetadataFetch {
             let retry = ContinuousClock.now + configuration.retryInterval
             while !Task.isCancelled && phase == .fetching {
                 let hopeless = !hasMetadataPeer
-                if ContinuousClock.now >= regular || (hopeless && ContinuousClock.now >= retry) { break }
+                if ContinuousClock.now >= regular || (hopeless && ContinuousClock.now >= retry) || reannounceRequested {
+                    break
+                }
                 try? await Task.sleep(for: .milliseconds(250))
                 trackerStatuses = await announcer.statuses()
             }
@@ -190,6 +194,11 @@ public actor MetadataFetch {
     }
 
     var isFetching: Bool { phase == .fetching }
+
+    /// Asks the trackers for peers now (SIGUSR1 in the command-line tools).
+    public func reannounce() {
+        reannounceRequested = true
+    }
 
     /// Some connected peer offers the metadata and may still be asked.
     var hasMetadataPeer: Bool { peers.keys.contains { assembler.canAsk($0) } }
