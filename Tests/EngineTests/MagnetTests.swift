@@ -2,6 +2,7 @@ import Bencode
 import Engine
 import Foundation
 import NIOCore
+import NIOPosix
 import PeerWire
 import TestSupport
 import TorrentModel
@@ -65,7 +66,7 @@ final class MagnetTests: XCTestCase {
         var link = MagnetLink(infoHash: fixture.metainfo.infoHash, peers: [await LoopbackSwarm.address(of: seeder)])
         link.selectedFiles = FileSelection("0,2")
         let hash = try await leecher.addMagnet(link, directory: fixture.downloadDirectory, stopAfterMetadata: true)
-        let paused = await waitUntil(leecher, hash) { $0.activity == .paused && $0.pieceCount > 0 }
+        let paused = await waitUntil(leecher, hash) { $0.activity == .paused && $0.pieceCount > 0 && $0.knownPeers == 1 }
         XCTAssertEqual(paused?.activity, .paused)
         XCTAssertEqual(paused?.pieceCount, fixture.metainfo.pieceCount, "the metadata is known")
         XCTAssertEqual(paused?.settings.filePriorities, [.normal, .skip, .normal])
@@ -213,5 +214,33 @@ final class MagnetTests: XCTestCase {
             while (try? await peer.next()) != nil {}
         }
         await seeder.shutdown()
+    }
+
+    /// A link with only a tracker that knows no peer yet: the fetch says so, asks again every
+    /// `retryInterval`, and completes once a seeder has announced.
+    func testTrackerOnlyLinkKeepsAskingUntilASeederAppears() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let tracker = try await TrackerServer.start(host: "127.0.0.1", port: 0, group: group, interval: 30)
+        let url = "http://127.0.0.1:\(tracker.port)/announce"
+        let fixture = try TorrentFixture.singleFile(length: 200_000, pieceLength: 16 * 1024, trackers: [url])
+        defer { fixture.remove() }
+        let leecher = try await LoopbackSwarm.session { $0.magnet.retryInterval = .milliseconds(300) }
+        let hash = try await leecher.addMagnet(
+            MagnetLink(infoHash: fixture.metainfo.infoHash, trackers: [url]), directory: fixture.downloadDirectory)
+        let asking = await waitUntil(leecher, hash) { $0.status?.contains("trackers asked 3 times") == true }
+        XCTAssertEqual(asking?.status, "looking for peers: 0 known, none connected; trackers asked 3 times")
+        XCTAssertEqual(asking?.activity, .fetchingMetadata(0))
+        XCTAssertEqual(asking?.trackers.first?.state, .working)
+
+        let seeder = try await LoopbackSwarm.session()
+        _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        let done = await waitUntil(leecher, hash) { $0.isComplete }
+        XCTAssertEqual(done?.isComplete, true)
+        XCTAssertGreaterThanOrEqual(done?.knownPeers ?? 0, 1, "the seeder the tracker named")
+        await leecher.shutdown()
+        await seeder.shutdown()
+        await tracker.stop()
+        try? await group.shutdownGracefully()
+        try assertDownloaded(fixture)
     }
 }

@@ -76,8 +76,8 @@ extension Session {
         await dht?.node.addNode(NodeAddress(host: address.host, port: address.port))
     }
 
-    /// Looks up (get_peers) and announces every running public torrent whose turn has come; the peers
-    /// found go to the torrent.
+    /// Looks up (get_peers) and announces every running public torrent and magnet fetch whose turn has
+    /// come; the peers found go to the torrent or fetch.
     private func lookUpDueTorrents() async {
         guard let dht else { return }
         let now = ContinuousClock.now
@@ -122,9 +122,4 @@ extension Session {
     }
 
     static let dhtEmptyTableRetry: Duration = .seconds(5)
-}
-
-extension MetadataFetch {
-    /// Whether it is looking for the metadata now (not paused, done or failed).
-    var isFetching: Bool { phase == .fetching }
 }

@@ -16,13 +16,12 @@ extension MetadataFetch {
         peers[key] = FetchPeer(
             link: link, peerID: handshake.peerID, client: PeerID.clientName(handshake.peerID), connectedAt: now,
             lastKeepAliveAt: now)
-        var messages: [PeerMessage] = [.extended(id: 0, payload: ExtensionHandshake(
+        // No bitfield or have_none yet: the torrent sends one if the connection is handed over to it (BEP 6
+        // wants exactly one); without the metadata we have nothing anyway.
+        link.send(.extended(id: 0, payload: ExtensionHandshake(
             extensions: [MetadataMessage.extensionName: Int(LocalExtension.metadata)],
             client: "Swarm \(Torrent.version)", listenPort: connector.listenPort
-        ).payload)]
-        // BEP 6: with the fast extension, a peer must say what it has; we have nothing yet.
-        if handshake.supportsFastExtension { messages.append(.haveNone) }
-        link.send(messages)
+        ).payload))
         return key
     }
 
@@ -37,20 +36,29 @@ extension MetadataFetch {
         return peer.metadataID != nil
     }
 
-    /// Handles a batch of messages from one peer; returns a reason to close the connection.
-    func handle(_ messages: [PeerMessage], from key: PeerKey) async -> String? {
-        guard peers[key] != nil else { return "detached" }
-        for message in messages {
-            guard case .extended(let id, let payload) = message else { continue }  // nothing else matters yet
-            if id == 0 {
-                if let reason = receiveHandshake(payload, from: key) { return reason }
-            } else if id == LocalExtension.metadata {
-                if let reason = await receiveMetadata(payload, from: key) { return reason }
+    /// Handles a batch of messages from one peer.
+    func handle(_ messages: [PeerMessage], from key: PeerKey) async -> FetchReply {
+        guard peers[key] != nil else { return .close("detached") }
+        for (index, message) in messages.enumerated() {
+            switch message {
+            case .extended(0, let payload):
+                if let reason = receiveHandshake(payload, from: key) { return .close(reason) }
+            case .extended(LocalExtension.metadata, let payload):
+                if let reason = await receiveMetadata(payload, from: key) { return .close(reason) }
+            case .extended:
+                break
+            default:
+                peers[key]!.record(message)
             }
-            guard phase == .fetching, peers[key] != nil else { return "metadata fetch ended" }
+            if phase == .done, handOverKey == key, let peer = peers.removeValue(forKey: key) {
+                assembler.peerLeft(key)
+                let source = peer.link.isIncoming ? .incoming : knownPeers[peer.link.address]?.source ?? .unknown
+                return .handOver(FetchHandOver(peer: peer, source: source, pending: Array(messages[(index + 1)...])))
+            }
+            guard phase == .fetching, peers[key] != nil else { return .close("metadata fetch ended") }
         }
         requestPieces(from: key)
-        return nil
+        return .keepGoing
     }
 
     private func receiveHandshake(_ payload: ByteBuffer, from key: PeerKey) -> String? {
@@ -61,6 +69,8 @@ extension MetadataFetch {
         else { return "the peer does not offer the metadata" }
         guard assembler.peerJoined(key, metadataSize: size) else { return "the peer claims metadata of \(size) bytes" }
         peers[key]!.metadataID = UInt8(id)
+        peers[key]!.extensions = handshake.extensions
+        peers[key]!.maxRequests = handshake.maxRequests
         return nil
     }
 
@@ -95,21 +105,26 @@ extension MetadataFetch {
                     if banned == key { return "sent metadata that does not match the info-hash" }
                 }
             case .complete(let bytes):
-                await finish(bytes)
+                await finish(bytes, lastFrom: key)
             }
         }
         return nil
     }
 
-    /// The metadata is verified: stop fetching and let the session start the torrent.
-    private func finish(_ bytes: [UInt8]) async {
+    /// The metadata is verified: stop fetching and let the session start the torrent. The connection to
+    /// the peer that sent the last piece is handed over to the torrent; the others close (the torrent
+    /// dials them again).
+    private func finish(_ bytes: [UInt8], lastFrom key: PeerKey) async {
         guard phase == .fetching else { return }
         phase = .done
+        handOverKey = key
         logger.info("\(displayName): metadata complete (\(bytes.count) bytes)")
         tickTask?.cancel()
         trackerTask?.cancel()
-        for peer in peers.values { peer.link.close() }
-        peers = [:]
+        for (other, peer) in peers where other != key {
+            peer.link.close()
+            peers[other] = nil
+        }
         await onComplete?(bytes)
     }
 
@@ -145,5 +160,48 @@ extension MetadataFetch {
         knownPeers[address]?.connected = false
         if failed { knownPeers[address]?.failures += 1 } else { knownPeers[address]?.failures = 0 }
         connectMore()
+    }
+}
+
+/// What a fetch's connection does after a batch of messages.
+enum FetchReply: Sendable {
+    case keepGoing
+    case close(String)
+    /// The metadata is complete and this connection goes on for the torrent.
+    case handOver(FetchHandOver)
+}
+
+/// A connection passed from a finished fetch to its torrent: what the peer told us so far, and the
+/// messages of its last batch not handled yet.
+struct FetchHandOver: Sendable {
+    let peer: FetchPeer
+    let source: PeerSource
+    let pending: [PeerMessage]
+
+    /// The peer's pieces and choke state as messages, for the torrent to handle as if they came now.
+    var replay: [PeerMessage] {
+        var messages: [PeerMessage] = peer.pieceAnnouncement.map { [$0] } ?? []
+        messages += peer.haves.sorted().map { .have(piece: $0) }
+        if !peer.peerChoking { messages.append(.unchoke) }
+        if peer.peerInterested { messages.append(.interested) }
+        return messages + pending
+    }
+}
+
+extension FetchPeer {
+    /// Keeps what the torrent will need of a message that means nothing before the metadata is known.
+    mutating func record(_ message: PeerMessage) {
+        switch message {
+        case .bitfield, .haveAll, .haveNone:
+            pieceAnnouncement = message
+            haves = []
+        case .have(let piece):
+            if haves.count < 1 << 20 { haves.insert(piece) }
+        case .choke: peerChoking = true
+        case .unchoke: peerChoking = false
+        case .interested: peerInterested = true
+        case .notInterested: peerInterested = false
+        default: break
+        }
     }
 }

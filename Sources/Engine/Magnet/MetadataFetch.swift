@@ -55,6 +55,9 @@ public actor MetadataFetch {
     var announces = 0
     var lastAnnounceAt: Duration?
     var onComplete: (@Sendable ([UInt8]) async -> Void)?
+    /// The peer whose connection goes on for the torrent once the metadata is complete.
+    var handOverKey: PeerKey?
+    var reannounceRequested = false
 
     init(
         link: MagnetLink, directory: URL, settings: TorrentSettings, stopAfterMetadata: Bool,
@@ -151,9 +154,12 @@ public actor MetadataFetch {
         connectMore()
     }
 
-    /// The peers worth handing to the torrent the fetch becomes: every address we could dial.
+    /// The peers worth handing to the torrent the fetch becomes: every address we could dial, but the
+    /// one whose connection is handed over.
     func dialablePeers() -> [(PeerAddress, PeerSource)] {
-        knownPeers.filter { !bannedHosts.contains($0.key.host) }.map { ($0.key, $0.value.source) }
+        let live = Set(peers.values.map(\.link.address))
+        return knownPeers.filter { !bannedHosts.contains($0.key.host) && !live.contains($0.key) }
+            .map { ($0.key, $0.value.source) }
     }
 
     /// Left is unknown until the metadata arrives; trackers get a token value so that they count us as
@@ -168,6 +174,7 @@ public actor MetadataFetch {
         while !Task.isCancelled && phase == .fetching {
             announces += 1
             lastAnnounceAt = now
+            reannounceRequested = false
             let found = await announcer.announce(event, stats: announceStats, force: event == .none)
             trackerStatuses = await announcer.statuses()
             guard !Task.isCancelled, phase == .fetching else { return }
@@ -177,11 +184,20 @@ public actor MetadataFetch {
             let retry = ContinuousClock.now + configuration.retryInterval
             while !Task.isCancelled && phase == .fetching {
                 let hopeless = !hasMetadataPeer
-                if ContinuousClock.now >= regular || (hopeless && ContinuousClock.now >= retry) { break }
+                if ContinuousClock.now >= regular || (hopeless && ContinuousClock.now >= retry) || reannounceRequested {
+                    break
+                }
                 try? await Task.sleep(for: .milliseconds(250))
                 trackerStatuses = await announcer.statuses()
             }
         }
+    }
+
+    var isFetching: Bool { phase == .fetching }
+
+    /// Asks the trackers for peers now (SIGUSR1 in the command-line tools).
+    public func reannounce() {
+        reannounceRequested = true
     }
 
     /// Some connected peer offers the metadata and may still be asked.
@@ -249,7 +265,7 @@ public actor MetadataFetch {
 }
 
 /// A peer connected while fetching metadata.
-struct FetchPeer {
+struct FetchPeer: Sendable {
     let link: PeerLink
     let peerID: [UInt8]
     var client: String
@@ -258,6 +274,14 @@ struct FetchPeer {
     let connectedAt: Duration
     var lastKeepAliveAt: Duration
     var metadataBytes: Int64 = 0
+    /// What the peer said in its extension handshake, and of its pieces and choking, kept for the torrent
+    /// in case the connection is handed over (see `FetchHandOver`).
+    var extensions: [String: Int] = [:]
+    var maxRequests: Int?
+    var pieceAnnouncement: PeerMessage?
+    var haves: Set<Int> = []
+    var peerChoking = true
+    var peerInterested = false
 }
 
 /// How a fetch asks the session to dial a peer.

@@ -44,14 +44,16 @@ enum PeerConnection {
             } else if let fetch {
                 guard handshake.infoHash == fetch.infoHash else { return }
                 deadline.cancel()
-                attached = await fetchMetadata(&iterator, &stream, link: link, handshake: handshake, fetch: fetch)
+                attached = await fetchMetadata(
+                    &iterator, &stream, link: link, handshake: handshake, fetch: fetch, session: session)
                 return
             } else {
                 guard let found = await session.torrent(for: handshake.infoHash) else {
                     guard let fetch = await session.metadataFetch(for: handshake.infoHash) else { return }
                     link.sendRaw(Handshake(infoHash: fetch.infoHash, peerID: session.peerID).encoded)
                     deadline.cancel()
-                    attached = await fetchMetadata(&iterator, &stream, link: link, handshake: handshake, fetch: fetch)
+                    attached = await fetchMetadata(
+                        &iterator, &stream, link: link, handshake: handshake, fetch: fetch, session: session)
                     return
                 }
                 target = found
@@ -73,7 +75,7 @@ enum PeerConnection {
     /// Blocks queued for upload at one peer beyond which new requests are dropped (the peer asks again).
     static let maxQueuedUploads = 1024
 
-    private static func readLoop(
+    static func readLoop(
         iterator: inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, stream: inout MessageStream,
         key: Int, torrent: Torrent, link: PeerLink
     ) async -> String {

@@ -169,6 +169,7 @@ public actor Session {
     /// Asks every torrent's trackers for peers now.
     public func reannounceAll() async {
         for torrent in torrents.values { await torrent.reannounce() }
+        for fetch in fetches.values { await fetch.reannounce() }
     }
 
     /// Closes every connection and the listener, and stops the threads.
