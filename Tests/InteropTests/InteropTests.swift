@@ -51,6 +51,16 @@ final class InteropTests: XCTestCase {
         try Interop.run("corrupt_peer.sh", needs: [.libtorrent, .opentracker])
     }
 
+    /// Peer exchange spreads a six-peer swarm of Swarm and libtorrent peers whose tracker names only one peer each.
+    func testPexSpreadsAChainSwarm() throws {
+        try Interop.run("pex_swarm.sh", needs: [.libtorrent], timeout: 360)
+    }
+
+    /// allowed_fast both ways with libtorrent, each side a seed that never unchokes.
+    func testFastExtensionWithLibtorrent() throws {
+        try Interop.run("fast_extension.sh", needs: [.libtorrent])
+    }
+
     /// Swarm's own tracker (`swarm tracker`) over HTTP and UDP; skipped until the command exists.
     func testSwarmTracker() throws {
         try Interop.run("swarm_tracker.sh", needs: [.libtorrent])

@@ -44,7 +44,7 @@ enum PeerConnection {
                 link.sendRaw(Handshake(infoHash: target.infoHash, peerID: session.peerID).encoded)
             }
             deadline.cancel()
-            guard let key = await target.attach(link, handshake: handshake) else { return }
+            guard let key = await target.attach(link, handshake: handshake, localPeerID: session.peerID) else { return }
             attached = true
             let reason = await readLoop(
                 iterator: &iterator, stream: &stream, key: key, torrent: target, link: link)
