@@ -54,9 +54,22 @@ public struct FastState: Sendable, Equatable {
 
     public static let maxRejected = 1024
 
-    /// We sent the peer these pieces as allowed fast.
-    public mutating func allow(_ pieces: some Sequence<Int>) {
-        allowedToPeer.formUnion(pieces)
+    /// The peer's whole allowed-fast set (`AllowedFast`): its pieces are allowed as we come to have them.
+    public private(set) var allowedSetForPeer: Set<Int> = []
+
+    /// Takes the peer's allowed-fast set; returns the pieces of it we have, now allowed (to send at once).
+    public mutating func assignAllowedSet(_ pieces: [Int], have: (Int) -> Bool) -> [Int] {
+        allowedSetForPeer = Set(pieces)
+        let now = pieces.filter(have)
+        allowedToPeer.formUnion(now)
+        return now
+    }
+
+    /// We verified a piece: true (and it is now allowed) when it is in the peer's set and was not allowed
+    /// yet, so `allowed_fast` for it should go out.
+    public mutating func pieceArrived(_ piece: Int) -> Bool {
+        guard allowedSetForPeer.contains(piece) else { return false }
+        return allowedToPeer.insert(piece).inserted
     }
 
     /// What to do with a request from the peer.

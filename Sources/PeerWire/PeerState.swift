@@ -55,7 +55,6 @@ public struct PeerState: Sendable {
     private var lastTickAt: Duration
 
     public var inFlight: Int { requestsToPeer.count }
-    public var wantsMoreBlocks: Bool { !peerChoking && amInterested && requestsToPeer.count < pipelineDepth }
     /// The most requests the peer accepts in flight (its BEP 10 `reqq`), when it said.
     public var peerMaxRequests: Int?
 

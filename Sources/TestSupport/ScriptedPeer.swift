@@ -82,6 +82,11 @@ public final class ScriptedPeer: Sendable {
         return nil
     }
 
+    /// Every message read so far, in order.
+    public func history() async -> [PeerMessage] {
+        await inbox.history
+    }
+
     /// Whether the engine closed the connection (waits up to `timeout` for it).
     public func isClosed(within timeout: Duration) async -> Bool {
         await inbox.waitClosed(timeout: timeout)
@@ -97,6 +102,7 @@ private actor Inbox {
     private var buffer = ByteBuffer()
     private var finished = false
     private let decoder = MessageDecoder(maxMessageLength: 1 << 20)
+    private(set) var history: [PeerMessage] = []
 
     func append(_ chunk: ByteBuffer) {
         var chunk = chunk
@@ -117,11 +123,12 @@ private actor Inbox {
     func nextMessage(timeout: Duration) async -> PeerMessage? {
         let deadline = ContinuousClock.now + timeout
         while true {
-            if let message = try? decoder.next(from: &buffer) {
+            if var message = try? decoder.next(from: &buffer) {
                 // Copy block data out of the shared buffer, so that later reads cannot move it.
                 if case .piece(let piece, let begin, let data) = message {
-                    return .piece(piece: piece, begin: begin, data: ByteBuffer(bytes: data.readableBytesView))
+                    message = .piece(piece: piece, begin: begin, data: ByteBuffer(bytes: data.readableBytesView))
                 }
+                history.append(message)
                 return message
             }
             guard !finished, ContinuousClock.now < deadline else { return nil }

@@ -97,6 +97,16 @@ final class FastExtensionEngineTests: XCTestCase {
         XCTAssertTrue(rejectedPieces.isSubset(of: askedAgain))
         let done = await LoopbackSwarm.waitUntil(torrent, timeout: .seconds(15)) { $0.isComplete }
         XCTAssertTrue(done.isComplete)
+
+        // As it verified pieces of our allowed-fast set, it allowed them to us.
+        _ = await peer.next(timeout: .milliseconds(300))
+        let allowed = await peer.history().compactMap { message -> Int? in
+            if case .allowedFast(let piece) = message { piece } else { nil }
+        }
+        let set = AllowedFast.pieces(
+            forHost: "127.0.0.1", infoHash: fixture.metainfo.infoHash.bytes, pieceCount: fixture.metainfo.pieceCount)
+        XCTAssertEqual(Set(allowed), Set(set))
+        XCTAssertEqual(allowed.count, set.count, "each once")
         await leecher.shutdown()
     }
 

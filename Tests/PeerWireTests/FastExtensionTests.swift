@@ -58,7 +58,7 @@ final class FastExtensionTests: XCTestCase {
 
     func testRequestAnswers() {
         var fast = FastState()
-        fast.allow([4])
+        XCTAssertEqual(fast.assignAllowedSet([4, 9]) { $0 == 4 }, [4], "only pieces we have are allowed now")
         func answer(_ piece: Int, have: Bool = true, choking: Bool, full: Bool = false, supportsFast: Bool = true)
             -> FastState.RequestAnswer
         {
@@ -70,5 +70,16 @@ final class FastExtensionTests: XCTestCase {
         XCTAssertEqual(answer(4, have: false, choking: true), .reject, "a piece we do not have")
         XCTAssertEqual(answer(1, choking: false, full: true), .reject, "the upload queue is full")
         XCTAssertEqual(answer(1, choking: true, supportsFast: false), .ignore, "no reject without the extension")
+    }
+
+    func testAllowedSetPiecesAreAllowedOnceAsTheyArrive() {
+        var fast = FastState()
+        _ = fast.assignAllowedSet([1, 2, 3]) { $0 == 1 }
+        XCTAssertEqual(fast.allowedToPeer, [1])
+        XCTAssertFalse(fast.pieceArrived(7), "not in the set")
+        XCTAssertTrue(fast.pieceArrived(2))
+        XCTAssertFalse(fast.pieceArrived(2), "only once")
+        XCTAssertFalse(fast.pieceArrived(1), "allowed from the start")
+        XCTAssertEqual(fast.allowedToPeer, [1, 2])
     }
 }

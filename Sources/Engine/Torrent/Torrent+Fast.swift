@@ -6,17 +6,24 @@ import TorrentModel
 /// rejects. The rules are in `FastState` and `AllowedFast`; this applies them to the torrent's peers.
 extension Torrent {
     /// Tells a fast peer, just after the handshake, which of our pieces it may request while we choke it:
-    /// its BEP 6 allowed-fast set, less the pieces we do not have. Not while super-seeding, which hides
-    /// what we have.
+    /// its BEP 6 allowed-fast set, less the pieces we do not have (those follow as we get them). Not while
+    /// super-seeding, which hides what we have.
     func sendAllowedFast(to key: PeerKey) {
         guard let peer = peers[key], peer.state.supportsFastExtension, !isSuperSeeding else { return }
         let have = picker.have
-        let pieces = AllowedFast.pieces(
-            forHost: peer.link.address.host, infoHash: metainfo.infoHash.bytes, pieceCount: metainfo.pieceCount
-        ).filter { have[$0] }
+        let set = AllowedFast.pieces(
+            forHost: peer.link.address.host, infoHash: metainfo.infoHash.bytes, pieceCount: metainfo.pieceCount)
+        let pieces = peers[key]!.state.fast.assignAllowedSet(set) { have[$0] }
         guard !pieces.isEmpty else { return }
-        peers[key]!.state.fast.allow(pieces)
         peer.link.send(pieces.map { PeerMessage.allowedFast($0) })
+    }
+
+    /// A piece was verified: peers whose allowed-fast set holds it may now have it while choked.
+    func allowFastAfterVerifying(_ piece: Int) {
+        guard !isSuperSeeding else { return }
+        for key in peers.keys where peers[key]!.state.fast.pieceArrived(piece) {
+            peers[key]!.link.send(.allowedFast(piece))
+        }
     }
 
     /// A request from the peer: queued for upload, rejected (fast peers) or dropped. Returns a reason to
