@@ -8,9 +8,11 @@ public struct FastState: Sendable, Equatable {
     /// Pieces the peer suggested (`suggest_piece`), oldest first.
     public private(set) var suggested: [Int] = []
 
-    /// Pieces the peer rejected a request for while unchoking us; not asked for again until it unchokes
-    /// us anew (a choke comes with rejects that say nothing about the piece).
-    public private(set) var rejected: Set<Int> = []
+    /// Pieces the peer rejected a request for while unchoking us, with when: not asked for again until it
+    /// unchokes us anew or `rejectionMemory` passed (a choke comes with rejects that say nothing about the
+    /// piece). See ``rejectedPieces(now:)``.
+    public private(set) var rejected: [Int: Duration] = [:]
+    public static let rejectionMemory: Duration = .seconds(15)
 
     /// More `allowed_fast` pieces than this from one peer are ignored (libtorrent allows 10 by default).
     public static let maxAllowedByPeer = 64
@@ -42,9 +44,16 @@ public struct FastState: Sendable, Equatable {
     }
 
     /// The peer rejected a request for the piece while unchoking us. At most `maxRejected` are kept.
-    public mutating func peerRejected(_ piece: Int) {
-        guard rejected.count < Self.maxRejected else { return }
-        rejected.insert(piece)
+    public mutating func peerRejected(_ piece: Int, now: Duration) {
+        guard rejected.count < Self.maxRejected || rejected[piece] != nil else { return }
+        rejected[piece] = now
+    }
+
+    /// The pieces not to ask the peer for now; forgets rejections older than `rejectionMemory`.
+    public mutating func rejectedPieces(now: Duration) -> Set<Int> {
+        guard !rejected.isEmpty else { return [] }
+        rejected = rejected.filter { now - $0.value < Self.rejectionMemory }
+        return Set(rejected.keys)
     }
 
     /// The peer unchoked us: it may serve what it rejected before.

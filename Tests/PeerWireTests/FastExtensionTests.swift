@@ -82,4 +82,16 @@ final class FastExtensionTests: XCTestCase {
         XCTAssertFalse(fast.pieceArrived(1), "allowed from the start")
         XCTAssertEqual(fast.allowedToPeer, [1, 2])
     }
+
+    func testRejectedPiecesAreLeftOutForAWhileOrUntilTheNextUnchoke() {
+        var fast = FastState()
+        fast.peerRejected(5, now: .seconds(1))
+        fast.peerRejected(6, now: .seconds(10))
+        XCTAssertEqual(fast.rejectedPieces(now: .seconds(12)), [5, 6])
+        XCTAssertEqual(fast.rejectedPieces(now: .seconds(17)), [6], "piece 5 was rejected 16 s ago")
+        fast.peerUnchoked()
+        XCTAssertEqual(fast.rejectedPieces(now: .seconds(18)), [])
+        for piece in 0..<5000 { fast.peerRejected(piece, now: .seconds(20)) }
+        XCTAssertEqual(fast.rejected.count, FastState.maxRejected, "bounded")
+    }
 }

@@ -75,7 +75,7 @@ extension Torrent {
             peers[key]!.state.forget(block)
             // The block is free for any peer again; this one is not asked for the piece again until it
             // unchokes us anew, so a peer that keeps rejecting cannot keep us busy.
-            if !peers[key]!.state.peerChoking { peers[key]!.state.fast.peerRejected(block.piece) }
+            if !peers[key]!.state.peerChoking { peers[key]!.state.fast.peerRejected(block.piece, now: now) }
             picker.requestFailed(block, peer: key)
         default:
             break
@@ -83,27 +83,27 @@ extension Torrent {
     }
 
     /// Up to `count` blocks to ask the peer for. While it chokes us, only from its allowed-fast pieces;
-    /// otherwise from the pieces it suggested first, then as the picker likes. Pieces it rejected since
-    /// it last unchoked us are left out.
+    /// otherwise from the pieces it suggested first, then as the picker likes. Pieces it rejected lately
+    /// while unchoking us are left out (see `FastState.rejectedPieces`).
     func blocksToRequest(from key: PeerKey, count: Int) -> [BlockRequest] {
+        let rejected = peers[key]!.state.fast.rejectedPieces(now: now)
         let state = peers[key]!.state
-        let fast = state.fast
         let pieceCount = metainfo.pieceCount
         func bits(_ pieces: some Sequence<Int>) -> Bitfield {
             var field = Bitfield(count: pieceCount)
-            for piece in pieces where !fast.rejected.contains(piece) { field[piece] = true }
+            for piece in pieces where !rejected.contains(piece) { field[piece] = true }
             return field
         }
         if state.peerChoking {
-            guard state.supportsFastExtension, !fast.allowedByPeer.isEmpty else { return [] }
-            return picker.pickBlocks(for: key, count: count, onlyFrom: bits(fast.allowedByPeer))
+            guard state.supportsFastExtension, !state.fast.allowedByPeer.isEmpty else { return [] }
+            return picker.pickBlocks(for: key, count: count, onlyFrom: bits(state.fast.allowedByPeer))
         }
         var blocks: [BlockRequest] = []
-        if !fast.suggested.isEmpty {
+        if !state.fast.suggested.isEmpty {
             peers[key]!.state.fast.forgetSuggestions { picker.have[$0] }
             blocks = picker.pickBlocks(for: key, count: count, onlyFrom: bits(peers[key]!.state.fast.suggested))
         }
-        let restriction = fast.rejected.isEmpty ? nil : bits(0..<pieceCount)
+        let restriction = rejected.isEmpty ? nil : bits(0..<pieceCount)
         return blocks + picker.pickBlocks(for: key, count: count - blocks.count, onlyFrom: restriction)
     }
 }
