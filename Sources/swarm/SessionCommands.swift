@@ -48,8 +48,15 @@ struct SessionCommands: CommandSink {
     /// What the UI shows of the session as a whole: limits, port, free space where downloads go.
     static func summary(of session: Session, downloadDirectory: URL) async -> SessionSummary {
         let limits = await session.limits
-        return SessionSummary(
+        var summary = SessionSummary(
             downloadLimit: limits.download, uploadLimit: limits.upload,
             freeDiskBytes: await session.freeSpace(at: downloadDirectory), listenPort: await session.listenPort)
+        if let dht = await session.dhtStatus() {
+            summary.dhtNodes = dht.nodes
+            summary.dht = DHTHealth(
+                nodes: dht.nodes, lookupsRunning: dht.lookupsRunning, lookupsDone: dht.lookupsDone,
+                peersFound: dht.peersFound)
+        }
+        return summary
     }
 }

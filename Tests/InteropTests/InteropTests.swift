@@ -61,6 +61,12 @@ final class InteropTests: XCTestCase {
         try Interop.run("fast_extension.sh", needs: [.libtorrent])
     }
 
+    /// A loopback DHT of libtorrent nodes and Swarm, trackerless torrents: Swarm finds a libtorrent seeder
+    /// with get_peers, and a libtorrent node finds a Swarm seeder that announced itself.
+    func testDHTWithLibtorrentNodes() throws {
+        try Interop.run("dht_libtorrent.sh", needs: [.libtorrent], timeout: 400)
+    }
+
     /// Swarm's own tracker (`swarm tracker`) over HTTP and UDP; skipped until the command exists.
     func testSwarmTracker() throws {
         try Interop.run("swarm_tracker.sh", needs: [.libtorrent])

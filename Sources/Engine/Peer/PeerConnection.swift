@@ -24,7 +24,9 @@ enum PeerConnection {
             var stream = MessageStream(decoder: MessageDecoder(
                 maxMessageLength: max(1 << 17, (torrent?.metainfo.pieceCount ?? 0) / 8 + 16)))
             if let torrent {
-                link.sendRaw(Handshake(infoHash: torrent.infoHash, peerID: session.peerID).encoded)
+                link.sendRaw(Handshake(
+                    infoHash: torrent.infoHash, peerID: session.peerID,
+                    reserved: session.handshakeReserved(for: torrent.metainfo)).encoded)
             }
             var received: [UInt8] = []
             while received.count < Handshake.length {
@@ -41,7 +43,9 @@ enum PeerConnection {
             } else {
                 guard let found = await session.torrent(for: handshake.infoHash) else { return }
                 target = found
-                link.sendRaw(Handshake(infoHash: target.infoHash, peerID: session.peerID).encoded)
+                link.sendRaw(Handshake(
+                    infoHash: target.infoHash, peerID: session.peerID,
+                    reserved: session.handshakeReserved(for: target.metainfo)).encoded)
             }
             deadline.cancel()
             guard let key = await target.attach(link, handshake: handshake, localPeerID: session.peerID) else { return }

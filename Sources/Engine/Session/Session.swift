@@ -48,6 +48,8 @@ public actor Session {
     private var channels: [ObjectIdentifier: Channel] = [:]
     private var isShutDown = false
     public private(set) var listenPort: Int = 0
+    /// The DHT node, when enabled (see `Session+DHT.swift`).
+    var dht: SessionDHT?
 
     public init(configuration: SessionConfiguration, logger: Logger = Logger(label: "swarm")) {
         self.configuration = configuration
@@ -85,6 +87,7 @@ public actor Session {
         listener = server.channel
         startQueueLoop()
         listenPort = server.channel.localAddress?.port ?? port
+        await startDHT()
         Task {
             try? await server.executeThenClose { inbound in
                 for try await connection in inbound {
@@ -108,9 +111,13 @@ public actor Session {
         try await storage.checkDirectory()
         // Checked again: another add of the same torrent may have run while we awaited.
         guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
-        let connector = PeerConnector(listenPort: listenPort > 0 ? UInt16(listenPort) : nil) { [weak self] address, torrent in
+        var connector = PeerConnector(listenPort: listenPort > 0 ? UInt16(listenPort) : nil, connect: { [weak self] address, torrent in
             guard let self else { return }
             Task { await self.dial(address, for: torrent) }
+        })
+        if let dht, !metainfo.isPrivate {
+            connector.dhtPort = dht.port
+            connector.heardDHTNode = { [weak self] address in Task { await self?.heardDHTNode(address) } }
         }
         let announcer = TrackerAnnouncer(
             tiers: metainfo.trackerTiers, infoHash: metainfo.infoHash, peerID: peerID,
@@ -160,6 +167,7 @@ public actor Session {
         isShutDown = true
         for torrent in torrents.values { await torrent.stop() }
         queueTask?.cancel()
+        await stopDHT()
         try? await listener?.close()
         for channel in channels.values { channel.close(promise: nil) }
         // Let connection tasks see their channels close before the event loop goes away.

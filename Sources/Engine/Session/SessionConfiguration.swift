@@ -12,6 +12,8 @@ public struct SessionConfiguration: Sendable {
     public var maxActiveDownloads: Int?
     public var maxActiveSeeds: Int?
     public var torrent = TorrentConfiguration()
+    /// The DHT; off unless enabled.
+    public var dht = DHTSettings()
 
     public init(bindHost: String? = nil, listenPort: Int = 6881) {
         self.bindHost = bindHost

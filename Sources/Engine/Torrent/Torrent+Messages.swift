@@ -34,6 +34,7 @@ extension Torrent {
                 client: "Swarm \(Self.version)", maxRequests: PeerState.maxRequestsFromPeer, listenPort: listenPort
             ).payload))
         }
+        if handshake.supportsDHT, let port = connector.dhtPort { link.send(.port(port)) }
         let have = picker.have
         if superSeedGreet(key) {
             // Announces pieces one at a time instead.
@@ -81,8 +82,10 @@ extension Torrent {
     private func handle(_ message: PeerMessage, from key: PeerKey, now: Duration, reply: inout PeerReply) -> String? {
         let pieceCount = metainfo.pieceCount
         switch message {
-        case .keepAlive, .port, .unknown:
+        case .keepAlive, .unknown:
             break
+        case .port(let port):
+            if port != 0 { connector.heardDHTNode?(PeerAddress(host: peers[key]!.link.address.host, port: port)) }
         case .extended(let id, let payload):
             if id == 0, let handshake = ExtensionHandshake(payload: payload) {
                 peers[key]!.state.peerMaxRequests = handshake.maxRequests

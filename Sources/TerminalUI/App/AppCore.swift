@@ -5,8 +5,10 @@ public struct AppCore: Sendable {
     public private(set) var model = UIModel()
     public var completePath: @Sendable (String) -> [String]
 
-    public init(size: Size, completePath: @escaping @Sendable (String) -> [String] = { _ in [] }) {
-        state = UIState(size: size)
+    public init(
+        size: Size, keys: KeyBindings = .standard, completePath: @escaping @Sendable (String) -> [String] = { _ in [] }
+    ) {
+        state = UIState(size: size, keys: keys)
         self.completePath = completePath
     }
 

@@ -31,7 +31,7 @@ print(" ".join(map(str, sorted(out))))' "$1" "$2" "$pieces" "$hash"
 lt_pieces() { "$PY" -c 'import json, sys; print(" ".join(map(str, json.load(open(sys.argv[1]))["pieces"])))' "$1" 2>/dev/null; }
 
 # 1. Swarm seed that never unchokes, libtorrent leecher.
-swarm_seed seed "$T/t.torrent" 127.0.0.1 6881 --free-ride
+swarm_seed seed "$T/t.torrent" 127.0.0.1 6881 --free-ride --no-dht
 expected=$(allowed_fast 127.0.0.2 10)
 mkdir -p "$T/out-lt"
 "$PY" "$SCENARIOS/lt_peer.py" "$T/t.torrent" "$T/out-lt" --ip 127.0.0.2 --port 6882 --report "$T/lt.json" \
@@ -51,7 +51,7 @@ mkdir -p "$T/seed-lt"
 PIDS+=($!)
 seeding() { "$PY" -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1]))["complete"] else 1)' "$T/seed-lt.json" 2>/dev/null; }
 wait_until 60 seeding || fail "libtorrent seed not ready: $(tail -n 5 "$T/seed-lt.log")"
-swarm_bg leech download "$T/t.torrent" --dir "$T/out-swarm" --bind 127.0.0.6 --port 6881 --peer 127.0.0.5:6891
+swarm_bg leech download "$T/t.torrent" --dir "$T/out-swarm" --bind 127.0.0.6 --port 6881 --peer 127.0.0.5:6891 --no-dht
 some_pieces() { [ "$(field leech pieces 2>/dev/null || echo 0)" -ge 1 ]; }
 on_fail() { show leech; tail -n 5 "$T/seed-lt.log" >&2; }
 wait_until 60 some_pieces || fail "Swarm got no allowed-fast piece from a choking libtorrent seed"

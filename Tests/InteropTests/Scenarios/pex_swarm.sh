@@ -33,7 +33,7 @@ names=()
 for n in 1 2 3 4 5; do
     ip=127.0.0.$(( n + 1 ))
     if (( n % 2 == 1 )); then
-        swarm_bg "swarm-$n" download "$T/t.torrent" --dir "$T/out-$n" --bind "$ip" --port 6881 --seed-ratio 1000
+        swarm_bg "swarm-$n" download "$T/t.torrent" --dir "$T/out-$n" --bind "$ip" --port 6881 --seed-ratio 1000 --no-dht
         names+=("swarm-$n")
     else
         lt_start "$n" "$ip" "$T/out-$n"

@@ -1,0 +1,96 @@
+import DHT
+import Foundation
+import PeerWire
+import TorrentModel
+
+/// The session's DHT node and when each torrent was last looked up.
+struct SessionDHT {
+    let node: DHTNode
+    let port: UInt16
+    var task: Task<Void, Never>?
+    var nextLookup: [InfoHash: ContinuousClock.Instant] = [:]
+    var inProgress: Set<InfoHash> = []
+}
+
+extension Session {
+    /// Starts the DHT node when the configuration asks for one. A UDP port that cannot be bound turns
+    /// the DHT off with a warning; the session runs on.
+    func startDHT() async {
+        let settings = configuration.dht
+        guard settings.enabled, dht == nil else { return }
+        var ports = [settings.port ?? listenPort]
+        if settings.port == nil && listenPort != 0 { ports.append(0) }
+        for port in ports {
+            let node = DHTNode(
+                configuration: settings.nodeConfiguration(sessionBindHost: configuration.bindHost, port: port),
+                group: group, logger: logger)
+            do {
+                let bound = try await node.start()
+                dht = SessionDHT(node: node, port: UInt16(bound))
+                logger.info("DHT node on UDP port \(bound)")
+                break
+            } catch {
+                logger.warning("DHT: cannot bind UDP port \(port): \(error)")
+            }
+        }
+        guard dht != nil else { return }
+        dht?.task = Task { [weak self] in
+            while !Task.isCancelled {
+                await self?.lookUpDueTorrents()
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    func stopDHT() async {
+        dht?.task?.cancel()
+        await dht?.node.stop()
+    }
+
+    /// The DHT's health for the UI; nil when the DHT is off.
+    public func dhtStatus() async -> DHTStatus? {
+        await dht?.node.status()
+    }
+
+    /// The DHT node's UDP port; nil when the DHT is off.
+    public var dhtPort: Int? { dht.map { Int($0.port) } }
+
+    /// Reserved handshake bits for a torrent: the DHT bit (BEP 5) only when our DHT may serve it.
+    nonisolated func handshakeReserved(for metainfo: Metainfo) -> [UInt8] {
+        var reserved = Handshake.defaultReserved
+        if configuration.dht.enabled && !metainfo.isPrivate { reserved[7] |= Handshake.dhtBit }
+        return reserved
+    }
+
+    /// A peer told us its DHT port (PORT message): ping that node.
+    func heardDHTNode(_ address: PeerAddress) async {
+        await dht?.node.addNode(NodeAddress(host: address.host, port: address.port))
+    }
+
+    /// Looks up (get_peers) and announces every running public torrent whose turn has come; the peers
+    /// found go to the torrent.
+    private func lookUpDueTorrents() async {
+        guard let dht else { return }
+        let now = ContinuousClock.now
+        for hash in order {
+            guard let torrent = torrents[hash], !torrent.metainfo.isPrivate, !dht.inProgress.contains(hash),
+                dht.nextLookup[hash].map({ $0 <= now }) ?? true, await torrent.isRunning
+            else { continue }
+            self.dht?.inProgress.insert(hash)
+            let node = dht.node
+            let port = UInt16(clamping: listenPort)
+            Task {
+                let peers = await node.announce(hash, port: port)
+                await torrent.addPeers(peers, source: .dht)
+                self.lookupFinished(hash, foundPeers: !peers.isEmpty)
+            }
+        }
+    }
+
+    private func lookupFinished(_ hash: InfoHash, foundPeers: Bool) {
+        guard dht != nil else { return }
+        dht!.inProgress.remove(hash)
+        let settings = configuration.dht
+        dht!.nextLookup[hash] = ContinuousClock.now + (foundPeers ? settings.announceInterval : settings.retryInterval)
+    }
+}
