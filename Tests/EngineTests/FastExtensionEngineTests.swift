@@ -47,6 +47,17 @@ final class FastExtensionEngineTests: XCTestCase {
         }) { if case .piece = $0 { true } else { false } }
         XCTAssertEqual(rejected, [refused])
         XCTAssertEqual(served, block(fixture, granted), "the allowed-fast block, with the right bytes")
+
+        // A request cancelled before it was queued is answered with a reject (BEP 6).
+        let cancelled = BlockRef(piece: expected[1], begin: 0, length: 16 * 1024)
+        try await peer.send(.request(cancelled), .cancel(cancelled))
+        let answer = await peer.next {
+            switch $0 {
+            case .rejectRequest, .piece: true
+            default: false
+            }
+        }
+        XCTAssertEqual(answer, .rejectRequest(cancelled))
         await seeder.shutdown()
     }
 

@@ -86,7 +86,11 @@ enum PeerConnection {
                         count += reply.uploads.count
                         return true
                     }
-                    if accepted { queue.yield(reply.uploads) }
+                    if accepted {
+                        queue.yield(reply.uploads)
+                    } else if reply.rejectsDropped && !reply.uploads.isEmpty {
+                        link.send(reply.uploads.map { PeerMessage.rejectRequest($0) })
+                    }
                 }
                 guard let chunk = try await iterator.next() else { return "closed by peer" }
                 // Under a download limit, reading pauses; the socket's buffers fill and TCP slows the peer.

@@ -44,6 +44,17 @@ extension Torrent {
         return nil
     }
 
+    /// The peer cancelled a request. One still in this batch is dropped, and a fast peer hears
+    /// `reject_request` for it (BEP 6: every request is answered by a block or a reject); one already
+    /// queued for upload is sent.
+    func peerCancelled(_ block: BlockRef, from key: PeerKey, reply: inout PeerReply) {
+        let before = reply.uploads.count
+        reply.uploads.removeAll { $0 == block }
+        if reply.uploads.count < before && peers[key]!.state.supportsFastExtension {
+            peers[key]!.link.send(.rejectRequest(block))
+        }
+    }
+
     /// The peer choked us. Without the fast extension every request is void; a fast peer rejects what it
     /// will not serve, and serves its allowed-fast pieces while choking, so those requests stay.
     func peerChokedUs(_ key: PeerKey) {

@@ -7,6 +7,8 @@ import TorrentModel
 struct PeerReply: Sendable {
     var uploads: [BlockRef] = []
     var close: String?
+    /// The peer speaks the fast extension: uploads the connection cannot queue must be rejected, not dropped.
+    var rejectsDropped = false
 }
 
 extension Torrent {
@@ -65,7 +67,7 @@ extension Torrent {
     /// Handles a batch of messages from one peer, in order.
     func handle(_ messages: [PeerMessage], from key: PeerKey) -> PeerReply {
         guard peers[key] != nil else { return PeerReply(close: "detached") }
-        var reply = PeerReply()
+        var reply = PeerReply(rejectsDropped: peers[key]!.state.supportsFastExtension)
         let now = self.now
         peers[key]!.state.lastReceivedAt = now
         for message in messages {
@@ -120,7 +122,7 @@ extension Torrent {
         case .request(let block):
             if let reason = peerRequested(block, from: key, reply: &reply) { return reason }
         case .cancel(let block):
-            reply.uploads.removeAll { $0 == block }
+            peerCancelled(block, from: key, reply: &reply)
         case .suggestPiece, .rejectRequest, .allowedFast:
             handleFastMessage(message, from: key)
         case .piece(let piece, let begin, let data):
