@@ -138,7 +138,7 @@ final class MagnetTests: XCTestCase {
         defer { fixture.remove() }
         let size = fixture.metainfo.infoBytes.count
         XCTAssertGreaterThan(size, MetadataMessage.pieceLength)
-        let hostile = try await ScriptedPeer.listen(host: "127.0.0.2", infoHash: fixture.metainfo.infoHash) { peer in
+        let hostile = try await MetadataTestPeer.listen(host: "127.0.0.2", infoHash: fixture.metainfo.infoHash) { peer in
             try await peer.send([.extended(id: 0, payload: ExtensionHandshake(
                 extensions: ["ut_metadata": 3], metadataSize: size).payload)])
             var ourID: UInt8?
@@ -185,7 +185,7 @@ final class MagnetTests: XCTestCase {
         _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
         let address = await LoopbackSwarm.address(of: seeder)
         let infoBytes = fixture.metainfo.infoBytes
-        try await ScriptedPeer.dial(address, infoHash: fixture.metainfo.infoHash) { peer in
+        try await MetadataTestPeer.dial(address, infoHash: fixture.metainfo.infoHash) { peer in
             XCTAssertTrue(peer.theirHandshake.supportsExtensionProtocol)
             try await peer.send([.extended(id: 0, payload: ExtensionHandshake(extensions: ["ut_metadata": 7]).payload)])
             var theirID: UInt8?
