@@ -14,13 +14,16 @@ public struct TerminalOptions: Sendable {
     public var themeLocator: ThemeLocator
     /// Polled every frame; true ends the UI as quitting does (SIGTERM, SIGINT sent from outside).
     public var stopRequested: @Sendable () -> Bool
+    /// The config file's keys: each acts as the built-in key it maps to (see `AppCore.keyBindings`).
+    public var keyBindings: [Key: Key]
 
     public init(
         theme: String? = nil, roleOverrides: [String: String] = [:], refreshInterval: Duration = .milliseconds(250),
         frameInterval: Duration = .milliseconds(33), themeLocator: ThemeLocator = .standard(),
-        stopRequested: @escaping @Sendable () -> Bool = { false }
+        stopRequested: @escaping @Sendable () -> Bool = { false }, keyBindings: [Key: Key] = [:]
     ) {
         self.stopRequested = stopRequested
+        self.keyBindings = keyBindings
         self.theme = theme
         self.roleOverrides = roleOverrides
         self.refreshInterval = refreshInterval
@@ -50,6 +53,7 @@ public enum TerminalApp {
         defer { screen.close() }
         screen.apply(try requested ?? loadTheme(ThemeLocator.defaultName(colors: screen.colors), options))
         var core = AppCore(size: screen.size, completePath: PathCompleter.complete)
+        core.keyBindings = options.keyBindings
         let mailbox = Mailbox()
         let pump = Task.detached {
             while !Task.isCancelled {

@@ -28,6 +28,7 @@ extension Torrent {
         peers[key] = ConnectedPeer(
             link: link, peerID: handshake.peerID, client: PeerID.clientName(handshake.peerID), state: state)
         picker.peerJoined(key, has: Bitfield(count: metainfo.pieceCount))
+        wakeTicking()
         if state.supportsExtensionProtocol {
             link.send(.extended(id: 0, payload: ExtensionHandshake(
                 client: "Swarm \(Self.version)", maxRequests: PeerState.maxRequestsFromPeer, listenPort: listenPort
