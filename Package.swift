@@ -2,7 +2,7 @@
 import PackageDescription
 
 // One module per layer; arrows point at what a module uses:
-//   Bencode <- TorrentModel <- PeerWire, Strategy, Tracker <- Engine <- TerminalUI <- CursesTerminal -> CNCurses
+//   Bencode <- TorrentModel <- PeerWire, Strategy, Tracker, DHT <- Engine <- TerminalUI <- CursesTerminal -> CNCurses
 //   swarm uses Engine (and, once wired, CursesTerminal).
 let package = Package(
     name: "Swarm",
@@ -35,9 +35,16 @@ let package = Package(
             dependencies: ["Bencode", "TorrentModel", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
+            name: "DHT",
+            dependencies: [
+                "Bencode", "TorrentModel", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "Engine",
             dependencies: [
-                "Bencode", "TorrentModel", "PeerWire", "Strategy", "Tracker",
+                "Bencode", "TorrentModel", "PeerWire", "Strategy", "Tracker", "DHT",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,9 +83,13 @@ let package = Package(
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "TorrentModel", "Bencode"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Bencode", "TorrentModel"]),
         .testTarget(
+            name: "DHTTests",
+            dependencies: ["DHT", "Bencode", "TorrentModel", .product(name: "NIOPosix", package: "swift-nio")]
+        ),
+        .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "TestSupport", "TorrentModel",
+                "Engine", "TestSupport", "TorrentModel", "PeerWire", "Bencode",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

@@ -21,7 +21,9 @@ extension SwarmConfig {
             throw ConfigError(file: file, line: nil, problem: "\(error)")
         }
         var reader = ConfigReader(file: file, index: KeyLineIndex(text: text))
-        return try reader.read(table)
+        var config = try reader.read(table)
+        config.path = file
+        return config
     }
 }
 
@@ -100,21 +102,28 @@ struct ConfigReader {
         }
     }
 
+    /// `action = "key"` or `action = ["key", "key"]`; the UI knows the names (checked when it starts).
     private mutating func readKeys(_ table: TOMLTable, _ parent: [String]) throws(ConfigError) {
-        var taken: [KeyBinding: String] = [:]
         for action in table.keys.sorted() {
             let path = parent + [action]
             guard let value = table[action] else { continue }
-            guard KeyBinding.actions[action] != nil else {
-                throw fail(path, "unknown action '\(action)' (known: \(KeyBinding.actions.keys.sorted().joined(separator: ", ")))")
+            var names: [String] = []
+            if let single = value.string {
+                names = [single]
+            } else if let list = value.array {
+                guard list.count <= 16 else { throw fail(path, "more than 16 keys for \(action)") }
+                for element in list {
+                    guard let name = element.string else { throw wrongType(path, element, "a key name or a list of them") }
+                    names.append(name)
+                }
+            } else {
+                throw wrongType(path, value, "a key name or a list of them")
             }
-            let text = try string(value, path)
-            guard let key = KeyBinding(parsing: text) else {
-                throw fail(path, "'\(text)' is not a key: use one character, ctrl-a...ctrl-z, or one of \(KeyBinding.names.sorted().joined(separator: ", "))")
+            for name in names where name.isEmpty || name.count > 32 {
+                throw fail(path, "'\(name)' is not a key name")
             }
-            if let other = taken[key] { throw fail(path, "key '\(key)' is bound to both \(other) and \(action)") }
-            taken[key] = action
-            config.keyBindings[action] = key
+            config.keyBindings[action] = names
+            config.keyLines[action] = index.line(of: path)
         }
     }
 

@@ -15,12 +15,21 @@ public struct SwarmConfig: Sendable, Equatable {
     public var seedRatio: Double?
     public var seedTime: Double?
     public var theme: String?
-    /// UI action name (see `KeyBinding.actions`) to the key that triggers it.
-    public var keyBindings: [String: KeyBinding] = [:]
+    /// The `[keys]` table: UI action name (`pause`, `priority-up`...) to key names (`"p"`, `"Ctrl-R"`,
+    /// `"Space"`). The UI checks the names (`KeyBindings(overrides:)`); `keyLines` says where each is.
+    public var keyBindings: [String: [String]] = [:]
+    public var keyLines: [String: Int] = [:]
+    /// The file this came from, for errors found later (a key name the UI does not know).
+    public var path: String?
     public var dhtEnabled: Bool?
     public var dhtBootstrapNodes: [HostPort] = []
 
     public init() {}
+
+    /// An error about the `[keys]` entry of `action`, naming this file and the entry's line.
+    public func keyError(action: String?, _ problem: String) -> ConfigError {
+        ConfigError(file: path ?? "config", line: action.flatMap { keyLines[$0] }, problem: problem)
+    }
 }
 
 /// A `host:port` pair as written in the file (`"127.0.0.1:6881"`, `"[::1]:6881"`).

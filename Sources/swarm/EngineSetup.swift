@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SessionStore
 import SwarmConfig
+import TerminalUI
 
 /// What a running engine is built from: where its state and configuration live, and command-line
 /// values that win over the configuration file.
@@ -14,6 +15,10 @@ struct EngineOptions: Sendable {
     var downloadDirectory: String?
     var listenPort: Int?
     var bindHost: String?
+    /// The DHT as the command line set it. `--no-dht` and `--dht-bootstrap` win over the config file's
+    /// `[dht]`, which wins over the default (on).
+    var dht = DHTSettings()
+    var dhtDisabledByFlag = false
     /// How often progress is saved.
     var saveInterval: Duration = .seconds(10)
     var logger = Logger(label: "swarm")
@@ -71,7 +76,12 @@ enum EngineSetup {
         }
         let downloadDirectory = URL(fileURLWithPath: expandingTilde(
             options.downloadDirectory ?? config.downloadDirectory ?? "~/Downloads", environment))
-        let session = Session(configuration: sessionConfiguration(options, config), logger: options.logger)
+        var configuration = sessionConfiguration(options, config)
+        // The DHT keeps its node id and good nodes beside the store unless told otherwise.
+        if configuration.dht.stateFile == nil {
+            configuration.dht.stateFile = stateDirectory.appendingPathComponent("dht.state")
+        }
+        let session = Session(configuration: configuration, logger: options.logger)
         do {
             try await session.start()
             let began = ContinuousClock.now
@@ -113,6 +123,9 @@ enum EngineSetup {
         if let peers = config.maxPeersPerTorrent { configuration.torrent.maxPeers = peers }
         configuration.torrent.seedRatioLimit = config.seedRatio
         configuration.torrent.seedTimeLimit = config.seedTime
+        configuration.dht = options.dht
+        configuration.dht.enabled = !options.dhtDisabledByFlag && (config.dhtEnabled ?? options.dht.enabled)
+        if options.dht.bootstrap.isEmpty { configuration.dht.bootstrap = config.dhtBootstrapNodes.map(\.description) }
         return configuration
     }
 
@@ -126,4 +139,16 @@ enum EngineSetup {
 struct EngineSetupError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+extension KeyBindingError {
+    /// The `[keys]` entry at fault.
+    var action: String? {
+        switch self {
+        case .unknownAction(let name): name
+        case .unknownKey(_, let action): action
+        case .noKeys(let action): action
+        case .conflict(_, _, let second): second
+        }
+    }
 }

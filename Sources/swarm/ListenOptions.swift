@@ -9,9 +9,15 @@ struct ListenOptions: ParsableArguments {
     @Option(name: .long, help: "Local address to listen on and to connect and announce from.")
     var bind: String?
 
+    @OptionGroup var dht: DHTOptions
+
     func validate() throws {
         guard (0...65535).contains(port ?? 6881) else { throw ValidationError("--port must be between 0 and 65535") }
     }
 
-    var sessionConfiguration: SessionConfiguration { SessionConfiguration(bindHost: bind, listenPort: port ?? 6881) }
+    var sessionConfiguration: SessionConfiguration {
+        var configuration = SessionConfiguration(bindHost: bind, listenPort: port ?? 6881)
+        configuration.dht = dht.settings
+        return configuration
+    }
 }

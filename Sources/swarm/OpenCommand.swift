@@ -58,12 +58,20 @@ struct OpenCommand: AsyncParsableCommand {
         do {
             engine = try await EngineSetup.start(EngineOptions(
                 stateDirectory: stateDir, configFile: config, downloadDirectory: dir, listenPort: listen.port,
-                bindHost: listen.bind, saveInterval: .seconds(saveInterval), logger: logger))
+                bindHost: listen.bind, dht: listen.dht.settings, dhtDisabledByFlag: listen.dht.noDHT,
+                saveInterval: .seconds(saveInterval), logger: logger))
         } catch {
             throw failure("\(error)")
         }
         let session = engine.session
         let directory = engine.downloadDirectory
+        let keys: KeyBindings
+        do {
+            keys = try KeyBindings(overrides: engine.config.keyBindings)
+        } catch {
+            await engine.shutdown()
+            throw failure("\(engine.config.keyError(action: error.action, error.description))")
+        }
         for metainfo in metainfos where await session.torrent(for: metainfo.infoHash) == nil {
             do {
                 _ = try await session.add(metainfo, directory: directory)
@@ -83,8 +91,7 @@ struct OpenCommand: AsyncParsableCommand {
                         details: { await session.detail(of: $0) }) { await session.snapshots() },
                     commands: SessionCommands(session: session, downloadDirectory: directory),
                     options: TerminalOptions(
-                        theme: theme ?? engine.config.theme, stopRequested: signals.stopCheck,
-                        keyBindings: KeyBindings.uiKeys(engine.config.keyBindings)))
+                        theme: theme ?? engine.config.theme, keys: keys, stopRequested: signals.stopCheck))
             } catch {
                 problem = "\(error)"
             }

@@ -9,6 +9,7 @@ struct Swarm: AsyncParsableCommand {
             OpenCommand.self, DownloadCommand.self, SeedCommand.self, InfoCommand.self, CreateCommand.self, TrackerCommand.self,
             DemoCommand.self,
             UIPreviewCommand.self,
+            UIBenchCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )

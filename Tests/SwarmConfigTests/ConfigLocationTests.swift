@@ -11,7 +11,7 @@ final class ConfigLocationTests: XCTestCase {
     func testMissingDefaultFileIsEmptyButMissingExplicitFileIsAnError() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-config-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        XCTAssertEqual(try SwarmConfig.load(explicitPath: nil, environment: ["XDG_CONFIG_HOME": folder.path]), SwarmConfig())
+        XCTAssertEqual(try SwarmConfig.load(explicitPath: nil, environment: ["XDG_CONFIG_HOME": folder.path]).path, nil)
         let missing = folder.appendingPathComponent("nope.toml").path
         XCTAssertThrowsError(try SwarmConfig.load(explicitPath: missing)) { error in
             XCTAssertEqual("\(error)", "\(missing): no such file")

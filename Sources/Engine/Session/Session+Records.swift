@@ -36,7 +36,7 @@ extension Session {
                 failures.append((record.infoHash, RestoreError.wrongInfoHash(record.name).description))
                 continue
             }
-            guard torrents[metainfo.infoHash] == nil else {
+            guard torrents[metainfo.infoHash] == nil, fetches[metainfo.infoHash] == nil else {
                 failures.append((record.infoHash, SessionError.duplicateTorrent(metainfo.name).description))
                 continue
             }

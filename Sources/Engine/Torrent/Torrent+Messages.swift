@@ -31,9 +31,12 @@ extension Torrent {
         wakeTicking()
         if state.supportsExtensionProtocol {
             link.send(.extended(id: 0, payload: ExtensionHandshake(
-                client: "Swarm \(Self.version)", maxRequests: PeerState.maxRequestsFromPeer, listenPort: listenPort
+                extensions: metadataExtensions,
+                client: "Swarm \(Self.version)", maxRequests: PeerState.maxRequestsFromPeer, listenPort: listenPort,
+                metadataSize: advertisedMetadataSize
             ).payload))
         }
+        if handshake.supportsDHT, let port = connector.dhtPort { link.send(.port(port)) }
         let have = picker.have
         if superSeedGreet(key) {
             // Announces pieces one at a time instead.
@@ -80,12 +83,17 @@ extension Torrent {
     private func handle(_ message: PeerMessage, from key: PeerKey, now: Duration, reply: inout PeerReply) -> String? {
         let pieceCount = metainfo.pieceCount
         switch message {
-        case .keepAlive, .port, .unknown, .suggestPiece:
+        case .keepAlive, .unknown, .suggestPiece:
             break
+        case .port(let port):
+            if port != 0 { connector.heardDHTNode?(PeerAddress(host: peers[key]!.link.address.host, port: port)) }
         case .extended(let id, let payload):
             if id == 0, let handshake = ExtensionHandshake(payload: payload) {
                 peers[key]!.state.peerMaxRequests = handshake.maxRequests
                 if let client = handshake.client, !client.isEmpty { peers[key]!.client = String(client.prefix(64)) }
+                peers[key]!.state.peerExtensions = handshake.extensions
+            } else if id == LocalExtension.metadata {
+                return serveMetadata(payload, to: key)
             }
         case .choke:
             peers[key]!.state.peerChoking = true

@@ -9,7 +9,7 @@ extension Torrent {
         case .downloading, .seeding: steadyState = .active
         case .paused: steadyState = .paused
         case .queued: steadyState = .queued
-        case .checking, .stopped, .error: break
+        case .checking, .stopped, .error, .fetchingMetadata: break
         }
     }
 

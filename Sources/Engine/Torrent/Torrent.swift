@@ -326,6 +326,10 @@ struct PieceBuffer {
 struct PeerConnector: Sendable {
     let listenPort: UInt16?
     let connect: @Sendable (PeerAddress, Torrent) -> Void
+    /// Our DHT node's UDP port, sent in PORT messages; nil when the DHT is off or the torrent is private.
+    var dhtPort: UInt16?
+    /// Hands the DHT a node a peer told us of.
+    var heardDHTNode: (@Sendable (PeerAddress) -> Void)?
 }
 
 /// A thread-safe counter for progress reported from the storage pool.

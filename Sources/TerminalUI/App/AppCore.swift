@@ -4,12 +4,11 @@ public struct AppCore: Sendable {
     public private(set) var state: UIState
     public private(set) var model = UIModel()
     public var completePath: @Sendable (String) -> [String]
-    /// The user's keys for the main screen's actions (from the config file): a key found here acts as
-    /// the built-in key it maps to. Prompts and dialogs take keys as they are.
-    public var keyBindings: [Key: Key] = [:]
 
-    public init(size: Size, completePath: @escaping @Sendable (String) -> [String] = { _ in [] }) {
-        state = UIState(size: size)
+    public init(
+        size: Size, keys: KeyBindings = .standard, completePath: @escaping @Sendable (String) -> [String] = { _ in [] }
+    ) {
+        state = UIState(size: size, keys: keys)
         self.completePath = completePath
     }
 
@@ -27,7 +26,6 @@ public struct AppCore: Sendable {
 
     /// Applies a key; returns the commands for the engine (and `.quit`).
     public mutating func handle(_ key: Key) -> [UICommand] {
-        let key = state.mode == .normal ? keyBindings[key] ?? key : key
         let (next, commands) = UIReducer.reduce(state, key, context: context)
         let listChanged = next.filter != state.filter || next.view != state.view || next.sort != state.sort
             || next.sortDescending != state.sortDescending
