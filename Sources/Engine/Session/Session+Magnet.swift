@@ -97,15 +97,6 @@ extension Session {
 
     private func checkDirectory(_ directory: URL) async throws {
         let path = directory.path
-        try await pool.runIfActive {
-            do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            } catch {
-                throw SessionError.directoryUnusable(path, "cannot create it")
-            }
-            guard access(path, W_OK | X_OK) == 0 else {
-                throw SessionError.directoryUnusable(path, String(cString: strerror(errno)))
-            }
-        }
+        try await pool.runIfActive { try Storage.makeWritableDirectory(path) }
     }
 }
