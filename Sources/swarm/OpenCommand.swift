@@ -12,7 +12,7 @@ struct OpenCommand: AsyncParsableCommand {
         commandName: "open",
         abstract: "Open the full-screen UI with these torrents (the default command).")
 
-    @Argument(help: "Torrent files to download or seed.")
+    @Argument(help: "Torrent files to download or seed, or magnet links.")
     var torrents: [String] = []
 
     @Option(name: .long, help: "Download directory (default: ~/Downloads).")
@@ -29,7 +29,12 @@ struct OpenCommand: AsyncParsableCommand {
         let directory = dir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent("Downloads")
         var metainfos: [Metainfo] = []
+        var links: [MagnetLink] = []
         for path in torrents {
+            if path.lowercased().hasPrefix("magnet:") {
+                do { links.append(try MagnetLink(parsing: path)) } catch { throw failure("\(error)") }
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: path) else { throw failure("cannot read \(path)") }
             do { metainfos.append(try Metainfo(bytes: data)) } catch { throw failure("\(path): \(error)") }
         }
@@ -39,6 +44,7 @@ struct OpenCommand: AsyncParsableCommand {
         do {
             try await session.start()
             for metainfo in metainfos { _ = try await session.add(metainfo, directory: directory) }
+            for link in links { try await session.addMagnet(link, directory: directory) }
         } catch {
             await session.shutdown()
             throw failure("\(error)")

@@ -14,6 +14,14 @@ final class FetchingMetadataRowTests: XCTestCase {
         XCTAssertTrue(row.state.isTransferring)
     }
 
+    func testPausedBeforeTheMetadataArrivedIsNotDone() {
+        let row = TorrentRow(
+            id: TorrentID("ab"), name: "m", number: 1, size: 0, bytesDone: 0, state: .paused, awaitingMetadata: true)
+        XCTAssertEqual(row.progress, 0)
+        XCTAssertFalse(row.isComplete)
+        XCTAssertEqual(row.state.label, "Paused")
+    }
+
     func testHealthTabSaysTheMetadataIsComing() {
         let row = TorrentRow(
             id: TorrentID("ab"), name: "m", number: 1, size: 0, bytesDone: 0, state: .fetchingMetadata(progress: 0.5))

@@ -196,7 +196,7 @@ extension FetchPeer {
             pieceAnnouncement = message
             haves = []
         case .have(let piece):
-            if haves.count < 1 << 20 { haves.insert(piece) }
+            if haves.count < 1 << 17 { haves.insert(piece) }
         case .choke: peerChoking = true
         case .unchoke: peerChoking = false
         case .interested: peerInterested = true

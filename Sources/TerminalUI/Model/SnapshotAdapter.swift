@@ -58,7 +58,7 @@ extension TorrentRow {
             state: TorrentState(s.activity), downloadRate: s.downloadRate, uploadRate: s.uploadRate,
             downloaded: s.downloaded, uploaded: s.uploaded, seedsConnected: seeds, peersConnected: s.peers.count - seeds,
             seedsKnown: s.trackers.compactMap(\.seeders).max(), peersKnown: s.trackers.compactMap(\.leechers).max(),
-            priority: s.settings.priority)
+            priority: s.settings.priority, awaitingMetadata: s.pieceCount == 0)
     }
 }
 
