@@ -92,10 +92,17 @@ public actor MetadataFetch {
         }
     }
 
+    /// Fetches again after a pause; after a failure to start the torrent (no space, say), tries that again
+    /// with the metadata already verified.
     public func resume() {
         switch phase {
         case .paused, .stopped, .failed: break
         case .fetching, .done: return
+        }
+        if let bytes = assembler.result, let onComplete {
+            phase = .done
+            Task { await onComplete(bytes) }
+            return
         }
         phase = .fetching
         tickTask = Task { [weak self] in
