@@ -25,12 +25,9 @@ enum PeerConnection {
             var iterator = inbound.makeAsyncIterator()
             var stream = MessageStream(decoder: MessageDecoder(
                 maxMessageLength: max(1 << 17, (torrent?.metainfo.pieceCount ?? 0) / 8 + 16)))
-            if let torrent {
-                link.sendRaw(Handshake(
-                    infoHash: torrent.infoHash, peerID: session.peerID,
-                    reserved: session.handshakeReserved(for: torrent.metainfo)).encoded)
-            } else if let fetch {
-                link.sendRaw(Handshake(infoHash: fetch.infoHash, peerID: session.peerID).encoded)
+            if let hash = torrent?.infoHash ?? fetch?.infoHash {
+                let reserved = torrent.map { session.handshakeReserved(for: $0.metainfo) } ?? Handshake.defaultReserved
+                link.sendRaw(Handshake(infoHash: hash, peerID: session.peerID, reserved: reserved).encoded)
             }
             var received: [UInt8] = []
             while received.count < Handshake.length {

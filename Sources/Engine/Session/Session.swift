@@ -195,7 +195,8 @@ public actor Session {
 
     private func runIncoming(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, address: PeerAddress) async {
         guard connections < connectionLimit, !isShutDown else {
-            try? await connection.channel.close()
+            // executeThenClose, not just close: an async channel dropped unfinished traps in NIO.
+            try? await connection.executeThenClose { _, _ in }
             return
         }
         let id = ObjectIdentifier(connection.channel)
