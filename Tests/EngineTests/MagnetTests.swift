@@ -113,9 +113,12 @@ final class MagnetTests: XCTestCase {
     }
 
     func testAFetchCanBeRemoved() async throws {
-        let leecher = try await LoopbackSwarm.session()
+        // A DHT with no node to join: it sends nothing, but the fetch says where it looks.
+        let leecher = try await LoopbackSwarm.session { $0.dht = DHTSettings(enabled: true, port: 0) }
         let hash = try XCTUnwrap(InfoHash(hex: String(repeating: "ab", count: 20)))
         try await leecher.addMagnet(MagnetLink(infoHash: hash), directory: FileManager.default.temporaryDirectory)
+        let looking = await leecher.snapshot(of: hash)
+        XCTAssertEqual(looking?.status, "no trackers or peers in the link: looking in the DHT")
         do {
             try await leecher.addMagnet(MagnetLink(infoHash: hash), directory: FileManager.default.temporaryDirectory)
             XCTFail("a second add of the same link is refused")

@@ -31,6 +31,8 @@ public actor MetadataFetch {
     nonisolated let stopAfterMetadata: Bool
     let configuration: MagnetConfiguration
     let maxPeers: Int
+    /// The session's DHT looks for peers too.
+    let usesDHT: Bool
     let announcer: TrackerAnnouncer?
     let connector: FetchConnector
     let logger: Logger
@@ -61,8 +63,8 @@ public actor MetadataFetch {
 
     init(
         link: MagnetLink, directory: URL, settings: TorrentSettings, stopAfterMetadata: Bool,
-        configuration: MagnetConfiguration, maxPeers: Int, announcer: TrackerAnnouncer?, connector: FetchConnector,
-        logger: Logger
+        configuration: MagnetConfiguration, maxPeers: Int, usesDHT: Bool = false, announcer: TrackerAnnouncer?,
+        connector: FetchConnector, logger: Logger
     ) {
         self.link = link
         self.directory = directory
@@ -70,6 +72,7 @@ public actor MetadataFetch {
         self.stopAfterMetadata = stopAfterMetadata
         self.configuration = configuration
         self.maxPeers = maxPeers
+        self.usesDHT = usesDHT
         self.announcer = announcer
         self.connector = connector
         self.logger = logger
@@ -264,7 +267,8 @@ public actor MetadataFetch {
             return "connected to \(peers.count) peer\(peers.count == 1 ? "" : "s"), none offers the metadata yet"
         }
         if link.trackers.isEmpty && knownPeers.isEmpty {
-            return "no trackers or peers in the link: waiting for peers to connect"
+            return usesDHT ? "no trackers or peers in the link: looking in the DHT"
+                : "no trackers or peers in the link: waiting for peers to connect"
         }
         let asked = announces == 0 ? "" : "; trackers asked \(announces) time\(announces == 1 ? "" : "s")"
         return "looking for peers: \(knownPeers.count) known, none connected\(asked)"

@@ -30,7 +30,8 @@ extension Session {
             bindHost: configuration.bindHost.flatMap { $0 == "0.0.0.0" ? nil : $0 }, transport: trackerTransport)
         let fetch = MetadataFetch(
             link: link, directory: directory, settings: settings, stopAfterMetadata: stopAfterMetadata,
-            configuration: configuration.magnet, maxPeers: configuration.torrent.maxPeers, announcer: announcer,
+            configuration: configuration.magnet, maxPeers: configuration.torrent.maxPeers,
+            usesDHT: configuration.dht.enabled, announcer: announcer,
             connector: connector, logger: logger)
         fetches[hash] = fetch
         order.append(hash)
