@@ -204,6 +204,7 @@ public actor MetadataFetch {
     }
 
     var isFetching: Bool { phase == .fetching }
+    var hasMetadata: Bool { assembler.isComplete }
 
     /// Asks the trackers for peers now (SIGUSR1 in the command-line tools).
     public func reannounce() {

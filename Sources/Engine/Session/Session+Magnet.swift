@@ -66,8 +66,8 @@ extension Session {
             settings.filePriorities = metainfo.files.indices.map { selection.contains($0) ? .normal : .skip }
         }
         let peers = await fetch.dialablePeers()
-        fetches[hash] = nil
         do {
+            // The fetch stays listed until the torrent takes its place, so that its row never vanishes.
             let torrent = try await add(
                 metainfo, directory: fetch.directory, settings: settings, paused: fetch.stopAfterMetadata)
             for source in Set(peers.map(\.1)) {
