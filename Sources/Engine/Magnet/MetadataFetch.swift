@@ -286,10 +286,9 @@ struct FetchPeer: Sendable {
     let connectedAt: Duration
     var lastKeepAliveAt: Duration
     var metadataBytes: Int64 = 0
-    /// What the peer said in its extension handshake, and of its pieces and choking, kept for the torrent
-    /// in case the connection is handed over (see `FetchHandOver`).
-    var extensions: [String: Int] = [:]
-    var maxRequests: Int?
+    /// The peer's extension handshake, and what it said of its pieces and choking, kept for the torrent in
+    /// case the connection is handed over (see `FetchHandOver`).
+    var extensionHandshake: PeerMessage?
     var pieceAnnouncement: PeerMessage?
     var haves: Set<Int> = []
     var peerChoking = true
