@@ -141,7 +141,7 @@ final class MagnetTests: XCTestCase {
         defer { fixture.remove() }
         let size = fixture.metainfo.infoBytes.count
         XCTAssertGreaterThan(size, MetadataMessage.pieceLength)
-        let hostile = try await ScriptedPeer.listen(host: "127.0.0.2", infoHash: fixture.metainfo.infoHash) { peer in
+        let hostile = try await MetadataTestPeer.listen(host: "127.0.0.2", infoHash: fixture.metainfo.infoHash) { peer in
             try await peer.send([.extended(id: 0, payload: ExtensionHandshake(
                 extensions: ["ut_metadata": 3], metadataSize: size).payload)])
             var ourID: UInt8?
@@ -188,7 +188,7 @@ final class MagnetTests: XCTestCase {
         _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
         let address = await LoopbackSwarm.address(of: seeder)
         let infoBytes = fixture.metainfo.infoBytes
-        try await ScriptedPeer.dial(address, infoHash: fixture.metainfo.infoHash) { peer in
+        try await MetadataTestPeer.dial(address, infoHash: fixture.metainfo.infoHash) { peer in
             XCTAssertTrue(peer.theirHandshake.supportsExtensionProtocol)
             try await peer.send([.extended(id: 0, payload: ExtensionHandshake(extensions: ["ut_metadata": 7]).payload)])
             var theirID: UInt8?
@@ -253,7 +253,7 @@ final class MagnetTests: XCTestCase {
     func testSilentAndOversizedMetadataPeers() async throws {
         let hash = try XCTUnwrap(InfoHash(hex: String(repeating: "5a", count: 20)))
         let requests = Counter()
-        let silent = try await ScriptedPeer.listen(host: "127.0.0.1", infoHash: hash) { peer in
+        let silent = try await MetadataTestPeer.listen(host: "127.0.0.1", infoHash: hash) { peer in
             try await peer.send([.extended(id: 0, payload: ExtensionHandshake(
                 extensions: ["ut_metadata": 3], metadataSize: 40_000).payload)])
             while let message = try await peer.next() {
@@ -261,7 +261,7 @@ final class MagnetTests: XCTestCase {
             }
         }
         let closed = Counter()
-        let boastful = try await ScriptedPeer.listen(host: "127.0.0.1", infoHash: hash) { peer in
+        let boastful = try await MetadataTestPeer.listen(host: "127.0.0.1", infoHash: hash) { peer in
             try await peer.send([.extended(id: 0, payload: ExtensionHandshake(
                 extensions: ["ut_metadata": 3], metadataSize: MetadataMessage.maxMetadataSize + 1).payload)])
             while try await peer.next() != nil {}

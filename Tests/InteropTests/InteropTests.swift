@@ -65,6 +65,16 @@ final class InteropTests: XCTestCase {
         try Interop.run("corrupt_peer.sh", needs: [.libtorrent, .opentracker])
     }
 
+    /// Peer exchange spreads a six-peer swarm of Swarm and libtorrent peers whose tracker names only one peer each.
+    func testPexSpreadsAChainSwarm() throws {
+        try Interop.run("pex_swarm.sh", needs: [.libtorrent], timeout: 360)
+    }
+
+    /// allowed_fast both ways with libtorrent, each side a seed that never unchokes.
+    func testFastExtensionWithLibtorrent() throws {
+        try Interop.run("fast_extension.sh", needs: [.libtorrent])
+    }
+
     /// A loopback DHT of libtorrent nodes and Swarm, trackerless torrents: Swarm finds a libtorrent seeder
     /// with get_peers, and a libtorrent node finds a Swarm seeder that announced itself.
     func testDHTWithLibtorrentNodes() throws {

@@ -96,7 +96,8 @@ public actor Session {
                 for try await connection in inbound {
                     let address = PeerAddress(
                         host: connection.channel.remoteAddress?.ipAddress ?? "?",
-                        port: UInt16(connection.channel.remoteAddress?.port ?? 0))
+                        port: UInt16(connection.channel.remoteAddress?.port ?? 0)
+                    ).normalized
                     Task { await self.runIncoming(connection, address: address) }
                 }
             }
@@ -230,7 +231,10 @@ public actor Session {
                     .connectTimeout(.seconds(10))
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 65536, maximum: 1 << 20))
-                if let host = configuration.bindHost, host != "0.0.0.0", host != "::" {
+                // The bind address is used only for peers of its own family: an IPv4 bind cannot reach [::1].
+                if let host = configuration.bindHost, host != "0.0.0.0", host != "::",
+                    host.contains(":") == address.host.contains(":")
+                {
                     bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: host, port: 0))
                 }
                 let connection = try await bootstrap.connect(host: address.host, port: Int(address.port)) { channel in

@@ -54,8 +54,8 @@ extension Torrent {
     /// it had just connected, then handles what it told the fetch (its extension handshake, its pieces,
     /// whether it unchoked us) and the messages the fetch left unread. Nil when the peer is not welcome (the
     /// torrent is paused or full) or broke the protocol.
-    func adopt(_ link: PeerLink, handshake: Handshake, from handOver: FetchHandOver) -> PeerKey? {
-        guard let key = attach(link, handshake: handshake) else { return nil }
+    func adopt(_ link: PeerLink, handshake: Handshake, localPeerID: [UInt8], from handOver: FetchHandOver) -> PeerKey? {
+        guard let key = attach(link, handshake: handshake, localPeerID: localPeerID) else { return nil }
         if !link.isIncoming {
             // Counted as a connection we dialled, as `connectMore` would have.
             knownPeers[link.address, default: KnownPeer(source: handOver.source)].connected = true
