@@ -53,9 +53,8 @@ public actor MetadataFetch {
     var tickTask: Task<Void, Never>?
     var trackerTask: Task<Void, Never>?
     var trackerStatuses: [TrackerStatus] = []
-    /// Announces sent and when the last went out, for the status line.
+    /// Announces answered or failed, for the status line.
     var announces = 0
-    var lastAnnounceAt: Duration?
     var onComplete: (@Sendable ([UInt8]) async -> Void)?
     /// The peer whose connection goes on for the torrent once the metadata is complete.
     var handOverKey: PeerKey?
@@ -182,10 +181,9 @@ public actor MetadataFetch {
         guard let announcer, await announcer.hasTrackers else { return }
         var event: AnnounceEvent = .started
         while !Task.isCancelled && phase == .fetching {
-            announces += 1
-            lastAnnounceAt = now
             reannounceRequested = false
             let found = await announcer.announce(event, stats: announceStats, force: event == .none)
+            announces += 1
             trackerStatuses = await announcer.statuses()
             guard !Task.isCancelled, phase == .fetching else { return }
             addPeers(found, source: .tracker)
