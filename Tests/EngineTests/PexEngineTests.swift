@@ -59,6 +59,40 @@ final class PexEngineTests: XCTestCase {
         await seeder.shutdown()
     }
 
+    func testThreeSessionsFindEachOtherThroughPex() async throws {
+        // A seeds (slowly, so that everyone stays connected a while); B knows A; C knows only B. C learns
+        // of A from B, and A of C (by the listen port C gave in its extension handshake).
+        let fixture = try TorrentFixture.singleFile(length: 1 << 20, pieceLength: 32 * 1024)
+        defer { fixture.remove() }
+        var sessions: [Session] = []
+        var torrents: [Torrent] = []
+        for index in 0..<3 {
+            let session = try await LoopbackSwarm.session {
+                $0.torrent.pexInterval = .seconds(1)
+                if index == 0 { $0.torrent.uploadRateLimit = 128 * 1024 }
+            }
+            let directory = index == 0 ? fixture.seedDirectory : fixture.root.appendingPathComponent("leecher\(index)")
+            torrents.append(try await session.add(fixture.metainfo, directory: directory))
+            sessions.append(session)
+        }
+        let a = await LoopbackSwarm.address(of: sessions[0])
+        await torrents[1].addPeers([a], source: .manual)
+        _ = await LoopbackSwarm.waitUntil(torrents[1]) { !$0.peers.isEmpty }
+        await torrents[2].addPeers([await LoopbackSwarm.address(of: sessions[1])], source: .manual)
+        // C hears of A (a known peer it was not given), and A and C connect, whichever dials first.
+        let learned = await LoopbackSwarm.waitUntil(torrents[2]) { $0.knownPeers == 2 }
+        XCTAssertEqual(learned.knownPeers, 2)
+        let met = await LoopbackSwarm.waitUntil(torrents[2]) { $0.peers.count == 2 }
+        XCTAssertEqual(met.peers.count, 2, "\(met.peers)")
+        let seen = await torrents[0].snapshot().peers.count
+        XCTAssertEqual(seen, 2, "A is connected to B and C")
+        for torrent in torrents.dropFirst() {
+            let done = await LoopbackSwarm.waitUntil(torrent) { $0.isComplete }
+            XCTAssertTrue(done.isComplete)
+        }
+        for session in sessions { await session.shutdown() }
+    }
+
     func testHostilePexMessagesAreIgnoredAndTheConnectionStays() async throws {
         let fixture = try TorrentFixture.singleFile(length: 256 * 1024, pieceLength: 32 * 1024)
         defer { fixture.remove() }
