@@ -69,7 +69,7 @@ final class PexEngineTests: XCTestCase {
         for index in 0..<3 {
             let session = try await LoopbackSwarm.session {
                 $0.torrent.pexInterval = .seconds(1)
-                if index == 0 { $0.torrent.uploadRateLimit = 128 * 1024 }
+                if index == 0 { $0.torrent.uploadRateLimit = 64 * 1024 }
             }
             let directory = index == 0 ? fixture.seedDirectory : fixture.root.appendingPathComponent("leecher\(index)")
             torrents.append(try await session.add(fixture.metainfo, directory: directory))
@@ -82,8 +82,8 @@ final class PexEngineTests: XCTestCase {
         // A and C connect, whichever hears of the other first and dials.
         let met = await LoopbackSwarm.waitUntil(torrents[2]) { $0.peers.count == 2 }
         XCTAssertEqual(met.peers.count, 2, "\(met.peers)")
-        let seen = await torrents[0].snapshot().peers.count
-        XCTAssertEqual(seen, 2, "A is connected to B and C")
+        let seen = await LoopbackSwarm.waitUntil(torrents[0], timeout: .seconds(5)) { $0.peers.count == 2 }
+        XCTAssertEqual(seen.peers.count, 2, "A is connected to B and C")
         for torrent in torrents.dropFirst() {
             let done = await LoopbackSwarm.waitUntil(torrent) { $0.isComplete }
             XCTAssertTrue(done.isComplete)
