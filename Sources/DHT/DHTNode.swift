@@ -32,6 +32,7 @@ public actor DHTNode {
     private var lookupsDone = 0
     private var peersFound = 0
     private var stopped = false
+    private var lastPinged: [NodeID: Duration] = [:]
     /// Packets dropped as malformed, for tests and debugging.
     public private(set) var droppedPackets = 0
     public private(set) var port = 0
@@ -116,24 +117,47 @@ public actor DHTNode {
         Task { _ = await self.query(.ping, to: address) }
     }
 
+    /// What a get_peers lookup (and announce) came to.
+    public struct PeersResult: Sendable {
+        /// Peers from the nodes asked, and those announced to this node itself (it is part of the DHT).
+        public var peers: [PeerAddress]
+        /// Nodes that answered; none means the table was empty or nobody replied, so try again soon.
+        public var nodesResponded: Int
+        /// Nodes that took our announce_peer.
+        public var announcedTo: Int
+    }
+
     /// Peers of the info-hash found with an iterative get_peers lookup.
-    public func getPeers(_ infoHash: InfoHash) async -> [PeerAddress] {
-        await lookup(NodeID(unchecked: infoHash.bytes), kind: .getPeers).peers
+    public func getPeers(_ infoHash: InfoHash) async -> PeersResult {
+        let target = NodeID(unchecked: infoHash.bytes)
+        let lookup = await lookup(target, kind: .getPeers)
+        return PeersResult(peers: merged(lookup.peers, target), nodesResponded: lookup.respondedCount, announcedTo: 0)
     }
 
     /// get_peers, then announce_peer to the closest nodes that gave a token. `port` is our TCP port; nil
-    /// announces the UDP source port (`implied_port`). Returns the peers found.
-    public func announce(_ infoHash: InfoHash, port: UInt16?) async -> [PeerAddress] {
+    /// announces the UDP source port (`implied_port`).
+    public func announce(_ infoHash: InfoHash, port: UInt16?) async -> PeersResult {
         let target = NodeID(unchecked: infoHash.bytes)
         let result = await lookup(target, kind: .getPeers)
-        await withTaskGroup(of: Void.self) { group in
+        let accepted = await withTaskGroup(of: Bool.self) { group -> Int in
             for (node, token) in result.announceTargets {
                 let query = KRPCQuery.announcePeer(
                     infoHash: target, port: port ?? 0, token: token, impliedPort: port == nil)
-                group.addTask { _ = await self.query(query, to: node.address, expecting: node.id) }
+                group.addTask { await self.query(query, to: node.address, expecting: node.id) != nil }
             }
+            var count = 0
+            for await ok in group where ok { count += 1 }
+            return count
         }
-        return result.peers
+        return PeersResult(peers: merged(result.peers, target), nodesResponded: result.respondedCount, announcedTo: accepted)
+    }
+
+    private func merged(_ found: [PeerAddress], _ target: NodeID) -> [PeerAddress] {
+        var seen = Set(found)
+        var out = found
+        for peer in store.peers(for: target, now: now) where seen.insert(peer).inserted { out.append(peer) }
+        peersFound += out.count
+        return out
     }
 
     // MARK: Lookups
@@ -168,7 +192,6 @@ public actor DHTNode {
                 }
             }
         }
-        peersFound += lookup.peers.count
         return lookup
     }
 
@@ -217,7 +240,8 @@ public actor DHTNode {
         }
         switch message.body {
         case .query(let sender, let query):
-            answer(query, from: NodeInfo(id: sender, address: address), tid: message.transactionID)
+            answer(query, from: NodeInfo(id: sender, address: address), tid: message.transactionID,
+                   readOnly: message.readOnly)
         case .response(let response):
             guard let query = pending[message.transactionID], query.address == address else {
                 droppedPackets += 1
@@ -240,16 +264,24 @@ public actor DHTNode {
     private func heard(_ node: NodeInfo) {
         guard node.address.isIPv6 == usesIPv6 else { return }
         if case .full(let questionable) = table.heard(from: node, now: now) {
-            for stale in questionable.prefix(2) {
-                Task { _ = await self.query(.ping, to: stale.address, expecting: stale.id) }
-            }
+            for stale in questionable.prefix(2) { ping(stale) }
         }
     }
 
-    private func answer(_ query: KRPCQuery, from node: NodeInfo, tid: [UInt8]) {
+    /// Pings a table node to learn whether it is still there, at most once per `queryTimeout * 5`, so that
+    /// a stream of newcomers cannot make us ping the same nodes over and over.
+    private func ping(_ node: NodeInfo) {
+        let now = self.now
+        if let last = lastPinged[node.id], now - last < configuration.queryTimeout * 5 { return }
+        if lastPinged.count > 4096 { lastPinged = lastPinged.filter { now - $0.value < configuration.queryTimeout * 5 } }
+        lastPinged[node.id] = now
+        Task { _ = await self.query(.ping, to: node.address, expecting: node.id) }
+    }
+
+    private func answer(_ query: KRPCQuery, from node: NodeInfo, tid: [UInt8], readOnly: Bool) {
         let now = self.now
         guard limiter.allow(node.address.host, now: now) else { return }
-        heard(node)
+        if !readOnly { heard(node) }
         var response = KRPCResponse(id: ownID)
         func closeNodes(_ target: NodeID, want: NodeFamilies) {
             let nodes = table.closest(to: target, count: Lookup.k, now: now)
@@ -315,9 +347,7 @@ public actor DHTNode {
         {
             await bootstrap()
         }
-        for node in table.questionableNodes(now: now).prefix(8) {
-            Task { _ = await self.query(.ping, to: node.address, expecting: node.id) }
-        }
+        for node in table.questionableNodes(now: now).prefix(8) { ping(node) }
         if let stale = table.staleBuckets(now: now).first {
             table.touchBucket(stale, now: now)
             let target = table.refreshTarget(bucket: stale, using: &random)

@@ -15,8 +15,8 @@ struct DHTSocket: Sendable {
 
     static func bind(host: String, port: Int, group: any EventLoopGroup) async throws -> DHTSocket {
         let (stream, continuation) = AsyncStream.makeStream(of: Datagram.self, bufferingPolicy: .bufferingNewest(512))
+        // No SO_REUSEADDR: on Linux it would let two processes share a UDP port and split its datagrams.
         let channel = try await DatagramBootstrap(group: group)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             // Big enough that an oversized datagram is seen whole (and dropped), not silently truncated.
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536))
             .channelInitializer { channel in

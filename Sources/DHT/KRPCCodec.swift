@@ -27,6 +27,7 @@ public enum KRPCCodec {
     public static func encode(_ message: KRPCMessage) -> [UInt8] {
         var top: [String: BencodeValue] = ["t": .bytes(message.transactionID)]
         if let version = message.version { top["v"] = .bytes(version) }
+        if message.readOnly { top["ro"] = .integer(1) }
         switch message.body {
         case .query(let sender, let query):
             top["y"] = .string("q")
@@ -107,7 +108,8 @@ public enum KRPCCodec {
             guard let args = value["a"], args.dictionary != nil else { throw fail("query without arguments") }
             guard let sender = args["id"]?.bytes.flatMap(NodeID.init(bytes:)) else { throw fail("bad node id") }
             let query = try decodeQuery(method, args, fail)
-            return KRPCMessage(transactionID: tid, body: .query(sender: sender, query), version: version)
+            return KRPCMessage(transactionID: tid, body: .query(sender: sender, query), version: version,
+                               readOnly: value["ro"]?.integer == 1)
         case "r":
             guard let args = value["r"], args.dictionary != nil else { throw fail("response without a body") }
             return KRPCMessage(transactionID: tid, body: .response(try decodeResponse(args, fail)), version: version)

@@ -63,10 +63,13 @@ public struct KRPCMessage: Hashable, Sendable {
     public var body: Body
     /// The sender's client version (`v`), when it sent one.
     public var version: [UInt8]?
+    /// BEP 43: the sender only asks and never answers, so it does not belong in a routing table.
+    public var readOnly: Bool
 
-    public init(transactionID: [UInt8], body: Body, version: [UInt8]? = nil) {
+    public init(transactionID: [UInt8], body: Body, version: [UInt8]? = nil, readOnly: Bool = false) {
         self.transactionID = transactionID
         self.body = body
         self.version = version
+        self.readOnly = readOnly
     }
 }

@@ -84,6 +84,9 @@ public struct Lookup: Sendable {
         return closestLiveIndices().allSatisfy { candidates[$0].status == .responded }
     }
 
+    /// How many nodes answered.
+    public var respondedCount: Int { candidates.filter { $0.status == .responded }.count }
+
     /// The closest nodes that answered, closest first.
     public var closestResponded: [NodeInfo] {
         Array(candidates.filter { $0.status == .responded }.prefix(Self.k).map(\.node))

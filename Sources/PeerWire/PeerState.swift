@@ -57,6 +57,10 @@ public struct PeerState: Sendable {
     public var inFlight: Int { requestsToPeer.count }
     /// The most requests the peer accepts in flight (its BEP 10 `reqq`), when it said.
     public var peerMaxRequests: Int?
+    /// Extension names mapped to the ids the peer wants them sent with (its BEP 10 handshake's `m`).
+    public var peerExtensions: [String: Int] = [:]
+    /// `ut_metadata` pieces sent to the peer, to cap what one peer can make us upload.
+    public var metadataPiecesServed = 0
 
     public mutating func requested(_ block: BlockRef, now: Duration) {
         if requestsToPeer.isEmpty { lastBlockAt = now }

@@ -20,10 +20,12 @@ final class DHTNodeTests: XCTestCase {
         try await group.shutdownGracefully()
     }
 
-    private func startNode(bootstrap: [DHTNode] = [], stateFile: URL? = nil) async throws -> DHTNode {
+    private func startNode(
+        bootstrap: [DHTNode] = [], stateFile: URL? = nil, host: String = "127.0.0.1"
+    ) async throws -> DHTNode {
         var bootstrapAddresses: [String] = []
-        for other in bootstrap { bootstrapAddresses.append("127.0.0.1:\(await other.port)") }
-        var configuration = DHTConfiguration(bindHost: "127.0.0.1", port: 0, bootstrap: bootstrapAddresses, stateFile: stateFile)
+        for other in bootstrap { bootstrapAddresses.append(NodeAddress(host: host, port: UInt16(await other.port)).description) }
+        var configuration = DHTConfiguration(bindHost: host, port: 0, bootstrap: bootstrapAddresses, stateFile: stateFile)
         configuration.queryTimeout = .milliseconds(500)
         configuration.maintenanceInterval = .milliseconds(300)
         let node = DHTNode(configuration: configuration, group: group)
@@ -48,13 +50,109 @@ final class DHTNodeTests: XCTestCase {
         let joined = await waitUntil { await first.nodeCount >= 5 }
         XCTAssertTrue(joined, "the bootstrap node learned every node that joined through it")
         let infoHash = InfoHash(bytes: [UInt8](repeating: 0x5e, count: 20))!
-        _ = await others[0].announce(infoHash, port: 51413)
-        let found = await others[4].getPeers(infoHash)
+        let announced = await others[0].announce(infoHash, port: 51413)
+        XCTAssertGreaterThan(announced.announcedTo, 0)
+        XCTAssertGreaterThan(announced.nodesResponded, 0)
+        let found = await others[4].getPeers(infoHash).peers
         XCTAssertEqual(found, [PeerAddress(host: "127.0.0.1", port: 51413)])
         let status = await others[4].status()
         XCTAssertGreaterThan(status.nodes, 0)
         XCTAssertGreaterThanOrEqual(status.lookupsDone, 1)
         XCTAssertGreaterThanOrEqual(status.peersFound, 1)
+    }
+
+    /// Fifty nodes, each on its own 127.0.0.x, each joining through a random earlier one: a lookup from
+    /// any node finds what another announced, in a few round trips. Prints the numbers.
+    func testFiftyNodeDHT() async throws {
+        var generator = SeededGenerator(state: 50)
+        var all: [DHTNode] = []
+        for i in 0..<50 {
+            var configuration = DHTConfiguration(bindHost: "127.0.0.\(i + 10)", port: 0)
+            if !all.isEmpty {
+                let j = Int.random(in: 0..<all.count, using: &generator)
+                configuration.bootstrap = ["127.0.0.\(j + 10):\(await all[j].port)"]
+            }
+            configuration.queryTimeout = .milliseconds(500)
+            configuration.maintenanceInterval = .milliseconds(500)
+            let node = DHTNode(configuration: configuration, group: group)
+            try await node.start()
+            all.append(node)
+            nodes.append(node)
+        }
+        let settled = await waitUntil(timeout: .seconds(20)) {
+            var total = 0
+            for node in all { total += await node.nodeCount }
+            return total >= 50 * 8
+        }
+        var sizes: [Int] = []
+        for node in all { sizes.append(await node.nodeCount) }
+        XCTAssertTrue(settled, "tables: \(sizes)")
+        let infoHash = InfoHash(bytes: (0..<20).map { UInt8($0 * 13 & 0xff) })!
+        let started = ContinuousClock.now
+        let announced = await all[7].announce(infoHash, port: 4242)
+        let announceTime = ContinuousClock.now - started
+        var found = 0
+        var lookupTimes: [Duration] = []
+        for n in [0, 13, 26, 39, 49] {
+            let t0 = ContinuousClock.now
+            let result = await all[n].getPeers(infoHash)
+            lookupTimes.append(ContinuousClock.now - t0)
+            if result.peers.contains(PeerAddress(host: "127.0.0.17", port: 4242)) { found += 1 }
+        }
+        XCTAssertEqual(found, 5, "every lookup found the announced peer")
+        XCTAssertGreaterThanOrEqual(announced.announcedTo, 4)
+        print("50-node DHT: table sizes min \(sizes.min()!) max \(sizes.max()!), announce to \(announced.announcedTo) nodes in \(announceTime), lookups \(lookupTimes)")
+    }
+
+    /// A port another node holds is refused, not shared.
+    func testPortInUseIsRefused() async throws {
+        let first = try await startNode()
+        var configuration = DHTConfiguration(bindHost: "127.0.0.1", port: await first.port)
+        configuration.queryTimeout = .milliseconds(500)
+        let second = DHTNode(configuration: configuration, group: group)
+        do {
+            try await second.start()
+            nodes.append(second)
+            XCTFail("two nodes bound one UDP port")
+        } catch {}
+    }
+
+    /// With two nodes, what one announces lands in the other's store; that node's own lookups count it too.
+    func testOwnStoreCountsInLookups() async throws {
+        let a = try await startNode()
+        let b = try await startNode(bootstrap: [a])
+        let joined = await waitUntil { await a.nodeCount == 1 }
+        XCTAssertTrue(joined)
+        let infoHash = InfoHash(bytes: [UInt8](repeating: 0x77, count: 20))!
+        let announced = await b.announce(infoHash, port: 7777)
+        XCTAssertEqual(announced.announcedTo, 1)
+        let found = await a.getPeers(infoHash)
+        XCTAssertEqual(found.peers, [PeerAddress(host: "127.0.0.1", port: 7777)])
+        let lonely = try await startNode()
+        let nothing = await lonely.getPeers(infoHash)
+        XCTAssertEqual(nothing.nodesResponded, 0, "an empty table asks nobody")
+        XCTAssertEqual(nothing.peers, [])
+    }
+
+    /// BEP 32: nodes on ::1 trade 38-byte `nodes6` entries and find each other's peers.
+    func testIPv6NodesUseNodes6() async throws {
+        let first: DHTNode
+        do {
+            first = try await startNode(host: "::1")
+        } catch {
+            throw XCTSkip("no IPv6 loopback here: \(error)")
+        }
+        var others: [DHTNode] = []
+        for _ in 0..<3 { others.append(try await startNode(bootstrap: [first], host: "::1")) }
+        let joined = await waitUntil { await first.nodeCount >= 3 }
+        XCTAssertTrue(joined)
+        let infoHash = InfoHash(bytes: [UInt8](repeating: 0x66, count: 20))!
+        _ = await others[0].announce(infoHash, port: 6881)
+        let found = await others[2].getPeers(infoHash).peers
+        XCTAssertEqual(found, [PeerAddress(host: "::1", port: 6881)])
+        let known = await others[2].knownNodes
+        XCTAssertTrue(known.allSatisfy { $0.address.isIPv6 })
+        XCTAssertGreaterThanOrEqual(known.count, 2, "learned the other nodes from nodes6")
     }
 
     func testHostilePacketsAreDroppedAndTheNodeAnswersOn() async throws {
@@ -90,6 +188,11 @@ final class DHTNodeTests: XCTestCase {
         guard case .response(let response) = pong.body else { return XCTFail("expected a response") }
         let nodeID = await node.ownID
         XCTAssertEqual(response.id, nodeID)
+        // A read-only node (BEP 43) is answered but not put in the table; a normal one is.
+        probe.send(KRPCCodec.encode(KRPCMessage(transactionID: [3], body: .query(sender: id(0x99), .ping), readOnly: true)), to: target)
+        _ = try await next(replies)
+        let afterReadOnly = await node.nodeCount
+        XCTAssertEqual(afterReadOnly, 1, "only the ping's sender, not the read-only one")
         let dropped = await node.droppedPackets
         XCTAssertGreaterThanOrEqual(dropped, 4, "the oversized datagram is dropped before decoding")
     }

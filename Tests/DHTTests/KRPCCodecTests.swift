@@ -14,6 +14,7 @@ final class KRPCCodecTests: XCTestCase {
 
     func testQueriesRoundTrip() throws {
         try roundTrip(KRPCMessage(transactionID: [1, 2], body: .query(sender: a, .ping)))
+        try roundTrip(KRPCMessage(transactionID: [1, 3], body: .query(sender: a, .ping), readOnly: true))
         try roundTrip(KRPCMessage(transactionID: [3], body: .query(sender: a, .findNode(target: b, want: [.ipv4, .ipv6]))))
         try roundTrip(KRPCMessage(transactionID: [4], body: .query(sender: a, .getPeers(infoHash: b, want: []))))
         try roundTrip(KRPCMessage(

@@ -36,6 +36,10 @@ final class DHTSwarmTests: XCTestCase {
         XCTAssertTrue(done.isComplete, "the leecher found the seeder through the DHT")
         XCTAssertTrue(done.peers.contains { $0.source == .dht } || done.downloaded > 0)
         let status = await leecher.dhtStatus()
+        // Looked up by hash alone, as for a magnet link: the seeder's listening address is among the peers.
+        let byHash = await leecher.dhtPeers(for: fixture.metainfo.infoHash, announce: false)
+        let seederAddress = await LoopbackSwarm.address(of: seeder)
+        XCTAssertTrue(byHash?.contains(seederAddress) == true, "\(byHash ?? [])")
         XCTAssertGreaterThan(status?.nodes ?? 0, 0)
         XCTAssertGreaterThan(status?.lookupsDone ?? 0, 0)
         XCTAssertGreaterThan(status?.peersFound ?? 0, 0)

@@ -39,6 +39,20 @@ final class InteropTests: XCTestCase {
         try Interop.run("seed_to_client.sh", ["transmission"], needs: [.transmission, .opentracker])
     }
 
+    // MARK: Magnet links (BEP 9): metadata from peers, with only a tracker in the link
+
+    func testMagnetFromLibtorrentSeeder() throws {
+        try Interop.run("magnet_from_client.sh", ["libtorrent"], needs: [.libtorrent, .opentracker])
+    }
+
+    func testMagnetFromTransmissionSeeder() throws {
+        try Interop.run("magnet_from_client.sh", ["transmission"], needs: [.transmission, .opentracker])
+    }
+
+    func testLibtorrentMagnetFromSwarmSeeder() throws {
+        try Interop.run("magnet_to_client.sh", needs: [.libtorrent, .opentracker])
+    }
+
     // MARK: Swarms
 
     /// A capped libtorrent seeder, four Swarm leechers and one libtorrent leecher that share pieces.

@@ -52,6 +52,15 @@ extension Session {
         await dht?.node.status()
     }
 
+    /// Peers of an info-hash from the DHT, announcing our listening port too when `announce` is set: for a
+    /// magnet link whose metadata (and so its private flag) is not known yet. Nil when the DHT is off.
+    public func dhtPeers(for infoHash: InfoHash, announce: Bool) async -> [PeerAddress]? {
+        guard let node = dht?.node else { return nil }
+        return announce
+            ? await node.announce(infoHash, port: UInt16(clamping: listenPort)).peers
+            : await node.getPeers(infoHash).peers
+    }
+
     /// The DHT node's UDP port; nil when the DHT is off.
     public var dhtPort: Int? { dht.map { Int($0.port) } }
 
@@ -67,30 +76,50 @@ extension Session {
         await dht?.node.addNode(NodeAddress(host: address.host, port: address.port))
     }
 
-    /// Looks up (get_peers) and announces every running public torrent whose turn has come; the peers
-    /// found go to the torrent.
+    /// Looks up (get_peers) and announces every running public torrent and magnet fetch whose turn has
+    /// come; the peers found go to the torrent or fetch.
     private func lookUpDueTorrents() async {
         guard let dht else { return }
         let now = ContinuousClock.now
-        for hash in order {
-            guard let torrent = torrents[hash], !torrent.metainfo.isPrivate, !dht.inProgress.contains(hash),
-                dht.nextLookup[hash].map({ $0 <= now }) ?? true, await torrent.isRunning
-            else { continue }
-            self.dht?.inProgress.insert(hash)
+        for hash in order where !dht.inProgress.contains(hash) && (dht.nextLookup[hash].map { $0 <= now } ?? true) {
             let node = dht.node
             let port = UInt16(clamping: listenPort)
-            Task {
-                let peers = await node.announce(hash, port: port)
-                await torrent.addPeers(peers, source: .dht)
-                self.lookupFinished(hash, foundPeers: !peers.isEmpty)
+            if let torrent = torrents[hash], !torrent.metainfo.isPrivate, await torrent.isRunning {
+                self.dht?.inProgress.insert(hash)
+                Task {
+                    let result = await node.announce(hash, port: port)
+                    await torrent.addPeers(result.peers, source: .dht)
+                    self.lookupFinished(hash, result: result)
+                }
+            } else if let fetch = fetches[hash], await fetch.isFetching {
+                // A magnet: whether it is private is not known before its metadata, and magnets of private
+                // torrents carry their tracker; so the DHT is asked, as libtorrent and Transmission do.
+                self.dht?.inProgress.insert(hash)
+                Task {
+                    let result = await node.announce(hash, port: port)
+                    await fetch.addPeers(result.peers, source: .dht)
+                    self.lookupFinished(hash, result: result)
+                }
             }
         }
     }
 
-    private func lookupFinished(_ hash: InfoHash, foundPeers: Bool) {
+    /// Schedules the next lookup: after `announceInterval` when it found peers and announced, after
+    /// `retryInterval` when it found none, within seconds when no node answered (the table is still empty).
+    private func lookupFinished(_ hash: InfoHash, result: DHTNode.PeersResult) {
         guard dht != nil else { return }
         dht!.inProgress.remove(hash)
         let settings = configuration.dht
-        dht!.nextLookup[hash] = ContinuousClock.now + (foundPeers ? settings.announceInterval : settings.retryInterval)
+        let wait: Duration
+        if result.nodesResponded == 0 {
+            wait = min(settings.retryInterval, Self.dhtEmptyTableRetry)
+        } else if result.peers.isEmpty || result.announcedTo == 0 {
+            wait = settings.retryInterval
+        } else {
+            wait = settings.announceInterval
+        }
+        dht!.nextLookup[hash] = ContinuousClock.now + wait
     }
+
+    static let dhtEmptyTableRetry: Duration = .seconds(5)
 }

@@ -42,7 +42,7 @@ public actor DemoSwarm {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var configuration = SessionConfiguration(bindHost: "127.0.0.1", listenPort: 0)
         // A loopback DHT among the demo's peers: ours is the first node, the others join through it.
-        configuration.dht = DHTSettings(enabled: true, port: 0, bindHost: "127.0.0.1")
+        configuration.dht = Self.demoDHT(bootstrap: [])
         session = Session(configuration: configuration, logger: logger)
     }
 
@@ -88,7 +88,7 @@ public actor DemoSwarm {
         var configuration = SessionConfiguration(bindHost: "127.0.0.1", listenPort: 0)
         configuration.torrent.uploadRateLimit = actor.uploadLimit
         if let port = await session.dhtPort {
-            configuration.dht = DHTSettings(enabled: true, port: 0, bindHost: "127.0.0.1", bootstrap: ["127.0.0.1:\(port)"])
+            configuration.dht = Self.demoDHT(bootstrap: ["127.0.0.1:\(port)"])
         }
         var quiet = Logger(label: "swarm.demo.\(actor.role)")
         quiet.logLevel = .error
@@ -105,6 +105,14 @@ public actor DemoSwarm {
         guard !stopped else { return }
         await peer.shutdown()
         others.removeAll { $0 === peer }
+    }
+
+    /// The demo's DHT settings: loopback only, and lookups every few seconds so the status bar moves.
+    static func demoDHT(bootstrap: [String]) -> DHTSettings {
+        var settings = DHTSettings(enabled: true, port: 0, bindHost: "127.0.0.1", bootstrap: bootstrap)
+        settings.retryInterval = .seconds(3)
+        settings.announceInterval = .seconds(20)
+        return settings
     }
 
     /// Three files of deterministic pseudo-random bytes: a big one, a small one, a tiny text.

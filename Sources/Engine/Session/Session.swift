@@ -33,6 +33,9 @@ public actor Session {
     let logger: Logger
     let trackerTransport: TrackerTransport
     var torrents: [InfoHash: Torrent] = [:]
+    /// Magnet links whose metadata is being fetched (see `Session+Magnet.swift`); each becomes a torrent.
+    var fetches: [InfoHash: MetadataFetch] = [:]
+    /// Torrents and fetches, in the order they were added.
     var order: [InfoHash] = []
     /// The session-wide limits every connection obeys besides its torrent's own.
     nonisolated let downloadLimiter: RateLimiter
@@ -46,7 +49,7 @@ public actor Session {
     private var connections = 0
     /// Every socket to a peer, so that shutdown can close those still in their handshake too.
     private var channels: [ObjectIdentifier: Channel] = [:]
-    private var isShutDown = false
+    var isShutDown = false
     public private(set) var listenPort: Int = 0
     /// The DHT node, when enabled (see `Session+DHT.swift`).
     var dht: SessionDHT?
@@ -106,7 +109,9 @@ public actor Session {
     public func add(
         _ metainfo: Metainfo, directory: URL, settings: TorrentSettings = TorrentSettings(), paused: Bool = false
     ) async throws -> Torrent {
-        guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
+        guard torrents[metainfo.infoHash] == nil, fetches[metainfo.infoHash] == nil else {
+            throw SessionError.duplicateTorrent(metainfo.name)
+        }
         let storage = Storage(metainfo: metainfo, directory: directory, pool: pool)
         try await storage.checkDirectory()
         // Checked again: another add of the same torrent may have run while we awaited.
@@ -128,7 +133,7 @@ public actor Session {
             sessionLimits: (downloadLimiter, uploadLimiter), storage: storage,
             connector: connector, announcer: announcer, logger: logger)
         torrents[metainfo.infoHash] = torrent
-        order.append(metainfo.infoHash)
+        if !order.contains(metainfo.infoHash) { order.append(metainfo.infoHash) }
         do {
             // With queue limits, a new torrent waits Queued and the queue decides at once whether it runs.
             try await torrent.start(holding: paused ? .paused : isQueueLimited ? .queued : nil)
@@ -147,7 +152,13 @@ public actor Session {
     /// A snapshot of every torrent, in the order they were added.
     public func snapshots() async -> [TorrentSnapshot] {
         var result: [TorrentSnapshot] = []
-        for hash in order { if let torrent = torrents[hash] { result.append(await torrent.snapshot()) } }
+        for hash in order {
+            if let torrent = torrents[hash] {
+                result.append(await torrent.snapshot())
+            } else if let fetch = fetches[hash] {
+                result.append(await fetch.snapshot())
+            }
+        }
         return result
     }
 
@@ -159,6 +170,7 @@ public actor Session {
     /// Asks every torrent's trackers for peers now.
     public func reannounceAll() async {
         for torrent in torrents.values { await torrent.reannounce() }
+        for fetch in fetches.values { await fetch.reannounce() }
     }
 
     /// Closes every connection and the listener, and stops the threads.
@@ -166,6 +178,7 @@ public actor Session {
         guard !isShutDown else { return }
         isShutDown = true
         for torrent in torrents.values { await torrent.stop() }
+        for fetch in fetches.values { await fetch.stop() }
         queueTask?.cancel()
         await stopDHT()
         try? await listener?.close()
@@ -183,7 +196,8 @@ public actor Session {
 
     private func runIncoming(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, address: PeerAddress) async {
         guard connections < connectionLimit, !isShutDown else {
-            try? await connection.channel.close()
+            // executeThenClose, not just close: an async channel dropped unfinished traps in NIO.
+            try? await connection.executeThenClose { _, _ in }
             return
         }
         let id = ObjectIdentifier(connection.channel)
@@ -195,6 +209,17 @@ public actor Session {
     }
 
     private func dial(_ address: PeerAddress, for torrent: Torrent) async {
+        let attached = await dial(address) { connection in
+            await PeerConnection.run(connection, address: address, torrent: torrent, session: self)
+        }
+        await torrent.connectionEnded(address, failed: !attached)
+    }
+
+    /// Opens a connection within the session's limit and runs it; returns what `run` returned, or false
+    /// when the connection could not be made.
+    func dial(
+        _ address: PeerAddress, run: (NIOAsyncChannel<ByteBuffer, ByteBuffer>) async -> Bool
+    ) async -> Bool {
         var attached = false
         if connections < connectionLimit && !isShutDown {
             connections += 1
@@ -217,14 +242,14 @@ public actor Session {
                 let id = ObjectIdentifier(connection.channel)
                 channels[id] = connection.channel
                 if isShutDown { connection.channel.close(promise: nil) }
-                attached = await PeerConnection.run(connection, address: address, torrent: torrent, session: self)
+                attached = await run(connection)
                 channels[id] = nil
             } catch {
                 logger.debug("cannot connect to \(address): \(error)")
             }
             connections -= 1
         }
-        await torrent.connectionEnded(address, failed: !attached)
+        return attached
     }
 
     private static func reason(_ error: Error) -> String {

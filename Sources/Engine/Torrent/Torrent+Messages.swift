@@ -32,8 +32,9 @@ extension Torrent {
         picker.peerJoined(key, has: Bitfield(count: metainfo.pieceCount))
         if state.supportsExtensionProtocol {
             link.send(.extended(id: 0, payload: ExtensionHandshake(
-                extensions: offeredExtensions,
-                client: "Swarm \(Self.version)", maxRequests: PeerState.maxRequestsFromPeer, listenPort: listenPort
+                extensions: metadataExtensions.merging(offeredExtensions) { mine, _ in mine },
+                client: "Swarm \(Self.version)", maxRequests: PeerState.maxRequestsFromPeer, listenPort: listenPort,
+                metadataSize: advertisedMetadataSize
             ).payload))
         }
         if handshake.supportsDHT, let port = connector.dhtPort { link.send(.port(port)) }
@@ -92,7 +93,10 @@ extension Torrent {
             if id == 0, let handshake = ExtensionHandshake(payload: payload) {
                 peers[key]!.state.peerMaxRequests = handshake.maxRequests
                 if let client = handshake.client, !client.isEmpty { peers[key]!.client = String(client.prefix(64)) }
+                peers[key]!.state.peerExtensions = handshake.extensions
                 extensionHandshakeReceived(handshake, from: key)
+            } else if id == LocalExtension.metadata {
+                return serveMetadata(payload, to: key)
             } else if id != 0 {
                 extendedMessageReceived(id: id, payload: payload, from: key)
             }
