@@ -196,4 +196,27 @@ final class PexEngineTests: XCTestCase {
         await leecher.shutdown()
         await seeder.shutdown()
     }
+
+    func testASessionBoundToTheIPv6WildcardServesIPv4AndIPv6Peers() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 512 * 1024, pieceLength: 32 * 1024)
+        defer { fixture.remove() }
+        let seeder: Session
+        do {
+            seeder = try await LoopbackSwarm.session { $0.bindHost = "::" }
+        } catch {
+            throw XCTSkip("no IPv6 here: \(error)")
+        }
+        _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        let port = await seeder.listenPort
+        for (index, text) in ["127.0.0.1:\(port)", "[::1]:\(port)"].enumerated() {
+            let leecher = try await LoopbackSwarm.session()
+            let torrent = try await leecher.add(
+                fixture.metainfo, directory: fixture.root.appendingPathComponent("leecher\(index)"))
+            await torrent.addPeers([try XCTUnwrap(PeerAddress(text))], source: .manual)
+            let done = await LoopbackSwarm.waitUntil(torrent) { $0.isComplete }
+            XCTAssertTrue(done.isComplete, "from \(text)")
+            await leecher.shutdown()
+        }
+        await seeder.shutdown()
+    }
 }
