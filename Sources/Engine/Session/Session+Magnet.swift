@@ -27,7 +27,7 @@ extension Session {
         }
         let announcer = link.trackers.isEmpty ? nil : TrackerAnnouncer(
             tiers: [link.trackers], infoHash: hash, peerID: peerID, listenPort: UInt16(listenPort),
-            bindHost: configuration.bindHost.flatMap { $0 == "0.0.0.0" ? nil : $0 }, transport: trackerTransport)
+            bindHost: configuration.specificBindHost, transport: trackerTransport)
         let fetch = MetadataFetch(
             link: link, directory: directory, settings: settings, stopAfterMetadata: stopAfterMetadata,
             configuration: configuration.magnet, maxPeers: configuration.torrent.maxPeers,
