@@ -6,7 +6,8 @@
 #   1. a libtorrent node seeds torrent A and announces it to the DHT; Swarm, told only one DHT node to
 #      bootstrap from, finds the seeder with get_peers and downloads A;
 #   2. Swarm seeds torrent B and announces it (announce_peer); a libtorrent node that is given only B's
-#      .torrent and a DHT node finds Swarm through the DHT and downloads B.
+#      .torrent and, as its one bootstrap node, Swarm's DHT node (so it joins through Swarm's find_node
+#      and get_peers answers) finds Swarm through the DHT and downloads B.
 . "$(dirname "$0")/lib.sh"
 LT="$PY $I/lt.py"
 
@@ -38,7 +39,7 @@ note "direction 1 passed: Swarm downloaded A from a libtorrent seeder it found i
 # 2. Swarm seeds B and announces it; libtorrent finds Swarm through the DHT.
 SRC=$T/b/data-b.bin  # swarm_seed seeds from $(dirname "$SRC")
 swarm_seed seed-b "$T/b.torrent" 127.0.0.11 6891 --dht-bootstrap 127.0.0.1:7000
-$LT dht-node --block-ratelimit 50 --ip 127.0.0.12 --port 7012 --bootstrap 127.0.0.3:7002 \
+$LT dht-node --block-ratelimit 50 --ip 127.0.0.12 --port 7012 --bootstrap 127.0.0.11:6891 \
     --get "$T/b.torrent" "$T/out-b" --timeout 150 > "$T/lt-get-b.log" 2>&1 \
     || { show seed-b; fail "libtorrent did not download B from the Swarm seeder through the DHT"; }
 cmp "$T/b/data-b.bin" "$T/out-b/data-b.bin" || fail "B differs from the source"
