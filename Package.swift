@@ -63,7 +63,12 @@ let package = Package(
         .target(name: "TerminalUI", dependencies: ["Engine", "TorrentModel", "Tracker"]),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNCurses"]),
-        .target(name: "TestSupport", dependencies: ["TorrentModel", "Bencode", "Engine"]),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "TorrentModel", "Bencode", "Engine", "PeerWire", .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
         .testTarget(
             name: "TorrentModelTests", dependencies: ["TorrentModel", "Bencode", "TestSupport"],
@@ -79,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "TestSupport", "TorrentModel",
+                "Engine", "TestSupport", "TorrentModel", "PeerWire", "Bencode",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

@@ -20,8 +20,8 @@ struct SessionCommands: CommandSink {
             case .add(.torrentFile(let path)):
                 guard let data = FileManager.default.contents(atPath: path) else { return "cannot read \(path)" }
                 _ = try await session.add(try Metainfo(bytes: data), directory: downloadDirectory)
-            case .add(.magnet):
-                return "magnet links are not supported yet"
+            case .add(.magnet(let text)):
+                try await session.addMagnet(try MagnetLink(parsing: text), directory: downloadDirectory)
             case .remove(let id, let deleteData):
                 try await session.remove(try hash(id), deleteData: deleteData)
             case .setPriority(let id, let priority):

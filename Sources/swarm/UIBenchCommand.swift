@@ -32,9 +32,11 @@ struct UIBenchCommand: ParsableCommand {
                 \(scrolls ? "list scrolling" : "selection still, \(peers) peers drawn"): \(torrents) torrents, \
                 \(width)x\(height), \(frames) frames at 10 fps, update every 250 ms
                   frame (render + compare): median \(Self.format(Self.percentile(frameMs, 0.5))) ms, \
-                p99 \(Self.format(Self.percentile(frameMs, 0.99))) ms, max \(Self.format(frameMs.last ?? 0)) ms
+                p99 \(Self.format(Self.percentile(frameMs, 0.99))) ms, max \(Self.format(frameMs.last ?? 0)) ms, \
+                mean \(Self.format(frameMs.reduce(0, +) / Double(max(1, frameMs.count)))) ms
                   update (query, sort, history): median \(Self.format(Self.percentile(ingestMs, 0.5))) ms, \
-                p99 \(Self.format(Self.percentile(ingestMs, 0.99))) ms
+                p99 \(Self.format(Self.percentile(ingestMs, 0.99))) ms, \
+                mean \(Self.format(ingestMs.reduce(0, +) / Double(max(1, ingestMs.count)))) ms
                   UI busy: \(Self.format(result.coreShare * 100))% of one core; \
                 process CPU \(Self.format(cpu)) s over \(Self.format(Self.milliseconds(result.simulated) / 1000)) s simulated; \
                 \(result.changedCells / max(1, frames)) cells changed per frame

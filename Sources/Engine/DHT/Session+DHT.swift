@@ -78,22 +78,30 @@ extension Session {
         await dht?.node.addNode(NodeAddress(host: address.host, port: address.port))
     }
 
-    /// Looks up (get_peers) and announces every running public torrent whose turn has come; the peers
-    /// found go to the torrent.
+    /// Looks up (get_peers) and announces every running public torrent and magnet fetch whose turn has
+    /// come; the peers found go to the torrent or fetch.
     private func lookUpDueTorrents() async {
         guard let dht else { return }
         let now = ContinuousClock.now
-        for hash in order {
-            guard let torrent = torrents[hash], !torrent.metainfo.isPrivate, !dht.inProgress.contains(hash),
-                dht.nextLookup[hash].map({ $0 <= now }) ?? true, await torrent.isRunning
-            else { continue }
-            self.dht?.inProgress.insert(hash)
+        for hash in order where !dht.inProgress.contains(hash) && (dht.nextLookup[hash].map { $0 <= now } ?? true) {
             let node = dht.node
             let port = UInt16(clamping: listenPort)
-            Task {
-                let result = await node.announce(hash, port: port)
-                await torrent.addPeers(result.peers, source: .dht)
-                self.lookupFinished(hash, result: result)
+            if let torrent = torrents[hash], !torrent.metainfo.isPrivate, await torrent.isRunning {
+                self.dht?.inProgress.insert(hash)
+                Task {
+                    let result = await node.announce(hash, port: port)
+                    await torrent.addPeers(result.peers, source: .dht)
+                    self.lookupFinished(hash, result: result)
+                }
+            } else if let fetch = fetches[hash], await fetch.isFetching {
+                // A magnet: whether it is private is not known before its metadata, and magnets of private
+                // torrents carry their tracker; so the DHT is asked, as libtorrent and Transmission do.
+                self.dht?.inProgress.insert(hash)
+                Task {
+                    let result = await node.announce(hash, port: port)
+                    await fetch.addPeers(result.peers, source: .dht)
+                    self.lookupFinished(hash, result: result)
+                }
             }
         }
     }

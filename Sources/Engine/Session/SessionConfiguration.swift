@@ -14,6 +14,8 @@ public struct SessionConfiguration: Sendable {
     public var torrent = TorrentConfiguration()
     /// The DHT; off unless enabled.
     public var dht = DHTSettings()
+    /// How magnet links' metadata is fetched.
+    public var magnet = MagnetConfiguration()
 
     public init(bindHost: String? = nil, listenPort: Int = 6881) {
         self.bindHost = bindHost
