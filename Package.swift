@@ -3,7 +3,8 @@ import PackageDescription
 
 // One module per layer; arrows point at what a module uses:
 //   Bencode <- TorrentModel <- PeerWire, Strategy, Tracker <- Engine <- TerminalUI <- CursesTerminal -> CNCurses
-//   swarm uses Engine (and, once wired, CursesTerminal).
+//   Engine <- Control (the daemon's socket protocol, server and client)
+//   swarm uses Engine, Control, TerminalUI and CursesTerminal.
 let package = Package(
     name: "Swarm",
     platforms: [.macOS(.v14)],
@@ -48,6 +49,7 @@ let package = Package(
             name: "swarm",
             dependencies: [
                 "Engine", "TorrentModel", "Bencode", "TerminalUI", "CursesTerminal",
+                "Control",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,6 +59,14 @@ let package = Package(
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNCurses"]),
         .target(name: "TestSupport", dependencies: ["TorrentModel", "Bencode", "Engine"]),
+        .target(
+            name: "Control",
+            dependencies: [
+                "Engine", "TorrentModel",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
         .testTarget(
             name: "TorrentModelTests", dependencies: ["TorrentModel", "Bencode", "TestSupport"],
@@ -73,9 +83,14 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "TerminalUITests", dependencies: ["TerminalUI", "Engine", "TorrentModel", "Tracker"],
+            name: "TerminalUITests",
+            dependencies: [
+                "TerminalUI", "Engine", "TorrentModel", "Tracker", "TestSupport",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             exclude: ["__Snapshots__"]
         ),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "TestSupport", "TorrentModel"]),
         .testTarget(name: "InteropTests", exclude: ["Scenarios", "README.md"]),
     ],
     swiftLanguageModes: [.v6]

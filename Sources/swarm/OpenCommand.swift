@@ -1,24 +1,26 @@
 import ArgumentParser
+import Control
 import CursesTerminal
-import Engine
 import Foundation
-import Logging
 import TerminalUI
-import TorrentModel
 
-/// `swarm [file.torrent ...]`: the full-screen UI with the given torrents.
+/// `swarm [file.torrent ...]`: the full-screen UI on the daemon's engine. Attaches to the running daemon,
+/// or starts one in the background; the given torrents are added to it first. `Q` detaches (transfers go
+/// on), `q` asks whether to stop the engine too.
 struct OpenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open",
-        abstract: "Open the full-screen UI with these torrents (the default command).")
+        abstract: "Open the full-screen UI on the daemon (started when none runs), adding these torrents (the default command).")
 
-    @Argument(help: "Torrent files to download or seed.")
+    @Argument(help: "Torrent files to add to the daemon.")
     var torrents: [String] = []
 
-    @Option(name: .long, help: "Download directory (default: ~/Downloads).")
+    @Option(name: .long, help: "Download directory for these torrents (default: the daemon's, ~/Downloads).")
     var dir: String?
 
     @OptionGroup var listen: ListenOptions
+
+    @OptionGroup var state: StateOptions
 
     @Option(help: "UI theme name (dark, light, 16color) or path to a .theme file.")
     var theme: String?
@@ -26,35 +28,52 @@ struct OpenCommand: AsyncParsableCommand {
     @MainActor
     func run() async throws {
         let signals = SignalWatcher()
-        let directory = dir.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent("Downloads")
-        var metainfos: [Metainfo] = []
-        for path in torrents {
-            guard let data = FileManager.default.contents(atPath: path) else { throw failure("cannot read \(path)") }
-            do { metainfos.append(try Metainfo(bytes: data)) } catch { throw failure("\(path): \(error)") }
-        }
-        // Nothing may write to the terminal behind curses' back: the UI shows what matters.
-        let quiet = Logger(label: "swarm", factory: { _ in SwiftLogNoOpLogHandler() })
-        let session = Session(configuration: listen.sessionConfiguration, logger: quiet)
+        let sources = try torrents.map(AddCommand.source)
+        let directory = dir.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let paths = state.paths
+        let client: ControlClient
         do {
-            try await session.start()
-            for metainfo in metainfos { _ = try await session.add(metainfo, directory: directory) }
+            do {
+                client = try await DaemonConnection.connect(paths)
+            } catch ControlClientError.noDaemon {
+                var arguments = ["--port", "\(listen.port)"]
+                if let bind = listen.bind { arguments += ["--bind", bind] }
+                if let directory { arguments += ["--dir", directory] }
+                client = try await DaemonConnection.startDaemon(paths, arguments: arguments)
+            }
         } catch {
-            await session.shutdown()
+            throw failure("\(error)", status: 1)
+        }
+        defer { client.close() }
+        for (path, source) in zip(torrents, sources) {
+            do {
+                try await client.send(.add(source: source, directory: directory, paused: false))
+            } catch ControlClientError.failed(let message) where message.contains("already added") {
+                continue
+            } catch {
+                throw failure("\(path): \(error)", status: 1)
+            }
+        }
+        let refresh = Duration.milliseconds(250)
+        let feed = DaemonFeed(client: client, interval: refresh)
+        let exit: TerminalExit
+        do {
+            exit = try await TerminalApp.run(
+                source: feed, commands: DaemonCommands(client: client, downloadDirectory: directory),
+                options: TerminalOptions(
+                    theme: theme, refreshInterval: refresh,
+                    stopRequested: { [check = signals.stopCheck] in check() || feed.ended != nil },
+                    isAttached: true))
+        } catch {
             throw failure("\(error)")
         }
-        var problem: String?
-        do {
-            try await TerminalApp.run(
-                source: SnapshotFeed(
-                    summary: { await SessionCommands.summary(of: session, downloadDirectory: directory) },
-                    details: { await session.detail(of: $0) }) { await session.snapshots() },
-                commands: SessionCommands(session: session, downloadDirectory: directory),
-                options: TerminalOptions(theme: theme, stopRequested: signals.stopCheck))
-        } catch {
-            problem = "\(error)"
+        if let ended = feed.ended { throw failure("the daemon stopped: \(ended)", status: 1) }
+        switch exit {
+        case .quit:
+            _ = try? await client.send(.shutdown)
+            print("stopped the daemon and every transfer")
+        case .detach, .stopRequested:
+            print("detached: the daemon (pid \(client.daemonPID)) carries on; swarm attaches again, swarm shutdown stops it")
         }
-        await session.shutdown()
-        if let problem { throw failure(problem) }
     }
 }

@@ -2,7 +2,7 @@ import TorrentModel
 import Tracker
 
 /// What a torrent is doing.
-public enum TorrentActivity: Sendable, Equatable {
+public enum TorrentActivity: Sendable, Equatable, Codable {
     case checking(Double)
     case downloading
     case seeding
@@ -26,7 +26,7 @@ public enum TorrentActivity: Sendable, Equatable {
 }
 
 /// One connected peer, as the UI and `--json` show it.
-public struct PeerSnapshot: Sendable, Equatable {
+public struct PeerSnapshot: Sendable, Equatable, Codable {
     public var address: PeerAddress
     public var client: String
     public var isIncoming: Bool
@@ -46,7 +46,7 @@ public struct PeerSnapshot: Sendable, Equatable {
 }
 
 /// A torrent's state at one moment: a value the front ends can keep and compare.
-public struct TorrentSnapshot: Sendable, Equatable {
+public struct TorrentSnapshot: Sendable, Equatable, Codable {
     public var infoHash: InfoHash
     public var name: String
     public var activity: TorrentActivity

@@ -7,7 +7,7 @@ public enum UIReducer {
             s.size = size
             return (normalized(s, context), [])
         }
-        if key == .control("c") { return (s, [.quit]) }
+        if key == .control("c") { return (s, [context.isAttached ? .detach : .quit]) }
         s.status = nil
         var commands: [UICommand] = []
         switch s.mode {
@@ -22,6 +22,7 @@ public enum UIReducer {
     static func normalKey(_ s: inout UIState, _ key: Key, _ context: UIContext) -> [UICommand] {
         switch key {
         case "q": return quit(&s, context)
+        case "Q": return detach(&s, context)
         case "?": s.mode = .help(scroll: 0)
         case .up, "k", .scrollUp: move(&s, by: -1, context)
         case .down, "j", .scrollDown: move(&s, by: 1, context)
@@ -55,10 +56,24 @@ public enum UIReducer {
     }
 
     private static func quit(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
+        if context.isAttached {
+            s.mode = .confirm(Confirmation(
+                question: "Stop the engine too? y: stop every transfer, n: leave it running (Esc: stay)",
+                command: .quit, isDangerous: false, alternative: .detach))
+            return []
+        }
         guard context.anyTransferring else { return [.quit] }
         s.mode = .confirm(Confirmation(
             question: "Quit? Transfers are running and will stop.", command: .quit, isDangerous: false))
         return []
+    }
+
+    private static func detach(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
+        guard context.isAttached else {
+            s.status = StatusMessage("Q detaches from a daemon; this UI runs its own engine: q quits.")
+            return []
+        }
+        return [.detach]
     }
 
     private static func escape(_ s: inout UIState) {

@@ -14,6 +14,7 @@ enum HelpOverlay {
         "  s  S               sort by the next column;  reverse the order",
         "  v  V  1-5          views: all, downloading, seeding, paused, error",
         "  q                  quit (asks while transfers run);  Ctrl-C quits at once",
+        "  Q                  detach from the daemon, transfers carry on (q asks)",
         "  ?                  this help (↑ ↓ scroll, any other key closes)",
         "  Mouse              click a torrent, a tab, a view, a peer or a file",
         "",
