@@ -1,116 +1,97 @@
 import ArgumentParser
+import Control
 import CursesTerminal
-import Engine
 import Foundation
-import Logging
+import SwarmConfig
 import TerminalUI
-import TorrentModel
 
-/// `swarm [file.torrent or magnet ...]`: the full-screen UI on the saved torrents plus the given ones.
+/// `swarm [file.torrent ...]`: the full-screen UI on the daemon's engine. Attaches to the running daemon,
+/// or starts one in the background; the given torrents are added to it first. `Q` detaches (transfers go
+/// on), `q` asks whether to stop the engine too.
 struct OpenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open",
-        abstract: "Open the full-screen UI with the saved torrents and these (the default command).")
+        abstract: "Open the full-screen UI on the daemon (started when none runs), adding these torrents (the default command).")
 
-    @Argument(help: "Torrent files to download or seed, or magnet links.")
+    @Argument(help: "Torrent files to add to the daemon.")
     var torrents: [String] = []
 
-    @Option(name: .long, help: "Download directory (default: the config file's, else ~/Downloads).")
+    @Option(name: .long, help: "Download directory for these torrents (default: the daemon's, ~/Downloads).")
     var dir: String?
 
     @OptionGroup var listen: ListenOptions
 
-    @Option(help: "UI theme name (dark, light, 16color) or path to a .theme file.")
-    var theme: String?
+    @OptionGroup var state: StateOptions
 
-    @Option(name: .long, help: "Where the torrents are kept (default: $SWARM_HOME, else $XDG_DATA_HOME/swarm).")
-    var stateDir: String?
+    @Option(help: "UI theme name (dark, light, 16color) or path to a .theme file (default: the config file's).")
+    var theme: String?
 
     @Option(name: .long, help: "Configuration file (default: $XDG_CONFIG_HOME/swarm/config.toml).")
     var config: String?
 
-    @Flag(name: .long, help: ArgumentHelp("Run the engine without the UI until SIGINT or SIGTERM (for tests).", visibility: .hidden))
-    var headless = false
-
-    @Option(name: .long, help: ArgumentHelp("Seconds between saves of the session (for tests).", visibility: .hidden))
-    var saveInterval: Double = 10
-
-    func validate() throws {
-        guard saveInterval > 0, saveInterval <= 3600 else { throw ValidationError("--save-interval must be from 0 to 3600") }
-    }
-
     @MainActor
     func run() async throws {
         let signals = SignalWatcher()
-        var metainfos: [Metainfo] = []
-        var links: [MagnetLink] = []
-        for path in torrents {
-            if path.lowercased().hasPrefix("magnet:") {
-                do { links.append(try MagnetLink(parsing: path)) } catch { throw failure("\(error)") }
-                continue
-            }
-            guard let data = FileManager.default.contents(atPath: path) else { throw failure("cannot read \(path)") }
-            do { metainfos.append(try Metainfo(bytes: data)) } catch { throw failure("\(path): \(error)") }
-        }
-        var logger = Logger(label: "swarm")
-        if headless {
-            logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
-        } else {
-            // Nothing may write to the terminal behind curses' back: the UI shows what matters.
-            logger = Logger(label: "swarm", factory: { _ in SwiftLogNoOpLogHandler() })
-        }
-        let engine: RunningEngine
+        let sources = try torrents.map(AddCommand.source)
+        let directory = dir.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let paths = state.paths
+        // The UI's own settings (theme, keys) come from the config file; the engine's, in the daemon.
+        let settings: SwarmConfig
+        let keys: KeyBindings
         do {
-            engine = try await EngineSetup.start(EngineOptions(
-                stateDirectory: stateDir, configFile: config, downloadDirectory: dir, listenPort: listen.port,
-                bindHost: listen.bind, dht: listen.dht.settings, dhtDisabledByFlag: listen.dht.noDHT,
-                saveInterval: .seconds(saveInterval), logger: logger))
+            settings = try SwarmConfig.load(explicitPath: config)
+            keys = try KeyBindings(overrides: settings.keyBindings)
+        } catch let error as KeyBindingError {
+            throw failure("\(try SwarmConfig.load(explicitPath: config).keyError(action: error.action, error.description))")
         } catch {
             throw failure("\(error)")
         }
-        let session = engine.session
-        let directory = engine.downloadDirectory
-        let keys: KeyBindings
+        let client: ControlClient
         do {
-            keys = try KeyBindings(overrides: engine.config.keyBindings)
+            do {
+                client = try await DaemonConnection.connect(paths)
+            } catch ControlClientError.noDaemon {
+                var arguments: [String] = []
+                if let port = listen.port { arguments += ["--port", "\(port)"] }
+                if let bind = listen.bind { arguments += ["--bind", bind] }
+                if let config { arguments += ["--config", config] }
+                arguments += listen.dht.arguments
+                if let directory { arguments += ["--dir", directory] }
+                client = try await DaemonConnection.startDaemon(paths, arguments: arguments)
+            }
         } catch {
-            await engine.shutdown()
-            throw failure("\(engine.config.keyError(action: error.action, error.description))")
+            throw failure("\(error)", status: 1)
         }
-        for metainfo in metainfos where await session.torrent(for: metainfo.infoHash) == nil {
+        defer { client.close() }
+        for (path, source) in zip(torrents, sources) {
             do {
-                _ = try await session.add(metainfo, directory: directory)
+                try await client.send(.add(source: source, directory: directory, paused: false))
+            } catch ControlClientError.failed(let message) where message.contains("already added") {
+                continue
             } catch {
-                await engine.shutdown()
-                throw failure("\(error)")
+                throw failure("\(path): \(error)", status: 1)
             }
         }
-        for link in links where await session.torrent(for: link.infoHash) == nil {
-            guard await session.metadataFetch(for: link.infoHash) == nil else { continue }
-            do {
-                try await session.addMagnet(link, directory: directory)
-            } catch {
-                await engine.shutdown()
-                throw failure("\(error)")
-            }
+        let refresh = Duration.milliseconds(250)
+        let feed = DaemonFeed(client: client, interval: refresh)
+        let exit: TerminalExit
+        do {
+            exit = try await TerminalApp.run(
+                source: feed, commands: DaemonCommands(client: client, downloadDirectory: directory),
+                options: TerminalOptions(
+                    theme: theme ?? settings.theme, keys: keys, refreshInterval: refresh,
+                    stopRequested: { [check = signals.stopCheck] in check() || feed.ended != nil },
+                    isAttached: true))
+        } catch {
+            throw failure("\(error)")
         }
-        var problem: String?
-        if headless {
-            while !signals.stopRequested { try? await Task.sleep(for: .milliseconds(100)) }
-        } else {
-            do {
-                try await TerminalApp.run(
-                    source: SnapshotFeed(
-                        summary: { await SessionCommands.summary(of: session, downloadDirectory: directory) },
-                        details: { await session.detail(of: $0) }) { await session.snapshots() },
-                    commands: SessionCommands(session: session, downloadDirectory: directory),
-                    options: TerminalOptions(
-                        theme: theme ?? engine.config.theme, keys: keys, stopRequested: signals.stopCheck))
-            } catch {
-                problem = "\(error)"
-            }
+        if let ended = feed.ended { throw failure("the daemon stopped: \(ended)", status: 1) }
+        switch exit {
+        case .quit:
+            _ = try? await client.send(.shutdown)
+            print("stopped the daemon and every transfer")
+        case .detach, .stopRequested:
+            print("detached: the daemon (pid \(client.daemonPID)) carries on; swarm attaches again, swarm shutdown stops it")
         }
-        await engine.shutdown()
-        if let problem { throw failure(problem) }
     }
 }

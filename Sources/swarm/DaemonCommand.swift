@@ -1,0 +1,137 @@
+import ArgumentParser
+import Control
+import Engine
+import Foundation
+import Logging
+import NIOPosix
+
+/// Where the daemon and its clients find each other: `--state-dir`, else `SWARM_HOME`, else the XDG paths.
+struct StateOptions: ParsableArguments {
+    @Option(name: .long, help: "State directory (default: $SWARM_HOME, else $XDG_DATA_HOME/swarm or ~/.local/share/swarm).")
+    var stateDir: String?
+
+    var paths: ControlPaths { ControlPaths.resolve(stateDirectoryFlag: stateDir) }
+}
+
+/// `swarm daemon`: the engine without a terminal, controlled over the Unix socket.
+struct DaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Run the engine in the background; swarm add/list/pause/... and the UI control it.",
+        discussion: "Stops on SIGTERM, SIGINT or swarm shutdown. Torrents added with swarm add while no daemon ran are added at start.")
+
+    @OptionGroup var state: StateOptions
+    @OptionGroup var listen: ListenOptions
+
+    @Option(name: .long, help: "Download directory for torrents added without --dir (default: the config file's, else ~/Downloads).")
+    var dir: String?
+
+    @Option(name: .long, help: "Configuration file (default: $XDG_CONFIG_HOME/swarm/config.toml).")
+    var config: String?
+
+    @Argument(help: "Torrent files to add at start (besides the saved ones).")
+    var torrents: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between saves of the session (for tests).", visibility: .hidden))
+    var saveInterval: Double = 10
+
+    func validate() throws {
+        guard saveInterval > 0, saveInterval <= 3600 else { throw ValidationError("--save-interval must be from 0 to 3600") }
+    }
+
+    func run() async throws {
+        let signals = SignalWatcher()
+        let paths = state.paths
+        let lock: DaemonLock
+        do {
+            try ControlPaths.makePrivateDirectory(paths.runtimeDirectory)
+            try ControlPaths.makePrivateDirectory(paths.stateDirectory)
+            lock = try DaemonLock(path: paths.lock.path)
+        } catch {
+            throw failure("\(error)", status: 1)
+        }
+        let engine: RunningEngine
+        do {
+            engine = try await makeEngine(stateDirectory: paths.stateDirectory)
+        } catch {
+            throw failure("\(error)")
+        }
+        let session = engine.session
+        let downloads = engine.downloadDirectory
+        for path in torrents {
+            let reply = await EngineController(session: session, downloadDirectory: downloads) {}.handle(
+                .add(source: try AddCommand.source(path), directory: nil, paused: false))
+            if case .failure(let message) = reply, !message.contains("already added") {
+                await engine.shutdown()
+                throw failure("\(path): \(message)")
+            }
+        }
+        let stop = StopFlag()
+        let controller = EngineController(session: session, downloadDirectory: downloads) { stop.set() }
+        let server: ControlServer
+        do {
+            server = try await ControlServer.start(
+                socketPath: paths.socket.path, handler: controller, group: MultiThreadedEventLoopGroup.singleton)
+        } catch {
+            await engine.shutdown()
+            throw failure("cannot listen on \(paths.socket.path): \(error)", status: 1)
+        }
+        let peerPort = await session.listenPort
+        log("listening on \(paths.socket.path) (pid \(getpid())); peers on port \(peerPort)")
+        await importPending(PendingAdds(directory: paths.pending), into: controller)
+        while !signals.stopRequested && !stop.isSet {
+            if signals.takeReannounceRequest() { await session.reannounceAll() }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        log("stopping")
+        await server.close()
+        await engine.shutdown()
+        withExtendedLifetime(lock) {}
+    }
+
+    /// Builds and starts the engine: the configuration file, the saved torrents (restored as they were),
+    /// periodic saving and the watch folder (see `EngineSetup`).
+    private func makeEngine(stateDirectory: URL) async throws -> RunningEngine {
+        var logger = Logger(label: "swarm")
+        logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        return try await EngineSetup.start(EngineOptions(
+            stateDirectory: stateDirectory.path, configFile: config, downloadDirectory: dir, listenPort: listen.port,
+            bindHost: listen.bind, dht: listen.dht.settings, dhtDisabledByFlag: listen.dht.noDHT,
+            saveInterval: .seconds(saveInterval), logger: logger))
+    }
+
+    /// Adds what `swarm add` saved while no daemon ran; what fails is reported and set aside.
+    private func importPending(_ pending: PendingAdds, into controller: EngineController) async {
+        for (file, entry) in pending.list() {
+            switch entry {
+            case .failure(let error):
+                log("pending add \(file.lastPathComponent): \(error)")
+                pending.setAside(file)
+            case .success(let entry):
+                let reply = await controller.handle(.add(source: entry.source, directory: entry.directory, paused: entry.paused))
+                switch reply {
+                case .added(let hash, let name):
+                    log("added \(name) (\(hash.hex.prefix(8))) saved while no daemon ran")
+                    try? FileManager.default.removeItem(at: file)
+                case .failure(let message):
+                    log("pending add \(file.lastPathComponent): \(message)")
+                    pending.setAside(file)
+                default:
+                    try? FileManager.default.removeItem(at: file)
+                }
+            }
+        }
+    }
+
+    private func log(_ message: String) {
+        FileHandle.standardError.write(Data("swarm daemon: \(message)\n".utf8))
+    }
+}
+
+/// Set once, read from the main loop: a `shutdown` request arrived.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
