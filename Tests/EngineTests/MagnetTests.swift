@@ -123,6 +123,12 @@ final class MagnetTests: XCTestCase {
             try await leecher.addMagnet(MagnetLink(infoHash: hash), directory: FileManager.default.temporaryDirectory)
             XCTFail("a second add of the same link is refused")
         } catch {}
+        do {
+            try await leecher.recheck(hash)
+            XCTFail("a fetch has nothing to check")
+        } catch {
+            XCTAssertEqual("\(error)", "'\(hash.hex)' has no metadata yet: wait until it is fetched")
+        }
         let before = await leecher.snapshots()
         XCTAssertEqual(before.count, 1)
         try await leecher.remove(hash, deleteData: false)
