@@ -253,6 +253,27 @@ final class MagnetTests: XCTestCase {
         try assertDownloaded(fixture)
     }
 
+    /// A private torrent's metadata is not offered (as libtorrent and Transmission): no `ut_metadata` and
+    /// no `metadata_size` in the extension handshake.
+    func testPrivateTorrentMetadataIsNotOffered() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 50_000, pieceLength: 16 * 1024, isPrivate: true)
+        defer { fixture.remove() }
+        let seeder = try await LoopbackSwarm.session()
+        _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        try await MetadataTestPeer.dial(await LoopbackSwarm.address(of: seeder), infoHash: fixture.metainfo.infoHash) {
+            peer in
+            try await peer.send([.extended(id: 0, payload: ExtensionHandshake(extensions: ["ut_metadata": 7]).payload)])
+            var handshake: ExtensionHandshake?
+            while handshake == nil, let message = try await peer.next() {
+                if case .extended(0, let payload) = message { handshake = ExtensionHandshake(payload: payload) }
+            }
+            XCTAssertNotNil(handshake, "the seeder sends its extension handshake")
+            XCTAssertNil(handshake?.extensions["ut_metadata"])
+            XCTAssertNil(handshake?.metadataSize)
+        }
+        await seeder.shutdown()
+    }
+
     /// A peer from the link's `x.pe` that offers the metadata but never answers: it stays connected, shown
     /// with source `.magnet`, and is asked again once each request times out. One that claims metadata
     /// over 16 MiB is dropped at once.
