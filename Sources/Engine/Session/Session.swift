@@ -147,7 +147,7 @@ public actor Session {
         }
         let announcer = TrackerAnnouncer(
             tiers: metainfo.trackerTiers, infoHash: metainfo.infoHash, peerID: peerID,
-            listenPort: UInt16(listenPort), bindHost: configuration.bindHost.flatMap { $0 == "0.0.0.0" ? nil : $0 },
+            listenPort: UInt16(listenPort), bindHost: configuration.specificBindHost,
             transport: trackerTransport)
         return Torrent(
             metainfo: metainfo, configuration: configuration.torrent, settings: settings,
@@ -246,9 +246,7 @@ public actor Session {
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 65536, maximum: 1 << 20))
                 // The bind address is used only for peers of its own family: an IPv4 bind cannot reach [::1].
-                if let host = configuration.bindHost, host != "0.0.0.0", host != "::",
-                    host.contains(":") == address.host.contains(":")
-                {
+                if let host = configuration.specificBindHost, host.contains(":") == address.host.contains(":") {
                     bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: host, port: 0))
                 }
                 let connection = try await bootstrap.connect(host: address.host, port: Int(address.port)) { channel in
