@@ -6,13 +6,13 @@ import Logging
 import TerminalUI
 import TorrentModel
 
-/// `swarm [file.torrent ...]`: the full-screen UI on the saved torrents plus the given ones.
+/// `swarm [file.torrent or magnet ...]`: the full-screen UI on the saved torrents plus the given ones.
 struct OpenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open",
         abstract: "Open the full-screen UI with the saved torrents and these (the default command).")
 
-    @Argument(help: "Torrent files to download or seed.")
+    @Argument(help: "Torrent files to download or seed, or magnet links.")
     var torrents: [String] = []
 
     @Option(name: .long, help: "Download directory (default: the config file's, else ~/Downloads).")
@@ -43,7 +43,12 @@ struct OpenCommand: AsyncParsableCommand {
     func run() async throws {
         let signals = SignalWatcher()
         var metainfos: [Metainfo] = []
+        var links: [MagnetLink] = []
         for path in torrents {
+            if path.lowercased().hasPrefix("magnet:") {
+                do { links.append(try MagnetLink(parsing: path)) } catch { throw failure("\(error)") }
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: path) else { throw failure("cannot read \(path)") }
             do { metainfos.append(try Metainfo(bytes: data)) } catch { throw failure("\(path): \(error)") }
         }
@@ -75,6 +80,15 @@ struct OpenCommand: AsyncParsableCommand {
         for metainfo in metainfos where await session.torrent(for: metainfo.infoHash) == nil {
             do {
                 _ = try await session.add(metainfo, directory: directory)
+            } catch {
+                await engine.shutdown()
+                throw failure("\(error)")
+            }
+        }
+        for link in links where await session.torrent(for: link.infoHash) == nil {
+            guard await session.metadataFetch(for: link.infoHash) == nil else { continue }
+            do {
+                try await session.addMagnet(link, directory: directory)
             } catch {
                 await engine.shutdown()
                 throw failure("\(error)")

@@ -110,7 +110,9 @@ public actor Session {
     public func add(
         _ metainfo: Metainfo, directory: URL, settings: TorrentSettings = TorrentSettings(), paused: Bool = false
     ) async throws -> Torrent {
-        guard torrents[metainfo.infoHash] == nil, fetches[metainfo.infoHash] == nil else {
+        guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
+        // A magnet link becomes this torrent once its metadata is in; before that it is a duplicate.
+        if let fetch = fetches[metainfo.infoHash], await !fetch.hasMetadata {
             throw SessionError.duplicateTorrent(metainfo.name)
         }
         let storage = Storage(metainfo: metainfo, directory: directory, pool: pool)
@@ -119,6 +121,7 @@ public actor Session {
         guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
         let torrent = makeTorrent(metainfo, storage: storage, settings: settings)
         torrents[metainfo.infoHash] = torrent
+        fetches[metainfo.infoHash] = nil
         if !order.contains(metainfo.infoHash) { order.append(metainfo.infoHash) }
         do {
             // With queue limits, a new torrent waits Queued and the queue decides at once whether it runs.
