@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         .target(name: "Bencode"),
@@ -51,10 +53,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "SessionStore",
+            dependencies: [
+                "Engine", "TorrentModel", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "SwarmConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(
             name: "swarm",
             dependencies: [
-                "Engine", "TorrentModel", "Bencode", "TerminalUI", "CursesTerminal",
+                "Engine", "TorrentModel", "Bencode", "TerminalUI", "CursesTerminal", "SessionStore", "SwarmConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,6 +102,14 @@ let package = Package(
             name: "TerminalUITests", dependencies: ["TerminalUI", "Engine", "TorrentModel", "Tracker"],
             exclude: ["__Snapshots__"]
         ),
+        .testTarget(
+            name: "SessionStoreTests",
+            dependencies: [
+                "SessionStore", "Engine", "TestSupport", "TorrentModel", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "SwarmConfigTests", dependencies: ["SwarmConfig"]),
         .testTarget(name: "InteropTests", exclude: ["Scenarios", "README.md"]),
     ],
     swiftLanguageModes: [.v6]

@@ -126,12 +126,14 @@ extension Session {
         }
     }
 
-    /// Keeps the queue right as torrents finish downloading.
+    /// Keeps the queue right as torrents finish downloading. Without queue limits there is nothing to
+    /// plan (a change of limits replans at once), so thousands of torrents cost no hop a second.
     func startQueueLoop() {
         queueTask = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                await self?.replanQueue()
+                guard let self else { return }
+                if await self.isQueueLimited { await self.replanQueue() }
             }
         }
     }

@@ -50,6 +50,7 @@ public actor Session {
     /// Every socket to a peer, so that shutdown can close those still in their handshake too.
     private var channels: [ObjectIdentifier: Channel] = [:]
     var isShutDown = false
+    private var isClosed = false
     public private(set) var listenPort: Int = 0
     /// The DHT node, when enabled (see `Session+DHT.swift`).
     var dht: SessionDHT?
@@ -109,30 +110,18 @@ public actor Session {
     public func add(
         _ metainfo: Metainfo, directory: URL, settings: TorrentSettings = TorrentSettings(), paused: Bool = false
     ) async throws -> Torrent {
-        guard torrents[metainfo.infoHash] == nil, fetches[metainfo.infoHash] == nil else {
+        guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
+        // A magnet link becomes this torrent once its metadata is in; before that it is a duplicate.
+        if let fetch = fetches[metainfo.infoHash], await !fetch.hasMetadata {
             throw SessionError.duplicateTorrent(metainfo.name)
         }
         let storage = Storage(metainfo: metainfo, directory: directory, pool: pool)
         try await storage.checkDirectory()
         // Checked again: another add of the same torrent may have run while we awaited.
         guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
-        var connector = PeerConnector(listenPort: listenPort > 0 ? UInt16(listenPort) : nil, connect: { [weak self] address, torrent in
-            guard let self else { return }
-            Task { await self.dial(address, for: torrent) }
-        })
-        if let dht, !metainfo.isPrivate {
-            connector.dhtPort = dht.port
-            connector.heardDHTNode = { [weak self] address in Task { await self?.heardDHTNode(address) } }
-        }
-        let announcer = TrackerAnnouncer(
-            tiers: metainfo.trackerTiers, infoHash: metainfo.infoHash, peerID: peerID,
-            listenPort: UInt16(listenPort), bindHost: configuration.bindHost.flatMap { $0 == "0.0.0.0" ? nil : $0 },
-            transport: trackerTransport)
-        let torrent = Torrent(
-            metainfo: metainfo, configuration: configuration.torrent, settings: settings,
-            sessionLimits: (downloadLimiter, uploadLimiter), storage: storage,
-            connector: connector, announcer: announcer, logger: logger)
+        let torrent = makeTorrent(metainfo, storage: storage, settings: settings)
         torrents[metainfo.infoHash] = torrent
+        fetches[metainfo.infoHash] = nil
         if !order.contains(metainfo.infoHash) { order.append(metainfo.infoHash) }
         do {
             // With queue limits, a new torrent waits Queued and the queue decides at once whether it runs.
@@ -145,6 +134,25 @@ public actor Session {
         }
         await replanQueue()
         return torrent
+    }
+
+    func makeTorrent(_ metainfo: Metainfo, storage: Storage, settings: TorrentSettings) -> Torrent {
+        var connector = PeerConnector(listenPort: listenPort > 0 ? UInt16(listenPort) : nil, connect: { [weak self] address, torrent in
+            guard let self else { return }
+            Task { await self.dial(address, for: torrent) }
+        })
+        if let dht, !metainfo.isPrivate {
+            connector.dhtPort = dht.port
+            connector.heardDHTNode = { [weak self] address in Task { await self?.heardDHTNode(address) } }
+        }
+        let announcer = TrackerAnnouncer(
+            tiers: metainfo.trackerTiers, infoHash: metainfo.infoHash, peerID: peerID,
+            listenPort: UInt16(listenPort), bindHost: configuration.specificBindHost,
+            transport: trackerTransport)
+        return Torrent(
+            metainfo: metainfo, configuration: configuration.torrent, settings: settings,
+            sessionLimits: (downloadLimiter, uploadLimiter), storage: storage,
+            connector: connector, announcer: announcer, logger: logger)
     }
 
     public func torrent(for infoHash: InfoHash) -> Torrent? { torrents[infoHash] }
@@ -175,6 +183,18 @@ public actor Session {
 
     /// Closes every connection and the listener, and stops the threads.
     public func shutdown() async {
+        await stopTransfers()
+        guard !isClosed else { return }
+        isClosed = true
+        for torrent in torrents.values { torrent.storage.close() }
+        await trackerTransport.shutdown()
+        try? await group.shutdownGracefully()
+        try? await pool.shutdownGracefully()
+    }
+
+    /// The first half of `shutdown`: every torrent stops, connections close and pieces on their way to
+    /// disk land; the files and threads stay usable, so the torrents can still be saved.
+    public func stopTransfers() async {
         guard !isShutDown else { return }
         isShutDown = true
         for torrent in torrents.values { await torrent.stop() }
@@ -188,10 +208,7 @@ public actor Session {
         while connections > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        for torrent in torrents.values { torrent.storage.close() }
-        await trackerTransport.shutdown()
-        try? await group.shutdownGracefully()
-        try? await pool.shutdownGracefully()
+        for torrent in torrents.values { await torrent.waitForWrites(until: deadline + .seconds(2)) }
     }
 
     private func runIncoming(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, address: PeerAddress) async {
@@ -229,9 +246,7 @@ public actor Session {
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 65536, maximum: 1 << 20))
                 // The bind address is used only for peers of its own family: an IPv4 bind cannot reach [::1].
-                if let host = configuration.bindHost, host != "0.0.0.0", host != "::",
-                    host.contains(":") == address.host.contains(":")
-                {
+                if let host = configuration.specificBindHost, host.contains(":") == address.host.contains(":") {
                     bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: host, port: 0))
                 }
                 let connection = try await bootstrap.connect(host: address.host, port: Int(address.port)) { channel in

@@ -30,6 +30,7 @@ extension Torrent {
         peers[key] = ConnectedPeer(
             link: link, peerID: handshake.peerID, client: PeerID.clientName(handshake.peerID), state: state)
         picker.peerJoined(key, has: Bitfield(count: metainfo.pieceCount))
+        wakeTicking()
         if state.supportsExtensionProtocol {
             link.send(.extended(id: 0, payload: ExtensionHandshake(
                 extensions: metadataExtensions.merging(offeredExtensions) { mine, _ in mine },

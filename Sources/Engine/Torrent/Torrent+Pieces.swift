@@ -1,3 +1,4 @@
+import Foundation
 import PeerWire
 import Strategy
 import TorrentModel
@@ -95,6 +96,9 @@ extension Torrent {
     private func completed() {
         guard activity == .downloading else { return }
         activity = .seeding
+        completedAt = Date()
+        // The trackers hear `completed` now.
+        trackerWait?.cancel()
         logger.info("\(metainfo.name): download complete")
         for (key, peer) in peers {
             updateInterest(key)
