@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 
 /// Joining, keeping the table fresh, and the state file.
 extension DHTNode {
@@ -17,7 +18,7 @@ extension DHTNode {
     /// Asks every bootstrap node for the nodes near our id, then looks our id up.
     public func bootstrap() async {
         lastBootstrap = now
-        let addresses = await Self.resolve(configuration.bootstrap, ipv6: usesIPv6)
+        let addresses = await resolve(configuration.bootstrap, ipv6: usesIPv6)
         await withTaskGroup(of: Void.self) { group in
             for address in addresses {
                 let target = ownID
@@ -45,49 +46,46 @@ extension DHTNode {
         if now - lastSave >= configuration.saveInterval { await save() }
     }
 
-    /// Writes the id and the good nodes to the state file, off the actor's executor.
+    /// Writes the id and the good nodes to the state file, on the thread pool.
     func save() async {
         lastSave = now
         guard let url = configuration.stateFile else { return }
         let bytes = DHTState(id: ownID, nodes: table.goodNodes(now: now)).encoded
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                try? FileManager.default.createDirectory(
-                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try? Data(bytes).write(to: url, options: .atomic)
-                done.resume()
-            }
+        _ = try? await pool.runIfActive {
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? Data(bytes).write(to: url, options: .atomic)
         }
     }
 
-    static func load(_ url: URL) async -> DHTState? {
-        await withCheckedContinuation { done in
-            DispatchQueue.global().async {
-                let state = (try? Data(contentsOf: url)).flatMap { DHTState(decoding: [UInt8]($0)) }
-                done.resume(returning: state)
-            }
+    func load(_ url: URL) async -> DHTState? {
+        let state = try? await pool.runIfActive {
+            (try? Data(contentsOf: url)).flatMap { DHTState(decoding: [UInt8]($0)) }
         }
+        return state ?? nil
     }
 
-    /// Numeric `host:port` entries as they are; host names through the resolver, off the actor.
-    static func resolve(_ entries: [String], ipv6: Bool) async -> [NodeAddress] {
-        await withCheckedContinuation { done in
-            DispatchQueue.global().async {
-                var out: [NodeAddress] = []
-                for entry in entries {
-                    guard let parsed = NodeAddress(entry) else { continue }
-                    if parsed.addressBytes != nil {
-                        if parsed.isIPv6 == ipv6 { out.append(parsed) }
-                        continue
-                    }
-                    guard let resolved = try? SocketAddress.makeAddressResolvingHost(parsed.host, port: Int(parsed.port)),
-                        let host = resolved.ipAddress
-                    else { continue }
-                    let address = NodeAddress(host: host, port: parsed.port)
-                    if address.isIPv6 == ipv6 { out.append(address) }
-                }
-                done.resume(returning: out)
+    /// Numeric `host:port` entries as they are; host names through the resolver, on the thread pool.
+    func resolve(_ entries: [String], ipv6: Bool) async -> [NodeAddress] {
+        var out: [NodeAddress] = []
+        var names: [NodeAddress] = []
+        for entry in entries {
+            guard let parsed = NodeAddress(entry) else { continue }
+            if parsed.addressBytes == nil {
+                names.append(parsed)
+            } else if parsed.isIPv6 == ipv6 {
+                out.append(parsed)
             }
         }
+        guard !names.isEmpty else { return out }
+        let lookups = names
+        let resolved = try? await pool.runIfActive {
+            lookups.compactMap { name -> NodeAddress? in
+                guard let address = try? SocketAddress.makeAddressResolvingHost(name.host, port: Int(name.port)),
+                    let host = address.ipAddress
+                else { return nil }
+                return NodeAddress(host: host, port: name.port)
+            }
+        }
+        return out + (resolved ?? []).filter { $0.isIPv6 == ipv6 }
     }
 }

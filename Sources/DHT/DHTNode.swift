@@ -18,6 +18,9 @@ public actor DHTNode {
     var limiter: SourceRateLimiter
     let logger: Logger
     private let group: any EventLoopGroup
+    /// Where file I/O and name resolution run, off the cooperative pool.
+    let pool: NIOThreadPool
+    private let ownsPool: Bool
     var socket: DHTSocket?
     var tasks: [Task<Void, Never>] = []
     var pending: [[UInt8]: PendingQuery] = [:]
@@ -46,9 +49,22 @@ public actor DHTNode {
 
     public static let version: [UInt8] = Array("SW".utf8) + [0, 1]
 
-    public init(configuration: DHTConfiguration, group: any EventLoopGroup, logger: Logger = Logger(label: "swarm.dht")) {
+    /// `pool` runs the state file's I/O and name lookups; without one the node starts (and later stops) a
+    /// one-thread pool of its own.
+    public init(
+        configuration: DHTConfiguration, group: any EventLoopGroup, pool: NIOThreadPool? = nil,
+        logger: Logger = Logger(label: "swarm.dht")
+    ) {
         self.configuration = configuration
         self.group = group
+        if let pool {
+            self.pool = pool
+            ownsPool = false
+        } else {
+            self.pool = NIOThreadPool(numberOfThreads: 1)
+            self.pool.start()
+            ownsPool = true
+        }
         self.logger = logger
         let id = NodeID.random()
         self.ownID = id
@@ -63,12 +79,18 @@ public actor DHTNode {
     /// Loads the saved state, binds the socket and starts the loops. Returns the UDP port.
     @discardableResult
     public func start() async throws -> Int {
-        if let url = configuration.stateFile, let state = await Self.load(url) {
+        if let url = configuration.stateFile, let state = await load(url) {
             ownID = state.id
             table = RoutingTable(ownID: state.id, now: now)
             savedNodes = state.nodes.filter { $0.address.isIPv6 == usesIPv6 }
         }
-        let socket = try await DHTSocket.bind(host: configuration.bindHost, port: configuration.port, group: group)
+        let socket: DHTSocket
+        do {
+            socket = try await DHTSocket.bind(host: configuration.bindHost, port: configuration.port, group: group)
+        } catch {
+            if ownsPool { try? await pool.shutdownGracefully() }
+            throw error
+        }
         self.socket = socket
         port = socket.localPort
         tasks.append(Task { [weak self] in
@@ -101,6 +123,7 @@ public actor DHTNode {
         pending = [:]
         await save()
         await socket?.close()
+        if ownsPool { try? await pool.shutdownGracefully() }
     }
 
     public func status() -> DHTStatus {

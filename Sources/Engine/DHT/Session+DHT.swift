@@ -25,7 +25,7 @@ extension Session {
         for port in ports {
             let node = DHTNode(
                 configuration: settings.nodeConfiguration(sessionBindHost: configuration.bindHost, port: port),
-                group: group, logger: logger)
+                group: group, pool: pool, logger: logger)
             do {
                 let bound = try await node.start()
                 dht = SessionDHT(node: node, port: UInt16(bound))
