@@ -2,9 +2,9 @@
 import PackageDescription
 
 // One module per layer; arrows point at what a module uses:
-//   Bencode <- TorrentModel <- PeerWire, Strategy, Tracker <- Engine <- TerminalUI <- CursesTerminal -> CNCurses
+//   Bencode <- TorrentModel <- PeerWire, Strategy, Tracker, DHT <- Engine <- TerminalUI <- CursesTerminal -> CNCurses
 //   Engine <- Control (the daemon's socket protocol, server and client)
-//   swarm uses Engine, Control, TerminalUI and CursesTerminal.
+//   swarm uses Engine, Control, SessionStore, SwarmConfig, TerminalUI and CursesTerminal.
 let package = Package(
     name: "Swarm",
     platforms: [.macOS(.v14)],
@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         .target(name: "Bencode"),
@@ -34,9 +36,16 @@ let package = Package(
             dependencies: ["Bencode", "TorrentModel", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
+            name: "DHT",
+            dependencies: [
+                "Bencode", "TorrentModel", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "Engine",
             dependencies: [
-                "Bencode", "TorrentModel", "PeerWire", "Strategy", "Tracker",
+                "Bencode", "TorrentModel", "PeerWire", "Strategy", "Tracker", "DHT",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -45,10 +54,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "SessionStore",
+            dependencies: [
+                "Engine", "TorrentModel", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "SwarmConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(
             name: "swarm",
             dependencies: [
-                "Engine", "TorrentModel", "Bencode", "TerminalUI", "CursesTerminal",
+                "Engine", "TorrentModel", "Bencode", "TerminalUI", "CursesTerminal", "SessionStore", "SwarmConfig",
                 "Control",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -58,13 +75,18 @@ let package = Package(
         .target(name: "TerminalUI", dependencies: ["Engine", "TorrentModel", "Tracker"]),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNCurses"]),
-        .target(name: "TestSupport", dependencies: ["TorrentModel", "Bencode", "Engine"]),
         .target(
             name: "Control",
             dependencies: [
                 "Engine", "TorrentModel",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "TorrentModel", "Bencode", "Engine", "PeerWire", .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
@@ -76,9 +98,13 @@ let package = Package(
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "TorrentModel", "Bencode"]),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker", "Bencode", "TorrentModel"]),
         .testTarget(
+            name: "DHTTests",
+            dependencies: ["DHT", "Bencode", "TorrentModel", .product(name: "NIOPosix", package: "swift-nio")]
+        ),
+        .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "TestSupport", "TorrentModel",
+                "Engine", "TestSupport", "TorrentModel", "PeerWire", "Bencode",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
@@ -91,6 +117,14 @@ let package = Package(
             exclude: ["__Snapshots__"]
         ),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "TestSupport", "TorrentModel"]),
+        .testTarget(
+            name: "SessionStoreTests",
+            dependencies: [
+                "SessionStore", "Engine", "TestSupport", "TorrentModel", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "SwarmConfigTests", dependencies: ["SwarmConfig"]),
         .testTarget(name: "InteropTests", exclude: ["Scenarios", "README.md"]),
     ],
     swiftLanguageModes: [.v6]

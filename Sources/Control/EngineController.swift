@@ -28,14 +28,15 @@ public struct EngineController: ControlHandler {
         switch request {
         case .add(let source, let directory, let paused):
             let folder = directory.map { URL(fileURLWithPath: $0) } ?? downloadDirectory
-            let torrent: Torrent
             switch source {
             case .torrent(let bytes):
-                torrent = try await session.add(try Metainfo(bytes: bytes), directory: folder, paused: paused)
-            case .magnet(let link):
-                torrent = try await addMagnet(link, directory: folder, paused: paused)
+                let torrent = try await session.add(try Metainfo(bytes: bytes), directory: folder, paused: paused)
+                return .added(infoHash: torrent.metainfo.infoHash, name: torrent.metainfo.name)
+            case .magnet(let text):
+                let link = try MagnetLink(parsing: text)
+                let hash = try await session.addMagnet(link, directory: folder, paused: paused)
+                return .added(infoHash: hash, name: link.displayName ?? hash.hex)
             }
-            return .added(infoHash: torrent.metainfo.infoHash, name: torrent.metainfo.name)
         case .list:
             return .snapshot(await snapshot(selected: nil))
         case .pause(let selector):
@@ -74,11 +75,6 @@ public struct EngineController: ControlHandler {
         }
     }
 
-    /// Magnet links: the one place that knows whether the engine can fetch metadata yet.
-    private func addMagnet(_ link: String, directory: URL, paused: Bool) async throws -> Torrent {
-        throw ControlClientError.failed("magnet links are not supported yet (\(link.prefix(60))...): add the .torrent file instead")
-    }
-
     private func limit(_ selector: String?, download: RateLimitSetting?, upload: RateLimitSetting?) async throws -> String {
         guard let selector else {
             let current = await session.limits
@@ -105,10 +101,13 @@ public struct EngineController: ControlHandler {
             detailHash = hash
         }
         let limits = await session.limits
-        let summary = EngineSummary(
+        var summary = EngineSummary(
             downloadLimit: limits.download, uploadLimit: limits.upload,
             freeDiskBytes: await session.freeSpace(at: downloadDirectory), listenPort: await session.listenPort,
             downloadDirectory: downloadDirectory.path)
+        if let dht = await session.dhtStatus() {
+            summary.dht = .init(nodes: dht.nodes, lookupsRunning: dht.lookupsRunning, lookupsDone: dht.lookupsDone, peersFound: dht.peersFound)
+        }
         return EngineSnapshot(torrents: torrents, detail: detail, detailInfoHash: detailHash, summary: summary)
     }
 

@@ -7,6 +7,8 @@ public struct TerminalOptions: Sendable {
     public var theme: String?
     /// Single-role overrides applied over the theme (`["selection": "reverse"]`), from the config.
     public var roleOverrides: [String: String]
+    /// Which keys do what (the config's `[keys]` table).
+    public var keys: KeyBindings
     /// How often to ask the source for new data.
     public var refreshInterval: Duration
     /// How often keys are polled; the screen is redrawn at most this often.
@@ -18,7 +20,7 @@ public struct TerminalOptions: Sendable {
     public var isAttached = false
 
     public init(
-        theme: String? = nil, roleOverrides: [String: String] = [:], refreshInterval: Duration = .milliseconds(250),
+        theme: String? = nil, roleOverrides: [String: String] = [:], keys: KeyBindings = .standard, refreshInterval: Duration = .milliseconds(250),
         frameInterval: Duration = .milliseconds(33), themeLocator: ThemeLocator = .standard(),
         stopRequested: @escaping @Sendable () -> Bool = { false }, isAttached: Bool = false
     ) {
@@ -26,6 +28,7 @@ public struct TerminalOptions: Sendable {
         self.isAttached = isAttached
         self.theme = theme
         self.roleOverrides = roleOverrides
+        self.keys = keys
         self.refreshInterval = refreshInterval
         self.frameInterval = frameInterval
         self.themeLocator = themeLocator
@@ -53,7 +56,7 @@ public enum TerminalApp {
         let screen = try CursesScreen()
         defer { screen.close() }
         screen.apply(try requested ?? loadTheme(ThemeLocator.defaultName(colors: screen.colors), options))
-        var core = AppCore(size: screen.size, completePath: PathCompleter.complete, isAttached: options.isAttached)
+        var core = AppCore(size: screen.size, keys: options.keys, completePath: PathCompleter.complete, isAttached: options.isAttached)
         let mailbox = Mailbox()
         let pump = Task.detached {
             while !Task.isCancelled {

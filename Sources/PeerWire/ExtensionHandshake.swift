@@ -9,12 +9,18 @@ public struct ExtensionHandshake: Equatable, Sendable {
     public var client: String?
     public var maxRequests: Int?
     public var listenPort: UInt16?
+    /// Size of the info dictionary in bytes (BEP 9), sent by peers that have it.
+    public var metadataSize: Int?
 
-    public init(extensions: [String: Int] = [:], client: String? = nil, maxRequests: Int? = nil, listenPort: UInt16? = nil) {
+    public init(
+        extensions: [String: Int] = [:], client: String? = nil, maxRequests: Int? = nil, listenPort: UInt16? = nil,
+        metadataSize: Int? = nil
+    ) {
         self.extensions = extensions
         self.client = client
         self.maxRequests = maxRequests
         self.listenPort = listenPort
+        self.metadataSize = metadataSize
     }
 
     /// Parses the payload of extended message 0. Nil when it is not a bencoded dictionary.
@@ -33,6 +39,7 @@ public struct ExtensionHandshake: Equatable, Sendable {
         client = value["v"]?.text
         if let reqq = value["reqq"]?.integer, reqq > 0 { maxRequests = Int(min(reqq, 100_000)) }
         if let port = value["p"]?.integer, port > 0, port < 65536 { listenPort = UInt16(port) }
+        if let size = value["metadata_size"]?.integer, size > 0, size <= Int64(Int32.max) { metadataSize = Int(size) }
     }
 
     public var payload: ByteBuffer {
@@ -40,6 +47,7 @@ public struct ExtensionHandshake: Equatable, Sendable {
         if let client { dict["v"] = .string(client) }
         if let maxRequests { dict["reqq"] = .integer(Int64(maxRequests)) }
         if let listenPort { dict["p"] = .integer(Int64(listenPort)) }
+        if let metadataSize { dict["metadata_size"] = .integer(Int64(metadataSize)) }
         return ByteBuffer(bytes: BencodeEncoder.encode(.dict(dict)))
     }
 }

@@ -20,6 +20,9 @@ public struct Handshake: Equatable, Sendable {
 
     public var supportsExtensionProtocol: Bool { reserved[5] & 0x10 != 0 }
     public var supportsFastExtension: Bool { reserved[7] & 0x04 != 0 }
+    /// The DHT bit (BEP 5), in the last reserved byte.
+    public static let dhtBit: UInt8 = 0x01
+    public var supportsDHT: Bool { reserved[7] & Self.dhtBit != 0 }
 
     public var encoded: [UInt8] {
         [UInt8(Self.protocolName.count)] + Self.protocolName + reserved + infoHash.bytes + peerID

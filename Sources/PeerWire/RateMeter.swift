@@ -14,6 +14,11 @@ public struct RateMeter: Sendable {
         total += Int64(bytes)
     }
 
+    /// Counts bytes moved before this meter existed (restored totals) without changing the rate.
+    public mutating func addToTotal(_ bytes: Int64) {
+        total += bytes
+    }
+
     /// Bytes per second over the window, not counting the second in progress.
     public mutating func rate(now: Duration) -> Double {
         advance(to: now)

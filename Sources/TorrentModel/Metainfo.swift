@@ -187,3 +187,18 @@ public struct Metainfo: Sendable, Hashable {
         return components
     }
 }
+
+extension Metainfo {
+    /// A `.torrent` file for this metainfo: the info dictionary exactly as it came (so the info-hash
+    /// stays the same), with the trackers. How a magnet link's fetched metadata is saved.
+    public var torrentFileBytes: [UInt8] {
+        var out = Array("d".utf8)
+        if let first = trackerTiers.first?.first {
+            out += BencodeEncoder.encode(.string("announce")) + BencodeEncoder.encode(.string(first))
+            out += BencodeEncoder.encode(.string("announce-list"))
+            out += BencodeEncoder.encode(.list(trackerTiers.map { .list($0.map { .string($0) }) }))
+        }
+        out += BencodeEncoder.encode(.string("info")) + infoBytes
+        return out + Array("e".utf8)
+    }
+}

@@ -4,13 +4,20 @@ import Engine
 import Foundation
 import Logging
 import NIOPosix
+import SessionStore
 
 /// Where the daemon and its clients find each other: `--state-dir`, else `SWARM_HOME`, else the XDG paths.
 struct StateOptions: ParsableArguments {
     @Option(name: .long, help: "State directory (default: $SWARM_HOME, else $XDG_DATA_HOME/swarm or ~/.local/share/swarm).")
     var stateDir: String?
 
-    var paths: ControlPaths { ControlPaths.resolve(stateDirectoryFlag: stateDir) }
+    /// The state directory as the store finds it, and the socket that goes with it.
+    var paths: ControlPaths {
+        let environment = ProcessInfo.processInfo.environment
+        return ControlPaths.forState(
+            StateDirectory.resolve(explicit: stateDir, environment: environment),
+            chosenExplicitly: stateDir != nil || !(environment["SWARM_HOME"] ?? "").isEmpty, environment: environment)
+    }
 }
 
 /// `swarm daemon`: the engine without a terminal, controlled over the Unix socket.
@@ -23,14 +30,22 @@ struct DaemonCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
     @OptionGroup var listen: ListenOptions
 
-    @Option(name: .long, help: "Download directory for torrents added without --dir (default: ~/Downloads).")
+    @Option(name: .long, help: "Download directory for torrents added without --dir (default: the config file's, else ~/Downloads).")
     var dir: String?
+
+    @Option(name: .long, help: "Configuration file (default: $XDG_CONFIG_HOME/swarm/config.toml).")
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between saves of the session (for tests).", visibility: .hidden))
+    var saveInterval: Double = 10
+
+    func validate() throws {
+        guard saveInterval > 0, saveInterval <= 3600 else { throw ValidationError("--save-interval must be from 0 to 3600") }
+    }
 
     func run() async throws {
         let signals = SignalWatcher()
         let paths = state.paths
-        let downloads = dir.map { URL(fileURLWithPath: $0).standardizedFileURL }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent("Downloads")
         let lock: DaemonLock
         do {
             try ControlPaths.makePrivateDirectory(paths.runtimeDirectory)
@@ -39,20 +54,21 @@ struct DaemonCommand: AsyncParsableCommand {
         } catch {
             throw failure("\(error)", status: 1)
         }
-        let session: Session
+        let engine: RunningEngine
         do {
-            session = try await makeEngine(configuration: listen.sessionConfiguration)
+            engine = try await makeEngine(stateDirectory: paths.stateDirectory)
         } catch {
             throw failure("\(error)")
         }
+        let session = engine.session
         let stop = StopFlag()
-        let controller = EngineController(session: session, downloadDirectory: downloads) { stop.set() }
+        let controller = EngineController(session: session, downloadDirectory: engine.downloadDirectory) { stop.set() }
         let server: ControlServer
         do {
             server = try await ControlServer.start(
                 socketPath: paths.socket.path, handler: controller, group: MultiThreadedEventLoopGroup.singleton)
         } catch {
-            await session.shutdown()
+            await engine.shutdown()
             throw failure("cannot listen on \(paths.socket.path): \(error)", status: 1)
         }
         let peerPort = await session.listenPort
@@ -64,18 +80,18 @@ struct DaemonCommand: AsyncParsableCommand {
         }
         log("stopping")
         await server.close()
-        await session.shutdown()
+        await engine.shutdown()
         withExtendedLifetime(lock) {}
     }
 
-    /// Builds and starts the engine. The one place the daemon makes its `Session`: configuration and the
-    /// saved torrents come in here.
-    private func makeEngine(configuration: SessionConfiguration) async throws -> Session {
+    /// The engine with the configuration and the saved torrents, saving as it goes.
+    private func makeEngine(stateDirectory: URL) async throws -> RunningEngine {
         var logger = Logger(label: "swarm")
         logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
-        let session = Session(configuration: configuration, logger: logger)
-        try await session.start()
-        return session
+        return try await EngineSetup.start(EngineOptions(
+            stateDirectory: stateDirectory.path, configFile: config, downloadDirectory: dir, listenPort: listen.port,
+            bindHost: listen.bind, dht: listen.dht.settings, dhtDisabledByFlag: listen.dht.noDHT,
+            saveInterval: .seconds(saveInterval), logger: logger))
     }
 
     /// Adds what `swarm add` saved while no daemon ran; what fails is reported and set aside.

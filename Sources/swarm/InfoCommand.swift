@@ -12,15 +12,25 @@ import Darwin
 /// Every string from the torrent goes through `terminalSafe` before it is printed, JSON included.
 struct InfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "info", abstract: "Show the contents of a .torrent file.")
+        commandName: "info", abstract: "Show the contents of a .torrent file, or what a magnet link says.")
 
-    @Argument(help: "The .torrent file.")
+    @Argument(help: "The .torrent file or magnet link.")
     var torrent: String
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
     func run() async throws {
+        if torrent.lowercased().hasPrefix("magnet:") {
+            let link: MagnetLink
+            do { link = try MagnetLink(parsing: torrent) } catch { throw failure("\(error)") }
+            if json {
+                print(try jsonReport(link))
+            } else {
+                print(textReport(link), terminator: "")
+            }
+            return
+        }
         let bytes: [UInt8]
         do {
             bytes = try TorrentFileReader.load(torrent)
@@ -99,6 +109,46 @@ struct InfoCommand: AsyncParsableCommand {
             files: meta.files.map {
                 .init(path: $0.displayPath.terminalSafe, length: $0.length, padding: $0.isPadding)
             })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
+    }
+}
+
+/// Magnet links: what the link says; the rest is known once the metadata is fetched.
+extension InfoCommand {
+    func textReport(_ link: MagnetLink) -> String {
+        var out = ""
+        func line(_ label: String, _ value: String) {
+            out += label + String(repeating: " ", count: max(1, 13 - label.count)) + value + "\n"
+        }
+        line("Magnet link:", "metadata not fetched yet")
+        line("Name:", link.displayName?.terminalSafe ?? "(none given)")
+        line("Info hash:", link.infoHash.hex)
+        if link.trackers.isEmpty {
+            line("Trackers:", "none")
+        } else {
+            out += "Trackers:\n"
+            for tracker in link.trackers { out += "  \(tracker.terminalSafe)\n" }
+        }
+        line("Peers:", link.peers.isEmpty ? "none" : link.peers.map(\.description).joined(separator: ", "))
+        line("Files:", link.selectedFiles.map { "only \($0.description)" } ?? "all")
+        return out
+    }
+
+    struct MagnetReport: Encodable {
+        var infoHash: String
+        var name: String?
+        var trackers: [String]
+        var peers: [String]
+        var selectedFiles: String?
+    }
+
+    func jsonReport(_ link: MagnetLink) throws -> String {
+        let report = MagnetReport(
+            infoHash: link.infoHash.hex, name: link.displayName?.terminalSafe,
+            trackers: link.trackers.map(\.terminalSafe), peers: link.peers.map(\.description),
+            selectedFiles: link.selectedFiles?.description)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(report), as: UTF8.self)

@@ -28,8 +28,9 @@ struct ProgressReporter {
         }
         let line = String(
             format: "%@  %5.1f%%  %d/%d pieces  down %@/s  up %@/s  peers %d  %@",
-            s.name.terminalSafe, s.progress * 100, s.piecesHave, s.pieceCount, ByteCount.format(s.downloadRate),
-            ByteCount.format(s.uploadRate), s.peers.count, s.activity.label + (s.isSuperSeeding ? " (super-seeding)" : ""))
+            s.name.terminalSafe, Self.progress(s) * 100, s.piecesHave, s.pieceCount, ByteCount.format(s.downloadRate),
+            ByteCount.format(s.uploadRate), s.peers.count,
+            s.activity.label + (s.isSuperSeeding ? " (super-seeding)" : "") + (s.status.map { ": " + $0 } ?? ""))
         if isTerminal {
             FileHandle.standardError.write(Data("\r\u{1b}[K\(line)".utf8))
             if event != "progress" { FileHandle.standardError.write(Data("\n".utf8)) }
@@ -39,10 +40,16 @@ struct ProgressReporter {
         }
     }
 
+    /// Of the wanted bytes; while a magnet link's metadata is fetched, of the metadata.
+    static func progress(_ s: TorrentSnapshot) -> Double {
+        if case .fetchingMetadata(let fetched) = s.activity { return fetched }
+        return s.progress
+    }
+
     static func json(_ s: TorrentSnapshot, event: String) -> String {
         var object: [String: Any] = [
             "event": event, "name": s.name, "info_hash": s.infoHash.hex, "state": s.activity.label.lowercased(),
-            "progress": (s.progress * 10000).rounded() / 10000, "pieces": s.piecesHave, "piece_count": s.pieceCount,
+            "progress": (Self.progress(s) * 10000).rounded() / 10000, "pieces": s.piecesHave, "piece_count": s.pieceCount,
             "bytes_have": s.bytesHave, "total": s.totalLength, "download_rate": Int(s.downloadRate),
             "upload_rate": Int(s.uploadRate), "downloaded": s.downloaded, "uploaded": s.uploaded,
             "wasted": s.wasted, "hash_failures": s.hashFailures, "known_peers": s.knownPeers,
@@ -53,6 +60,7 @@ struct ProgressReporter {
                 "address": p.address.description, "client": p.client, "incoming": p.isIncoming,
                 "download_rate": Int(p.downloadRate), "upload_rate": Int(p.uploadRate),
                 "downloaded": p.downloaded, "uploaded": p.uploaded, "progress": (p.progress * 1000).rounded() / 1000,
+                "source": p.source.rawValue,
             ]
         }
         object["trackers"] = s.trackers.map { t -> [String: Any] in
@@ -64,6 +72,7 @@ struct ProgressReporter {
             return row
         }
         if case .error(let message) = s.activity { object["error"] = message }
+        if let status = s.status { object["status"] = status }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }

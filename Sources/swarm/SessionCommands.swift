@@ -20,8 +20,8 @@ struct SessionCommands: CommandSink {
             case .add(.torrentFile(let path)):
                 guard let data = FileManager.default.contents(atPath: path) else { return "cannot read \(path)" }
                 _ = try await session.add(try Metainfo(bytes: data), directory: downloadDirectory)
-            case .add(.magnet):
-                return "magnet links are not supported yet"
+            case .add(.magnet(let text)):
+                try await session.addMagnet(try MagnetLink(parsing: text), directory: downloadDirectory)
             case .remove(let id, let deleteData):
                 try await session.remove(try hash(id), deleteData: deleteData)
             case .setPriority(let id, let priority):
@@ -48,8 +48,15 @@ struct SessionCommands: CommandSink {
     /// What the UI shows of the session as a whole: limits, port, free space where downloads go.
     static func summary(of session: Session, downloadDirectory: URL) async -> SessionSummary {
         let limits = await session.limits
-        return SessionSummary(
+        var summary = SessionSummary(
             downloadLimit: limits.download, uploadLimit: limits.upload,
             freeDiskBytes: await session.freeSpace(at: downloadDirectory), listenPort: await session.listenPort)
+        if let dht = await session.dhtStatus() {
+            summary.dhtNodes = dht.nodes
+            summary.dht = DHTHealth(
+                nodes: dht.nodes, lookupsRunning: dht.lookupsRunning, lookupsDone: dht.lookupsDone,
+                peersFound: dht.peersFound)
+        }
+        return summary
     }
 }

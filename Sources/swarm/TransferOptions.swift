@@ -6,7 +6,7 @@ import TorrentModel
 
 /// Options shared by `download` and `seed`.
 struct TransferOptions: ParsableArguments {
-    @Argument(help: "The .torrent file.")
+    @Argument(help: "The .torrent file (or, to download, a magnet link).")
     var torrent: String
 
     @Option(name: .long, help: "Directory that holds (or will hold) the data.")
@@ -39,6 +39,7 @@ struct TransferOptions: ParsableArguments {
 
     /// Reads and validates the torrent file, or fails with one line.
     func loadMetainfo() throws -> Metainfo {
+        if isMagnet { throw failure("this command needs a .torrent file, not a magnet link") }
         guard let data = FileManager.default.contents(atPath: torrent) else {
             throw failure("cannot read \(torrent)")
         }
@@ -49,16 +50,36 @@ struct TransferOptions: ParsableArguments {
         }
     }
 
+    /// Whether the argument is a magnet link rather than a file.
+    var isMagnet: Bool { torrent.lowercased().hasPrefix("magnet:") }
+
+    /// Parses the magnet link, or fails with one line.
+    func loadMagnet() throws -> MagnetLink {
+        do {
+            return try MagnetLink(parsing: torrent)
+        } catch {
+            throw failure("\(error)")
+        }
+    }
+
+    /// Starts a session that fetches a magnet link's metadata and then downloads, or fails with one line.
+    func startSession(magnet link: MagnetLink, stopAfterMetadata: Bool) async throws -> Session {
+        let session = makeSession()
+        do {
+            try await session.start()
+            try await session.addMagnet(
+                link, directory: URL(fileURLWithPath: dir), stopAfterMetadata: stopAfterMetadata)
+            await session.metadataFetch(for: link.infoHash)?.addPeers(peer.compactMap(PeerAddress.init), source: .manual)
+            return session
+        } catch {
+            await session.shutdown()
+            throw failure("\(error)")
+        }
+    }
+
     /// Starts a session with one torrent, or fails with one line.
     func startSession(_ metainfo: Metainfo, superSeeding: Bool = false) async throws -> (Session, Torrent) {
-        var configuration = listen.sessionConfiguration
-        configuration.torrent = TorrentConfiguration()
-        configuration.torrent.uploadRateLimit = uploadLimit > 0 ? Double(uploadLimit) * 1024 : nil
-        configuration.torrent.superSeeding = superSeeding
-        configuration.torrent.freeRide = freeRide
-        var logger = Logger(label: "swarm")
-        logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
-        let session = Session(configuration: configuration, logger: logger)
+        let session = makeSession(superSeeding: superSeeding)
         do {
             try await session.start()
             let torrent = try await session.add(metainfo, directory: URL(fileURLWithPath: dir))
@@ -68,5 +89,16 @@ struct TransferOptions: ParsableArguments {
             await session.shutdown()
             throw failure("\(error)")
         }
+    }
+
+    private func makeSession(superSeeding: Bool = false) -> Session {
+        var configuration = listen.sessionConfiguration
+        configuration.torrent = TorrentConfiguration()
+        configuration.torrent.uploadRateLimit = uploadLimit > 0 ? Double(uploadLimit) * 1024 : nil
+        configuration.torrent.superSeeding = superSeeding
+        configuration.torrent.freeRide = freeRide
+        var logger = Logger(label: "swarm")
+        logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        return Session(configuration: configuration, logger: logger)
     }
 }

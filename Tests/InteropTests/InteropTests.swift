@@ -39,6 +39,20 @@ final class InteropTests: XCTestCase {
         try Interop.run("seed_to_client.sh", ["transmission"], needs: [.transmission, .opentracker])
     }
 
+    // MARK: Magnet links (BEP 9): metadata from peers, with only a tracker in the link
+
+    func testMagnetFromLibtorrentSeeder() throws {
+        try Interop.run("magnet_from_client.sh", ["libtorrent"], needs: [.libtorrent, .opentracker])
+    }
+
+    func testMagnetFromTransmissionSeeder() throws {
+        try Interop.run("magnet_from_client.sh", ["transmission"], needs: [.transmission, .opentracker])
+    }
+
+    func testLibtorrentMagnetFromSwarmSeeder() throws {
+        try Interop.run("magnet_to_client.sh", needs: [.libtorrent, .opentracker])
+    }
+
     // MARK: Swarms
 
     /// A capped libtorrent seeder, four Swarm leechers and one libtorrent leecher that share pieces.
@@ -49,6 +63,22 @@ final class InteropTests: XCTestCase {
     /// A peer that answers every request with random bytes is detected and banned.
     func testCorruptPeerIsBanned() throws {
         try Interop.run("corrupt_peer.sh", needs: [.libtorrent, .opentracker])
+    }
+
+    /// Peer exchange spreads a six-peer swarm of Swarm and libtorrent peers whose tracker names only one peer each.
+    func testPexSpreadsAChainSwarm() throws {
+        try Interop.run("pex_swarm.sh", needs: [.libtorrent], timeout: 360)
+    }
+
+    /// allowed_fast both ways with libtorrent, each side a seed that never unchokes.
+    func testFastExtensionWithLibtorrent() throws {
+        try Interop.run("fast_extension.sh", needs: [.libtorrent])
+    }
+
+    /// A loopback DHT of libtorrent nodes and Swarm, trackerless torrents: Swarm finds a libtorrent seeder
+    /// with get_peers, and a libtorrent node finds a Swarm seeder that announced itself.
+    func testDHTWithLibtorrentNodes() throws {
+        try Interop.run("dht_libtorrent.sh", needs: [.libtorrent], timeout: 400)
     }
 
     /// Swarm's own tracker (`swarm tracker`) over HTTP and UDP; skipped until the command exists.

@@ -80,6 +80,19 @@ final class PeerAddressTests: XCTestCase {
         XCTAssertEqual(PeerAddress(host: "1.2.3.4", port: 5).description, "1.2.3.4:5")
     }
 
+    func testIPv6CompactFormAndNormalizing() {
+        let loopback = PeerAddress(host: "::1", port: 0x1AE1)
+        XCTAssertEqual(loopback.compactIPv6, [UInt8](repeating: 0, count: 15) + [1, 0x1A, 0xE1])
+        XCTAssertNil(loopback.compactIPv4)
+        XCTAssertEqual(PeerAddress.decodeCompact(loopback.compactIPv6!, ipv6: true), [loopback.normalized])
+        XCTAssertEqual(loopback.normalized.host, "0:0:0:0:0:0:0:1")
+        XCTAssertNil(PeerAddress(host: "::ffff:1.2.3.4", port: 1).compactIPv6, "IPv4-mapped is IPv4")
+        XCTAssertEqual(PeerAddress(host: "::ffff:1.2.3.4", port: 1).normalized, PeerAddress(host: "1.2.3.4", port: 1))
+        XCTAssertNil(PeerAddress(host: "1.2.3.4", port: 1).compactIPv6)
+        XCTAssertNil(PeerAddress(host: "tracker.example", port: 1).compactIPv6)
+        XCTAssertEqual(PeerAddress(host: "tracker.example", port: 1).normalized.host, "tracker.example")
+    }
+
     func testCompactIPv4RejectsOtherHosts() {
         XCTAssertNil(PeerAddress(host: "example.org", port: 1).compactIPv4)
         XCTAssertNil(PeerAddress(host: "1.2.3.256", port: 1).compactIPv4)

@@ -5,9 +5,11 @@ import TorrentModel
 
 /// A small swarm on 127.0.0.1 inside this process, for `swarm demo`: a payload in a temporary folder,
 /// the built-in tracker, two seeders and three other leechers with uneven upload rates (one slow, one
-/// fast, one that joins late, one that leaves), and "our" download of the same torrent.
+/// fast, one that joins late, one that leaves), and "our" download of the same torrent. Their DHT nodes
+/// form a small DHT of their own, joined through ours.
 ///
-/// Nothing leaves the machine: every socket is bound to 127.0.0.1 and the tracker is local.
+/// Nothing leaves the machine: every socket is bound to 127.0.0.1, the tracker is local, and the only
+/// DHT bootstrap node is our own.
 public actor DemoSwarm {
     /// A background peer of the demo, with what it does.
     public struct DemoPeer: Sendable {
@@ -38,7 +40,10 @@ public actor DemoSwarm {
     public init(logger: Logger = Logger(label: "swarm.demo")) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-demo-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        session = Session(configuration: SessionConfiguration(bindHost: "127.0.0.1", listenPort: 0), logger: logger)
+        var configuration = SessionConfiguration(bindHost: "127.0.0.1", listenPort: 0)
+        // A loopback DHT among the demo's peers: ours is the first node, the others join through it.
+        configuration.dht = Self.demoDHT(bootstrap: [])
+        session = Session(configuration: configuration, logger: logger)
     }
 
     /// Builds the payload and the torrent, starts the tracker and the background peers, and adds the torrent
@@ -82,6 +87,9 @@ public actor DemoSwarm {
         guard !stopped else { return }
         var configuration = SessionConfiguration(bindHost: "127.0.0.1", listenPort: 0)
         configuration.torrent.uploadRateLimit = actor.uploadLimit
+        if let port = await session.dhtPort {
+            configuration.dht = Self.demoDHT(bootstrap: ["127.0.0.1:\(port)"])
+        }
         var quiet = Logger(label: "swarm.demo.\(actor.role)")
         quiet.logLevel = .error
         let peer = Session(configuration: configuration, logger: quiet)
@@ -97,6 +105,14 @@ public actor DemoSwarm {
         guard !stopped else { return }
         await peer.shutdown()
         others.removeAll { $0 === peer }
+    }
+
+    /// The demo's DHT settings: loopback only, and lookups every few seconds so the status bar moves.
+    static func demoDHT(bootstrap: [String]) -> DHTSettings {
+        var settings = DHTSettings(enabled: true, port: 0, bindHost: "127.0.0.1", bootstrap: bootstrap)
+        settings.retryInterval = .seconds(3)
+        settings.announceInterval = .seconds(20)
+        return settings
     }
 
     /// Three files of deterministic pseudo-random bytes: a big one, a small one, a tiny text.

@@ -9,22 +9,25 @@ import TorrentModel
 enum PeerConnection {
     static let handshakeTimeout: TimeAmount = .seconds(15)
 
-    /// `torrent` is set for connections we dialled; incoming ones find their torrent from the handshake.
-    /// Returns whether the peer got past the handshake and was attached to a torrent.
+    /// `torrent` (or `fetch`, for a magnet link's metadata) is set for connections we dialled; incoming
+    /// ones find their torrent or fetch from the handshake.
+    /// Returns whether the peer got past the handshake and was attached to a torrent (or, for a fetch,
+    /// offered the metadata).
     static func run(
         _ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, address: PeerAddress, torrent: Torrent?,
-        session: Session
+        fetch: MetadataFetch? = nil, session: Session
     ) async -> Bool {
         var attached = false
         let channel = connection.channel
-        let link = PeerLink(channel: channel, address: address, isIncoming: torrent == nil)
+        let link = PeerLink(channel: channel, address: address, isIncoming: torrent == nil && fetch == nil)
         let deadline = channel.eventLoop.scheduleTask(in: handshakeTimeout) { channel.close(promise: nil) }
         try? await connection.executeThenClose { inbound, _ in
             var iterator = inbound.makeAsyncIterator()
             var stream = MessageStream(decoder: MessageDecoder(
                 maxMessageLength: max(1 << 17, (torrent?.metainfo.pieceCount ?? 0) / 8 + 16)))
-            if let torrent {
-                link.sendRaw(Handshake(infoHash: torrent.infoHash, peerID: session.peerID).encoded)
+            if let hash = torrent?.infoHash ?? fetch?.infoHash {
+                let reserved = torrent.map { session.handshakeReserved(for: $0.metainfo) } ?? Handshake.defaultReserved
+                link.sendRaw(Handshake(infoHash: hash, peerID: session.peerID, reserved: reserved).encoded)
             }
             var received: [UInt8] = []
             while received.count < Handshake.length {
@@ -38,13 +41,28 @@ enum PeerConnection {
             if let torrent {
                 guard handshake.infoHash == torrent.infoHash else { return }
                 target = torrent
+            } else if let fetch {
+                guard handshake.infoHash == fetch.infoHash else { return }
+                deadline.cancel()
+                attached = await fetchMetadata(
+                    &iterator, &stream, link: link, handshake: handshake, fetch: fetch, session: session)
+                return
             } else {
-                guard let found = await session.torrent(for: handshake.infoHash) else { return }
+                guard let found = await session.torrent(for: handshake.infoHash) else {
+                    guard let fetch = await session.metadataFetch(for: handshake.infoHash) else { return }
+                    link.sendRaw(Handshake(infoHash: fetch.infoHash, peerID: session.peerID).encoded)
+                    deadline.cancel()
+                    attached = await fetchMetadata(
+                        &iterator, &stream, link: link, handshake: handshake, fetch: fetch, session: session)
+                    return
+                }
                 target = found
-                link.sendRaw(Handshake(infoHash: target.infoHash, peerID: session.peerID).encoded)
+                link.sendRaw(Handshake(
+                    infoHash: target.infoHash, peerID: session.peerID,
+                    reserved: session.handshakeReserved(for: target.metainfo)).encoded)
             }
             deadline.cancel()
-            guard let key = await target.attach(link, handshake: handshake) else { return }
+            guard let key = await target.attach(link, handshake: handshake, localPeerID: session.peerID) else { return }
             attached = true
             let reason = await readLoop(
                 iterator: &iterator, stream: &stream, key: key, torrent: target, link: link)
@@ -57,7 +75,7 @@ enum PeerConnection {
     /// Blocks queued for upload at one peer beyond which new requests are dropped (the peer asks again).
     static let maxQueuedUploads = 1024
 
-    private static func readLoop(
+    static func readLoop(
         iterator: inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, stream: inout MessageStream,
         key: Int, torrent: Torrent, link: PeerLink
     ) async -> String {
@@ -82,7 +100,11 @@ enum PeerConnection {
                         count += reply.uploads.count
                         return true
                     }
-                    if accepted { queue.yield(reply.uploads) }
+                    if accepted {
+                        queue.yield(reply.uploads)
+                    } else if reply.rejectsDropped && !reply.uploads.isEmpty {
+                        link.send(reply.uploads.map { PeerMessage.rejectRequest($0) })
+                    }
                 }
                 guard let chunk = try await iterator.next() else { return "closed by peer" }
                 // Under a download limit, reading pauses; the socket's buffers fill and TCP slows the peer.

@@ -21,12 +21,14 @@ extension Session {
     }
 
     public func pause(_ infoHash: InfoHash) async throws {
+        if let fetch = fetches[infoHash] { return await fetch.pause() }
         try await existing(infoHash).pause()
         await replanQueue()
     }
 
     /// Resumes a paused torrent; it may wait Queued when the session's slots are taken.
     public func resume(_ infoHash: InfoHash) async throws {
+        if let fetch = fetches[infoHash] { return await fetch.resume() }
         let torrent = try existing(infoHash)
         if isQueueLimited {
             await torrent.markQueued()
@@ -39,6 +41,7 @@ extension Session {
     /// Removes a torrent from the session; with `deleteData`, its files too (and the folders they leave
     /// empty). Other torrents are untouched.
     public func remove(_ infoHash: InfoHash, deleteData: Bool) async throws {
+        if fetches[infoHash] != nil { return await removeFetch(infoHash) }
         let torrent = try existing(infoHash)
         torrents[infoHash] = nil
         order.removeAll { $0 == infoHash }
@@ -123,12 +126,14 @@ extension Session {
         }
     }
 
-    /// Keeps the queue right as torrents finish downloading.
+    /// Keeps the queue right as torrents finish downloading. Without queue limits there is nothing to
+    /// plan (a change of limits replans at once), so thousands of torrents cost no hop a second.
     func startQueueLoop() {
         queueTask = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                await self?.replanQueue()
+                guard let self else { return }
+                if await self.isQueueLimited { await self.replanQueue() }
             }
         }
     }

@@ -33,6 +33,9 @@ public actor Session {
     let logger: Logger
     let trackerTransport: TrackerTransport
     var torrents: [InfoHash: Torrent] = [:]
+    /// Magnet links whose metadata is being fetched (see `Session+Magnet.swift`); each becomes a torrent.
+    var fetches: [InfoHash: MetadataFetch] = [:]
+    /// Torrents and fetches, in the order they were added.
     var order: [InfoHash] = []
     /// The session-wide limits every connection obeys besides its torrent's own.
     nonisolated let downloadLimiter: RateLimiter
@@ -46,8 +49,11 @@ public actor Session {
     private var connections = 0
     /// Every socket to a peer, so that shutdown can close those still in their handshake too.
     private var channels: [ObjectIdentifier: Channel] = [:]
-    private var isShutDown = false
+    var isShutDown = false
+    private var isClosed = false
     public private(set) var listenPort: Int = 0
+    /// The DHT node, when enabled (see `Session+DHT.swift`).
+    var dht: SessionDHT?
 
     public init(configuration: SessionConfiguration, logger: Logger = Logger(label: "swarm")) {
         self.configuration = configuration
@@ -85,12 +91,14 @@ public actor Session {
         listener = server.channel
         startQueueLoop()
         listenPort = server.channel.localAddress?.port ?? port
+        await startDHT()
         Task {
             try? await server.executeThenClose { inbound in
                 for try await connection in inbound {
                     let address = PeerAddress(
                         host: connection.channel.remoteAddress?.ipAddress ?? "?",
-                        port: UInt16(connection.channel.remoteAddress?.port ?? 0))
+                        port: UInt16(connection.channel.remoteAddress?.port ?? 0)
+                    ).normalized
                     Task { await self.runIncoming(connection, address: address) }
                 }
             }
@@ -102,25 +110,16 @@ public actor Session {
     public func add(
         _ metainfo: Metainfo, directory: URL, settings: TorrentSettings = TorrentSettings(), paused: Bool = false
     ) async throws -> Torrent {
-        guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
+        guard torrents[metainfo.infoHash] == nil, fetches[metainfo.infoHash] == nil else {
+            throw SessionError.duplicateTorrent(metainfo.name)
+        }
         let storage = Storage(metainfo: metainfo, directory: directory, pool: pool)
         try await storage.checkDirectory()
         // Checked again: another add of the same torrent may have run while we awaited.
         guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
-        let connector = PeerConnector(listenPort: listenPort > 0 ? UInt16(listenPort) : nil) { [weak self] address, torrent in
-            guard let self else { return }
-            Task { await self.dial(address, for: torrent) }
-        }
-        let announcer = TrackerAnnouncer(
-            tiers: metainfo.trackerTiers, infoHash: metainfo.infoHash, peerID: peerID,
-            listenPort: UInt16(listenPort), bindHost: configuration.bindHost.flatMap { $0 == "0.0.0.0" ? nil : $0 },
-            transport: trackerTransport)
-        let torrent = Torrent(
-            metainfo: metainfo, configuration: configuration.torrent, settings: settings,
-            sessionLimits: (downloadLimiter, uploadLimiter), storage: storage,
-            connector: connector, announcer: announcer, logger: logger)
+        let torrent = makeTorrent(metainfo, storage: storage, settings: settings)
         torrents[metainfo.infoHash] = torrent
-        order.append(metainfo.infoHash)
+        if !order.contains(metainfo.infoHash) { order.append(metainfo.infoHash) }
         do {
             // With queue limits, a new torrent waits Queued and the queue decides at once whether it runs.
             try await torrent.start(holding: paused ? .paused : isQueueLimited ? .queued : nil)
@@ -134,12 +133,37 @@ public actor Session {
         return torrent
     }
 
+    func makeTorrent(_ metainfo: Metainfo, storage: Storage, settings: TorrentSettings) -> Torrent {
+        var connector = PeerConnector(listenPort: listenPort > 0 ? UInt16(listenPort) : nil, connect: { [weak self] address, torrent in
+            guard let self else { return }
+            Task { await self.dial(address, for: torrent) }
+        })
+        if let dht, !metainfo.isPrivate {
+            connector.dhtPort = dht.port
+            connector.heardDHTNode = { [weak self] address in Task { await self?.heardDHTNode(address) } }
+        }
+        let announcer = TrackerAnnouncer(
+            tiers: metainfo.trackerTiers, infoHash: metainfo.infoHash, peerID: peerID,
+            listenPort: UInt16(listenPort), bindHost: configuration.bindHost.flatMap { $0 == "0.0.0.0" ? nil : $0 },
+            transport: trackerTransport)
+        return Torrent(
+            metainfo: metainfo, configuration: configuration.torrent, settings: settings,
+            sessionLimits: (downloadLimiter, uploadLimiter), storage: storage,
+            connector: connector, announcer: announcer, logger: logger)
+    }
+
     public func torrent(for infoHash: InfoHash) -> Torrent? { torrents[infoHash] }
 
     /// A snapshot of every torrent, in the order they were added.
     public func snapshots() async -> [TorrentSnapshot] {
         var result: [TorrentSnapshot] = []
-        for hash in order { if let torrent = torrents[hash] { result.append(await torrent.snapshot()) } }
+        for hash in order {
+            if let torrent = torrents[hash] {
+                result.append(await torrent.snapshot())
+            } else if let fetch = fetches[hash] {
+                result.append(await fetch.snapshot())
+            }
+        }
         return result
     }
 
@@ -151,14 +175,29 @@ public actor Session {
     /// Asks every torrent's trackers for peers now.
     public func reannounceAll() async {
         for torrent in torrents.values { await torrent.reannounce() }
+        for fetch in fetches.values { await fetch.reannounce() }
     }
 
     /// Closes every connection and the listener, and stops the threads.
     public func shutdown() async {
+        await stopTransfers()
+        guard !isClosed else { return }
+        isClosed = true
+        for torrent in torrents.values { torrent.storage.close() }
+        await trackerTransport.shutdown()
+        try? await group.shutdownGracefully()
+        try? await pool.shutdownGracefully()
+    }
+
+    /// The first half of `shutdown`: every torrent stops, connections close and pieces on their way to
+    /// disk land; the files and threads stay usable, so the torrents can still be saved.
+    public func stopTransfers() async {
         guard !isShutDown else { return }
         isShutDown = true
         for torrent in torrents.values { await torrent.stop() }
+        for fetch in fetches.values { await fetch.stop() }
         queueTask?.cancel()
+        await stopDHT()
         try? await listener?.close()
         for channel in channels.values { channel.close(promise: nil) }
         // Let connection tasks see their channels close before the event loop goes away.
@@ -166,15 +205,13 @@ public actor Session {
         while connections > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        for torrent in torrents.values { torrent.storage.close() }
-        await trackerTransport.shutdown()
-        try? await group.shutdownGracefully()
-        try? await pool.shutdownGracefully()
+        for torrent in torrents.values { await torrent.waitForWrites(until: deadline + .seconds(2)) }
     }
 
     private func runIncoming(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, address: PeerAddress) async {
         guard connections < connectionLimit, !isShutDown else {
-            try? await connection.channel.close()
+            // executeThenClose, not just close: an async channel dropped unfinished traps in NIO.
+            try? await connection.executeThenClose { _, _ in }
             return
         }
         let id = ObjectIdentifier(connection.channel)
@@ -186,6 +223,17 @@ public actor Session {
     }
 
     private func dial(_ address: PeerAddress, for torrent: Torrent) async {
+        let attached = await dial(address) { connection in
+            await PeerConnection.run(connection, address: address, torrent: torrent, session: self)
+        }
+        await torrent.connectionEnded(address, failed: !attached)
+    }
+
+    /// Opens a connection within the session's limit and runs it; returns what `run` returned, or false
+    /// when the connection could not be made.
+    func dial(
+        _ address: PeerAddress, run: (NIOAsyncChannel<ByteBuffer, ByteBuffer>) async -> Bool
+    ) async -> Bool {
         var attached = false
         if connections < connectionLimit && !isShutDown {
             connections += 1
@@ -194,7 +242,10 @@ public actor Session {
                     .connectTimeout(.seconds(10))
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 65536, maximum: 1 << 20))
-                if let host = configuration.bindHost, host != "0.0.0.0", host != "::" {
+                // The bind address is used only for peers of its own family: an IPv4 bind cannot reach [::1].
+                if let host = configuration.bindHost, host != "0.0.0.0", host != "::",
+                    host.contains(":") == address.host.contains(":")
+                {
                     bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: host, port: 0))
                 }
                 let connection = try await bootstrap.connect(host: address.host, port: Int(address.port)) { channel in
@@ -205,14 +256,14 @@ public actor Session {
                 let id = ObjectIdentifier(connection.channel)
                 channels[id] = connection.channel
                 if isShutDown { connection.channel.close(promise: nil) }
-                attached = await PeerConnection.run(connection, address: address, torrent: torrent, session: self)
+                attached = await run(connection)
                 channels[id] = nil
             } catch {
                 logger.debug("cannot connect to \(address): \(error)")
             }
             connections -= 1
         }
-        await torrent.connectionEnded(address, failed: !attached)
+        return attached
     }
 
     private static func reason(_ error: Error) -> String {

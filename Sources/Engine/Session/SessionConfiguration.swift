@@ -12,6 +12,10 @@ public struct SessionConfiguration: Sendable {
     public var maxActiveDownloads: Int?
     public var maxActiveSeeds: Int?
     public var torrent = TorrentConfiguration()
+    /// The DHT; off unless enabled.
+    public var dht = DHTSettings()
+    /// How magnet links' metadata is fetched.
+    public var magnet = MagnetConfiguration()
 
     public init(bindHost: String? = nil, listenPort: Int = 6881) {
         self.bindHost = bindHost

@@ -150,6 +150,36 @@ final class FileTable: Sendable {
         }
     }
 
+    /// Flushes every open file to the disk (fsync), so that what was written survives a crash of the
+    /// machine too, not only of the process.
+    func syncAll() throws {
+        try state.withLockedValue { s in
+            for (index, fd) in s.descriptors.enumerated() {
+                guard let fd else { continue }
+                if fsync(fd) != 0 && errno != EINVAL {
+                    throw StorageError(path: s.finalPaths[index], operation: "flush", errno: errno)
+                }
+            }
+        }
+    }
+
+    /// Size and modification time of each file under the name it has now; nil for a missing one.
+    func stamps() -> [FileStamp?] {
+        state.withLockedValue { s in
+            s.finalPaths.indices.map { index in
+                let path = s.hasFinalName[index] ? s.finalPaths[index] : s.finalPaths[index] + Self.partialSuffix
+                var info = stat()
+                guard stat(path, &info) == 0 else { return nil }
+                #if canImport(Darwin)
+                let modified = Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
+                #else
+                let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+                #endif
+                return FileStamp(size: Int64(info.st_size), modified: modified)
+            }
+        }
+    }
+
     func closeAll() {
         state.withLockedValue { s in
             for fd in s.descriptors.compactMap({ $0 }) { Foundation.close(fd) }

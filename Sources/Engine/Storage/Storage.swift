@@ -14,8 +14,11 @@ public final class Storage: Sendable {
     private let location: NIOLockedValueBox<URL>
     /// Where the torrent's files are; changes only through `move(to:)`.
     public var directory: URL { location.withLockedValue { $0 } }
-    private let pool: NIOThreadPool
-    private let files: FileTable
+    let pool: NIOThreadPool
+    let files: FileTable
+    /// Pieces hashed by `check` and `resume` so far: a restart that trusts its saved state hashes none.
+    let hashedCounter = Counter()
+    public var piecesHashed: Int { hashedCounter.current }
 
     public init(metainfo: Metainfo, directory: URL, pool: NIOThreadPool) {
         self.metainfo = metainfo
@@ -135,32 +138,41 @@ public final class Storage: Sendable {
     /// Reads and hashes every piece whose files exist, and returns the pieces that match.
     /// `progress` is called with the number of pieces checked so far.
     public func check(progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Bitfield {
-        let metainfo = self.metainfo
         let files = self.files
-        let count = metainfo.pieceCount
         // Descriptors left open from before may point at files deleted since: look at the disk afresh.
         try await pool.runIfActive {
             files.closeAll()
             files.findExistingNames()
         }
+        let have = try await hash(pieces: Array(0..<metainfo.pieceCount), progress: progress)
+        try await nameFiles(have: have)
+        return have
+    }
+
+    /// Hashes the given pieces on the pool (two workers) and returns those that match.
+    func hash(pieces: [Int], progress: @escaping @Sendable (Int) -> Void) async throws -> Bitfield {
+        let metainfo = self.metainfo
+        let files = self.files
+        let hashed = hashedCounter
         let workers = max(1, min(2, System.coreCount))
-        let stride = (count + workers - 1) / workers
+        let stride = (pieces.count + workers - 1) / workers
         let results = try await withThrowingTaskGroup(of: [Int].self) { group in
             for worker in 0..<workers {
-                let range = (worker * stride)..<min(count, (worker + 1) * stride)
+                let range = pieces[min(pieces.count, worker * stride)..<min(pieces.count, (worker + 1) * stride)]
                 group.addTask {
                     try await self.pool.runIfActive {
                         var good: [Int] = []
                         var buffer = [UInt8](repeating: 0, count: metainfo.pieceLength)
-                        for piece in range {
+                        for (n, piece) in range.enumerated() {
                             let length = metainfo.geometry.length(ofPiece: piece)
                             let ok = try buffer.withUnsafeMutableBytes { raw -> Bool in
                                 let target = UnsafeMutableRawBufferPointer(rebasing: raw[0..<length])
                                 guard try Self.readIfPresent(metainfo, files, piece: piece, into: target) else { return false }
                                 return PieceHash.sha1(UnsafeRawBufferPointer(target)).elementsEqual(metainfo.hash(ofPiece: piece))
                             }
+                            hashed.add(1)
                             if ok { good.append(piece) }
-                            if piece % 16 == 15 { progress(16) }
+                            if n % 16 == 15 { progress(16) }
                         }
                         progress(range.count % 16)
                         return good
@@ -171,15 +183,20 @@ public final class Storage: Sendable {
             for try await part in group { all += part }
             return all
         }
-        var found = Bitfield(count: count)
+        var found = Bitfield(count: metainfo.pieceCount)
         for piece in results { found[piece] = true }
-        let have = found
+        return found
+    }
+
+    /// Gives complete files their final names and the others the `.part` one.
+    func nameFiles(have: Bitfield) async throws {
+        let metainfo = self.metainfo
+        let files = self.files
         try await pool.runIfActive {
             for index in metainfo.files.indices where !metainfo.files[index].isPadding {
                 try files.setComplete(index, Self.isComplete(file: index, metainfo, have))
             }
         }
-        return have
     }
 
     /// Gives a file whose pieces are all verified its final name.
@@ -255,7 +272,7 @@ public final class Storage: Sendable {
     }
 
     /// Like `read`, but returns false instead of creating anything when a file is missing or short.
-    private static func readIfPresent(
+    static func readIfPresent(
         _ metainfo: Metainfo, _ files: FileTable, piece: Int, into buffer: UnsafeMutableRawBufferPointer
     ) throws -> Bool {
         for slice in metainfo.slices(piece: piece) {

@@ -1,3 +1,4 @@
+import Foundation
 import PeerWire
 import Strategy
 import TorrentModel
@@ -38,6 +39,7 @@ extension Torrent {
             // Every peer hears of it, even one that has the piece: a super-seed (BEP 16) learns from these
             // `have`s that its pieces arrived and spread (libtorrent's send_redundant_have does the same).
             for peer in peers.values { peer.link.send(.have(piece: piece)) }
+            allowFastAfterVerifying(piece)
             if picker.isComplete { completed() }
             return
         }
@@ -94,6 +96,9 @@ extension Torrent {
     private func completed() {
         guard activity == .downloading else { return }
         activity = .seeding
+        completedAt = Date()
+        // The trackers hear `completed` now.
+        trackerWait?.cancel()
         logger.info("\(metainfo.name): download complete")
         for (key, peer) in peers {
             updateInterest(key)

@@ -24,6 +24,7 @@ extension Torrent {
         do {
             try await storage.checkDirectory()
             have = try await storage.check { n in checked.add(n) }
+            lastKnownHave = nil
         } catch {
             activity = .error("\(error)")
             throw error

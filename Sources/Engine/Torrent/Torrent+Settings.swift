@@ -21,6 +21,7 @@ extension Torrent {
         limits.torrentUpload.setRate(new.uploadLimit)
         if new.seedRatioLimit != old.seedRatioLimit || new.seedTimeLimit != old.seedTimeLimit {
             ignoresSeedLimits = false
+            wakeTicking()
         }
         guard new.filePriorities != old.filePriorities || new.sequential != old.sequential
             || new.firstAndLastPiecesFirst != old.firstAndLastPiecesFirst

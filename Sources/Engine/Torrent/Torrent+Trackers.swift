@@ -24,11 +24,15 @@ extension Torrent {
             }
             let deadline = ContinuousClock.now + (await announcer.nextAnnounceDelay())
             event = .none
-            while ContinuousClock.now < deadline && !Task.isCancelled && !reannounceRequested {
-                if picker.isComplete && !completedSent { break }
-                try? await Task.sleep(for: .milliseconds(250))
-                trackerStatuses = await announcer.statuses()
+            // One timer until the next announce (no polling: thousands of idle torrents cost nothing);
+            // `reannounce()` and the download's completion cut it short.
+            if !reannounceRequested && !(picker.isComplete && !completedSent) {
+                let wait = Task<Void, Never> { _ = try? await Task.sleep(until: deadline, clock: .continuous) }
+                trackerWait = wait
+                await withTaskCancellationHandler { await wait.value } onCancel: { wait.cancel() }
+                if trackerWait == wait { trackerWait = nil }
             }
+            trackerStatuses = await announcer.statuses()
             if picker.isComplete && !completedSent {
                 completedSent = true
                 event = .completed
@@ -41,6 +45,18 @@ extension Torrent {
     /// Asks the trackers for peers now, as `kill -USR1` does for rTorrent and libtorrent's tools.
     public func reannounce() {
         reannounceRequested = true
+        trackerWait?.cancel()
+    }
+
+    /// The tracker statuses with their countdowns brought up to now.
+    var currentTrackerStatuses: [TrackerStatus] {
+        let elapsed = now - trackerStatusesAt
+        return trackerStatuses.map { status in
+            var status = status
+            status.sinceLastAnnounce = status.sinceLastAnnounce.map { $0 + elapsed }
+            status.untilNextAnnounce = status.untilNextAnnounce.map { max(.zero, $0 - elapsed) }
+            return status
+        }
     }
 
     /// Tells the trackers we leave (`stopped`), within the announcer's short timeout.

@@ -22,6 +22,8 @@ public struct TorrentConfiguration: Sendable {
     public var seedTimeLimit: Double?
     /// Super-seed (BEP 16) when the torrent starts out complete.
     public var superSeeding = false
+    /// How often each peer hears which peers we connected to and dropped (BEP 11's once a minute).
+    public var pexInterval: Duration = PexState.interval
     /// Experiment knob for benchmarks: never unchoke anyone (a free rider). Not for real use.
     public var freeRide = false
 
@@ -74,7 +76,15 @@ public actor Torrent {
     var pendingConnections = 0
     let announcer: TrackerAnnouncer?
     var trackerTask: Task<Void, Never>?
-    var trackerStatuses: [TrackerStatus] = []
+    var trackerStatuses: [TrackerStatus] = [] {
+        didSet { trackerStatusesAt = now }
+    }
+    /// When `trackerStatuses` was taken: their countdowns are brought up to date from it.
+    var trackerStatusesAt: Duration = .zero
+    /// The tracker loop's wait for the next announce; cancelled to announce at once.
+    var trackerWait: Task<Void, Never>?
+    /// The tick has stopped because there is nothing to do (see `Torrent+Idle.swift`).
+    var tickParked = false
     var reannounceRequested = false
     /// Set while super-seeding (see `Torrent+SuperSeeding.swift`).
     var superSeeder: SuperSeeder?
@@ -85,6 +95,13 @@ public actor Torrent {
     /// When `tick` last made sure the files are still where we write them.
     var lastStorageCheck: Duration = .zero
     var piecesHave: Int { picker.have.setCount }
+    /// Saved-state bookkeeping (see `Torrent+Resume.swift`).
+    var addedAt = Date()
+    var completedAt: Date?
+    /// The pieces known verified while a check runs (the picker knows none until it ends).
+    var lastKnownHave: Bitfield?
+    /// Running, paused or queued: what to come back as after a restart, kept while checking or in error.
+    var steadyState: TorrentRecord.State = .active
 
     init(metainfo: Metainfo, configuration: TorrentConfiguration, settings: TorrentSettings = TorrentSettings(),
          sessionLimits: (download: RateLimiter, upload: RateLimiter) = (RateLimiter(), RateLimiter()),
@@ -114,13 +131,28 @@ public actor Torrent {
     var listenPort: UInt16? { connector.listenPort }
 
     /// Verifies what is on disk, creates missing files, then starts downloading or seeding; or, with
-    /// `holding` (paused or queued), stays so until resumed.
-    func start(holding: TorrentActivity? = nil) async throws {
+    /// `holding` (paused or queued), stays so until resumed. With `resume`, the pieces saved as verified
+    /// are taken as they are where the files did not change since (see `Storage.resume`).
+    func start(holding: TorrentActivity? = nil, resume: ResumeData? = nil) async throws {
         activity = .checking(0)
+        if holding == .paused { steadyState = .paused } else if holding == .queued { steadyState = .queued }
+        lastKnownHave = resume?.verified
         let checked = Counter()
         checkProgress = checked
-        let have = try await storage.check { n in checked.add(n) }
+        let have: Bitfield
+        do {
+            if let resume {
+                have = try await storage.resume(from: resume) { n in checked.add(n) }
+            } else {
+                have = try await storage.check { n in checked.add(n) }
+            }
+        } catch {
+            checkProgress = nil
+            throw error
+        }
         checkProgress = nil
+        lastKnownHave = nil
+        if have.isComplete && completedAt == nil { completedAt = Date() }
         picker = PiecePicker(geometry: metainfo.geometry, have: have)
         applyPiecePriorities()
         try await checkFreeSpace(have: have)
@@ -137,13 +169,7 @@ public actor Torrent {
 
     /// Starts the twice-a-second tick and the tracker loop.
     func startLoops() {
-        tickTask = Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(500))
-                await self?.tick()
-                await self?.checkSeedLimits()
-            }
-        }
+        startTicking()
         trackerTask = Task { await self.runTrackers() }
     }
 
@@ -204,6 +230,7 @@ public actor Torrent {
 
     /// Stops every connection and loop.
     func stop() async {
+        noteSteadyState()
         tickTask?.cancel()
         if activity == .downloading || activity == .seeding { await announceStopped() }
         trackerTask?.cancel()
@@ -213,9 +240,10 @@ public actor Torrent {
 
     /// Peers to try, from trackers, the command line or other sources.
     public func addPeers(_ addresses: [PeerAddress], source: PeerSource) {
-        for address in addresses where knownPeers[address] == nil {
+        for address in addresses.map(\.normalized) where knownPeers[address] == nil {
             knownPeers[address] = KnownPeer(source: source)
         }
+        wakeTicking()
         connectMore()
     }
 
@@ -255,11 +283,11 @@ public actor Torrent {
             bytesHave: bytes, downloadRate: isRunning ? download.rate(now: now) : 0,
             uploadRate: isRunning ? upload.rate(now: now) : 0,
             downloaded: download.total, uploaded: upload.total, wasted: wasted, hashFailures: hashFailures,
-            peers: peerRows, knownPeers: knownPeers.count, bannedPeers: bannedHosts.count, trackers: trackerStatuses,
+            peers: peerRows, knownPeers: knownPeers.count, bannedPeers: bannedHosts.count, trackers: currentTrackerStatuses,
             filesFinalized: pendingRenames == 0, isSuperSeeding: isSuperSeeding,
             wantedLength: metainfo.geometry.byteCount(of: wantedPieces),
             bytesHaveWanted: metainfo.geometry.byteCount(of: have.intersection(wantedPieces)),
-            settings: settings, seedingTime: seedingTime, downloadLimit: limits.torrentDownload.rate,
+            settings: settings, seedingTime: currentSeedingTime, downloadLimit: limits.torrentDownload.rate,
             uploadLimit: limits.torrentUpload.rate)
     }
 }
@@ -300,6 +328,10 @@ struct PieceBuffer {
 struct PeerConnector: Sendable {
     let listenPort: UInt16?
     let connect: @Sendable (PeerAddress, Torrent) -> Void
+    /// Our DHT node's UDP port, sent in PORT messages; nil when the DHT is off or the torrent is private.
+    var dhtPort: UInt16?
+    /// Hands the DHT a node a peer told us of.
+    var heardDHTNode: (@Sendable (PeerAddress) -> Void)?
 }
 
 /// A thread-safe counter for progress reported from the storage pool.

@@ -4,6 +4,8 @@ import Tracker
 /// What a torrent is doing.
 public enum TorrentActivity: Sendable, Equatable, Codable {
     case checking(Double)
+    /// A magnet link's info dictionary is being fetched from peers; the share received so far.
+    case fetchingMetadata(Double)
     case downloading
     case seeding
     case paused
@@ -15,6 +17,7 @@ public enum TorrentActivity: Sendable, Equatable, Codable {
     public var label: String {
         switch self {
         case .checking: "Checking"
+        case .fetchingMetadata: "Fetching metadata"
         case .downloading: "Downloading"
         case .seeding: "Seeding"
         case .paused: "Paused"
@@ -76,6 +79,8 @@ public struct TorrentSnapshot: Sendable, Equatable, Codable {
     /// This torrent's own limits in bytes per second (nil: none; the session's apply too).
     public var downloadLimit: Double?
     public var uploadLimit: Double?
+    /// What the torrent waits for, when that is worth telling (a magnet link with no peers yet).
+    public var status: String?
 
     /// Every piece is verified on disk and every file has its final name.
     public var isComplete: Bool { piecesHave == pieceCount && filesFinalized }

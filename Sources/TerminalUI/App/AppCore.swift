@@ -7,8 +7,11 @@ public struct AppCore: Sendable {
     /// Showing a daemon's engine (see `UIContext.isAttached`).
     public var isAttached: Bool
 
-    public init(size: Size, completePath: @escaping @Sendable (String) -> [String] = { _ in [] }, isAttached: Bool = false) {
-        state = UIState(size: size)
+    public init(
+        size: Size, keys: KeyBindings = .standard, completePath: @escaping @Sendable (String) -> [String] = { _ in [] },
+        isAttached: Bool = false
+    ) {
+        state = UIState(size: size, keys: keys)
         self.completePath = completePath
         self.isAttached = isAttached
     }

@@ -8,6 +8,8 @@ public struct SessionSummary: Sendable, Hashable {
     /// DHT routing table size; nil when DHT is off or absent.
     public var dhtNodes: Int?
     public var listenPort: Int?
+    /// The DHT's lookups, for the status bar; nil when DHT is off or absent.
+    public var dht: DHTHealth?
 
     public init(
         downloadLimit: Double? = nil, uploadLimit: Double? = nil, freeDiskBytes: Int64? = nil,
@@ -18,6 +20,30 @@ public struct SessionSummary: Sendable, Hashable {
         self.freeDiskBytes = freeDiskBytes
         self.dhtNodes = dhtNodes
         self.listenPort = listenPort
+    }
+}
+
+/// How the DHT is doing: plain numbers, so the UI needs nothing of the engine's networking.
+public struct DHTHealth: Sendable, Hashable {
+    public var nodes: Int
+    public var lookupsRunning: Int
+    public var lookupsDone: Int
+    public var peersFound: Int
+
+    public init(nodes: Int, lookupsRunning: Int, lookupsDone: Int, peersFound: Int) {
+        self.nodes = nodes
+        self.lookupsRunning = lookupsRunning
+        self.lookupsDone = lookupsDone
+        self.peersFound = peersFound
+    }
+
+    /// `DHT 12 nodes, 1 lookup, 30 peers`: what the status bar shows.
+    public var text: String {
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        var parts = ["DHT " + plural(nodes, "node")]
+        if lookupsRunning > 0 { parts.append(plural(lookupsRunning, "lookup")) }
+        parts.append(plural(peersFound, "peer"))
+        return parts.joined(separator: ", ")
     }
 }
 

@@ -40,6 +40,7 @@ extension TorrentState {
     public init(_ activity: TorrentActivity) {
         switch activity {
         case .checking(let p): self = .checking(progress: p)
+        case .fetchingMetadata(let p): self = .fetchingMetadata(progress: p)
         case .downloading: self = .downloading
         case .seeding: self = .seeding
         case .paused, .stopped: self = .paused

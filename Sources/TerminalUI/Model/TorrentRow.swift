@@ -14,7 +14,8 @@ public enum TorrentState: Sendable, Hashable {
     case paused
     case queued
     case checking(progress: Double)
-    case fetchingMetadata
+    /// A magnet link's metadata is being fetched; the share received so far.
+    case fetchingMetadata(progress: Double)
     case error(String)
 
     public var label: String {
@@ -97,8 +98,15 @@ public struct TorrentRow: Sendable, Hashable {
         self.priority = priority
     }
 
-    public var progress: Double { size == 0 ? 1 : min(1, Double(bytesDone) / Double(size)) }
-    public var isComplete: Bool { bytesDone >= size }
+    public var progress: Double {
+        if case .fetchingMetadata(let progress) = state { return progress }
+        return size == 0 ? 1 : min(1, Double(bytesDone) / Double(size))
+    }
+    /// Nothing is complete before its metadata is known.
+    public var isComplete: Bool {
+        if case .fetchingMetadata = state { return false }
+        return bytesDone >= size
+    }
     /// Uploaded over the size, like most clients.
     public var ratio: Double { size == 0 ? 0 : Double(uploaded) / Double(size) }
 

@@ -20,37 +20,51 @@ public enum UIReducer {
     }
 
     static func normalKey(_ s: inout UIState, _ key: Key, _ context: UIContext) -> [UICommand] {
+        if let action = s.keys.action(for: key) { return perform(action, &s, context) }
         switch key {
-        case "q": return quit(&s, context)
-        case "Q": return detach(&s, context)
-        case "?": s.mode = .help(scroll: 0)
-        case .up, "k", .scrollUp: move(&s, by: -1, context)
-        case .down, "j", .scrollDown: move(&s, by: 1, context)
-        case .pageUp: move(&s, by: -pageSize(s, context), context)
-        case .pageDown: move(&s, by: pageSize(s, context), context)
-        case .home, "g": move(&s, by: Int.min / 2, context)
-        case .end, "G": move(&s, by: Int.max / 2, context)
-        case .enter: toggleFocus(&s, context)
-        case .escape: escape(&s)
-        case .tab, .right: switchTab(&s, by: 1, context)
-        case .backTab, .left: switchTab(&s, by: -1, context)
-        case "p", " ": return pauseOrResume(&s, context)
-        case "+", "=": return changePriority(&s, up: true, context)
-        case "-", "_": return changePriority(&s, up: false, context)
-        case "a": s.mode = .prompt(Prompt(kind: .add))
-        case "d": askRemove(&s, deleteData: false, context)
-        case "D": askRemove(&s, deleteData: true, context)
-        case "r": return recheck(&s, context)
-        case "/": s.mode = .prompt(Prompt(kind: .filter, text: s.filter))
-        case "s": cycleSort(&s)
-        case "S": reverseSort(&s)
-        case "v": cycleView(&s, by: 1)
-        case "V": cycleView(&s, by: -1)
+        case .scrollUp: move(&s, by: -1, context)
+        case .scrollDown: move(&s, by: 1, context)
         case .character(let c) where ("1"..."5").contains(c):
             s.view = ListView.allCases[Int(String(c))! - 1]
         case .click(let x, let y): click(&s, x: x, y: y, context)
-        case .delete, .backspace: s.status = StatusMessage("Use d to remove a torrent (D also deletes its data).")
-        default: s.status = StatusMessage("\(describe(key)) does nothing here. Press ? for the keys.")
+        case .delete, .backspace:
+            s.status = StatusMessage("Use \(s.keys.primary(.remove)) to remove a torrent "
+                + "(\(s.keys.primary(.removeWithData)) also deletes its data).")
+        default: s.status = StatusMessage("\(describe(key)) does nothing here. Press \(s.keys.primary(.help)) for the keys.")
+        }
+        return []
+    }
+
+    private static func perform(_ action: KeyAction, _ s: inout UIState, _ context: UIContext) -> [UICommand] {
+        switch action {
+        case .quit: return quit(&s, context)
+        case .help: s.mode = .help(scroll: 0)
+        case .up: move(&s, by: -1, context)
+        case .down: move(&s, by: 1, context)
+        case .pageUp: move(&s, by: -pageSize(s, context), context)
+        case .pageDown: move(&s, by: pageSize(s, context), context)
+        case .first: move(&s, by: Int.min / 2, context)
+        case .last: move(&s, by: Int.max / 2, context)
+        case .details: toggleFocus(&s, context)
+        case .back: escape(&s)
+        case .nextTab: switchTab(&s, by: 1, context)
+        case .previousTab: switchTab(&s, by: -1, context)
+        case .pause: return pauseOrResume(&s, context)
+        case .priorityUp: return changePriority(&s, up: true, context)
+        case .priorityDown: return changePriority(&s, up: false, context)
+        case .add: s.mode = .prompt(Prompt(kind: .add))
+        case .remove: askRemove(&s, deleteData: false, context)
+        case .removeWithData: askRemove(&s, deleteData: true, context)
+        case .recheck: return recheck(&s, context)
+        case .filter: s.mode = .prompt(Prompt(kind: .filter, text: s.filter))
+        case .sort: cycleSort(&s)
+        case .reverseSort: reverseSort(&s)
+        case .nextView: cycleView(&s, by: 1)
+        case .previousView: cycleView(&s, by: -1)
+        case .detach:
+            if context.isAttached { return [.detach] }
+            s.status = StatusMessage("\(s.keys.primary(.detach)) detaches from a background engine; this UI runs its own "
+                + "(\(s.keys.primary(.quit)) quits).")
         }
         return []
     }
@@ -68,14 +82,6 @@ public enum UIReducer {
         return []
     }
 
-    private static func detach(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
-        guard context.isAttached else {
-            s.status = StatusMessage("Q detaches from a daemon; this UI runs its own engine: q quits.")
-            return []
-        }
-        return [.detach]
-    }
-
     private static func escape(_ s: inout UIState) {
         if s.focus == .detail {
             s.focus = .list
@@ -83,7 +89,8 @@ public enum UIReducer {
             s.filter = ""
             s.status = StatusMessage("Filter cleared.", isError: false)
         } else {
-            s.status = StatusMessage("Nothing to cancel. Press q to quit, ? for the keys.")
+            s.status = StatusMessage(
+                "Nothing to cancel. Press \(s.keys.primary(.quit)) to quit, \(s.keys.primary(.help)) for the keys.")
         }
     }
 

@@ -112,8 +112,10 @@ public struct UIState: Sendable, Hashable {
     /// Selected row inside the current detail tab (peers, files, trackers).
     public var detailRow = 0
     public var status: StatusMessage?
+    public var keys = KeyBindings.standard
 
-    public init(size: Size) {
+    public init(size: Size, keys: KeyBindings = .standard) {
         self.size = size
+        self.keys = keys
     }
 }

@@ -31,6 +31,10 @@ public enum HealthAdvisor {
         if case .error(let message) = row.state { notes.append(.init(level: .problem, text: "Stopped by an error: \(message)")) }
         if let disk = detail.diskError { notes.append(.init(level: .problem, text: "Disk error: \(disk)")) }
         if row.state.isPaused { notes.append(.init(level: .warning, text: "Paused: press p to resume.")) }
+        if case .fetchingMetadata(let progress) = row.state {
+            notes.append(.init(level: .warning, text: "Fetching metadata from peers (\(Units.percent(progress))): "
+                + "the files and the size are known once it arrives."))
+        }
         if row.isComplete {
             notes.append(seedingNote(detail))
         } else if !row.state.isPaused, !row.state.isError {

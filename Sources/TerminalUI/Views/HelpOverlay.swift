@@ -1,21 +1,28 @@
 /// The `?` overlay: every key, the peer flags and the map glyphs, in a scrollable box.
 enum HelpOverlay {
-    static let lines: [String] = [
-        "Keys",
-        "  ↑ ↓  j k           move        PgUp PgDn  Home End (g G)   page, first, last",
-        "  Enter              open the detail pane / back to the list;  Esc  back, or clear the filter",
-        "  Tab  → ←           next / previous tab (Shift-Tab too)",
-        "  p  Space           pause or resume the selected torrent",
-        "  +  -               torrent priority; in the Files tab, the selected file's priority",
-        "  a                  add a .torrent file (Tab completes the path) or a magnet link",
-        "  d                  remove from the list (asks);  D  remove and DELETE the data (asks)",
-        "  r                  recheck the data on disk",
-        "  /                  filter by name (Enter keeps it, Esc clears it)",
-        "  s  S               sort by the next column;  reverse the order",
-        "  v  V  1-5          views: all, downloading, seeding, paused, error",
-        "  q                  quit (asks while transfers run);  Ctrl-C quits at once",
-        "  Q                  detach from the daemon, transfers carry on (q asks)",
-        "  ?                  this help (↑ ↓ scroll, any other key closes)",
+    /// Each line of the key list: the actions whose keys it names, and what they do.
+    private static let keyLines: [([KeyAction], String)] = [
+        ([.up, .down], "move"),
+        ([.pageUp, .pageDown], "a page up / down"),
+        ([.first, .last], "first / last torrent"),
+        ([.details], "open the detail pane / back to the list"),
+        ([.back], "back, or clear the filter"),
+        ([.nextTab, .previousTab], "next / previous tab"),
+        ([.pause], "pause or resume the selected torrent"),
+        ([.priorityUp, .priorityDown], "torrent priority; in the Files tab, the selected file's priority"),
+        ([.add], "add a .torrent file (Tab completes the path) or a magnet link"),
+        ([.remove], "remove from the list (asks)"),
+        ([.removeWithData], "remove and DELETE the data (asks)"),
+        ([.recheck], "recheck the data on disk"),
+        ([.filter], "filter by name (Enter keeps it, Esc clears it)"),
+        ([.sort, .reverseSort], "sort by the next column;  reverse the order"),
+        ([.nextView, .previousView], "views: all, downloading, seeding, paused, error (1-5 too)"),
+        ([.detach], "detach from a background engine, leaving transfers running"),
+        ([.quit], "quit (asks while transfers run);  Ctrl-C quits at once"),
+        ([.help], "this help (↑ ↓ scroll, any other key closes)"),
+    ]
+
+    private static let reference: [String] = [
         "  Mouse              click a torrent, a tab, a view, a peer or a file",
         "",
         "Peer flags",
@@ -35,13 +42,27 @@ enum HelpOverlay {
         "  The color of missing pieces tells how many connected peers have them.",
     ]
 
-    static func draw(scroll: Int, into buffer: inout ScreenBuffer, bounds: Rect) {
+    /// Every line of the help with the keys as bound (actions left with no key are not listed).
+    static func lines(_ keys: KeyBindings) -> [String] {
+        var out = ["Keys"]
+        for (actions, text) in keyLines {
+            let names = actions.map { keys.label($0) }.filter { !$0.isEmpty }
+            guard !names.isEmpty else { continue }
+            let column = names.joined(separator: "  ")
+            let padding = max(1, 19 - DisplayWidth.of(column))
+            out.append("  " + column + String(repeating: " ", count: padding) + text)
+        }
+        return out + reference
+    }
+
+    static func draw(scroll: Int, keys: KeyBindings, into buffer: inout ScreenBuffer, bounds: Rect) {
+        let lines = lines(keys)
         let width = min(bounds.width - 2, 96)
         let height = min(bounds.height - 2, lines.count + 2)
         guard width >= 20, height >= 3 else { return }
         let box = Rect(x: (bounds.width - width) / 2, y: (bounds.height - height) / 2, width: width, height: height)
         buffer.fill(box, role: .normal)
-        drawBorder(box, title: " Help: ? or Esc closes ", into: &buffer)
+        drawBorder(box, title: " Help: \(keys.primary(.help)) or Esc closes ", into: &buffer)
         let room = box.height - 2
         let top = max(0, min(scroll, lines.count - room))
         for i in 0..<room where top + i < lines.count {
@@ -68,10 +89,10 @@ enum HelpOverlay {
 
 /// What a terminal below the minimum size shows instead of a broken layout.
 enum TooSmallView {
-    static func draw(size: Size, into buffer: inout ScreenBuffer) {
+    static func draw(size: Size, quitKey: String = "q", into buffer: inout ScreenBuffer) {
         let message =
             "Terminal too small: \(size.width)×\(size.height). Swarm needs at least "
-            + "\(Layout.minimum.width)×\(Layout.minimum.height). Enlarge it, or press q to quit."
+            + "\(Layout.minimum.width)×\(Layout.minimum.height). Enlarge it, or press \(quitKey) to quit."
         let lines = TextFit.wrap(message, width: size.width)
         let top = max(0, (size.height - lines.count) / 2)
         for (i, line) in lines.enumerated() where top + i < size.height {

@@ -20,7 +20,7 @@ public enum ScreenRenderer {
         var buffer = ScreenBuffer(size: state.size)
         let layout = Layout(size: state.size, rowCount: model.visible.count)
         if layout.isTooSmall {
-            TooSmallView.draw(size: state.size, into: &buffer)
+            TooSmallView.draw(size: state.size, quitKey: state.keys.primary(.quit), into: &buffer)
             return buffer
         }
         HeaderView.draw(model.rows, summary: model.summary, state: state, into: &buffer, rect: layout.header)
@@ -38,7 +38,7 @@ public enum ScreenRenderer {
             buffer.fill(Rect(x: 0, y: row, width: state.size.width, height: 1), role: .prompt)
             buffer.write(line, x: 0, y: row, role: .prompt)
         }
-        if case .help(let scroll) = state.mode { HelpOverlay.draw(scroll: scroll, into: &buffer, bounds: buffer.bounds) }
+        if case .help(let scroll) = state.mode { HelpOverlay.draw(scroll: scroll, keys: state.keys, into: &buffer, bounds: buffer.bounds) }
         return buffer
     }
 

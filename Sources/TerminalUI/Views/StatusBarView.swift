@@ -1,7 +1,15 @@
 /// The bottom line: a prompt, a question, a message or the main keys on the left; counts, free space and
 /// limits on the right.
 enum StatusBarView {
-    static let hints = ["? help", "p pause", "+/- priority", "a add", "d remove", "/ filter", "s sort", "Tab next tab", "q quit"]
+    /// The main keys, as bound, with what they do.
+    static func hints(_ keys: KeyBindings) -> [String] {
+        let first = keys.primary
+        return [
+            "\(first(.help)) help", "\(first(.pause)) pause", "\(first(.priorityUp))/\(first(.priorityDown)) priority",
+            "\(first(.add)) add", "\(first(.remove)) remove", "\(first(.filter)) filter", "\(first(.sort)) sort",
+            "\(first(.nextTab)) next tab", "\(first(.quit)) quit",
+        ]
+    }
 
     static func draw(
         _ model: UIModel, state: UIState, into buffer: inout ScreenBuffer, rect: Rect
@@ -29,13 +37,13 @@ enum StatusBarView {
                 buffer.write(status.text, x: x, y: rect.y, role: status.isError ? .statusError : .statusBar,
                     limit: leftLimit)
             } else {
-                buffer.write(fittingHints(width: leftLimit - x), x: x, y: rect.y, role: .statusBar, limit: leftLimit)
+                buffer.write(fittingHints(hints(state.keys), width: leftLimit - x), x: x, y: rect.y, role: .statusBar, limit: leftLimit)
             }
         }
     }
 
-    /// As many whole hints as fit, `? help` and `q quit` first to stay.
-    static func fittingHints(width: Int) -> String {
+    /// As many whole hints as fit, help and quit first to stay.
+    static func fittingHints(_ hints: [String], width: Int) -> String {
         var kept = hints
         while kept.count > 2, DisplayWidth.of(kept.joined(separator: "  ")) > width {
             kept.remove(at: kept.count - 2)
@@ -62,6 +70,7 @@ enum StatusBarView {
         if state.view != .all || !state.filter.isEmpty {
             parts.append("\(state.view.rawValue) \(model.visible.count)/\(model.rows.count)")
         }
+        if let dht = model.summary.dht { parts.append(dht.text) }
         if let free = model.summary.freeDiskBytes { parts.append("free " + Units.bytes(free)) }
         let limit = { (value: Double?) in value.map { Units.compactRate($0) } ?? "∞" }
         parts.append("limits " + limit(model.summary.downloadLimit) + "/" + limit(model.summary.uploadLimit))

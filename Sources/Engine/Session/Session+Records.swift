@@ -1,0 +1,110 @@
+import Foundation
+import TorrentModel
+
+/// Saving and restoring torrents across restarts (the store itself is the `SessionStore` module).
+extension Session {
+    /// Why a saved torrent could not be brought back.
+    public enum RestoreError: Error, CustomStringConvertible, Sendable {
+        case badMetainfo(String)
+        case wrongInfoHash(String)
+
+        public var description: String {
+            switch self {
+            case .badMetainfo(let why): "the saved torrent file is damaged: \(why)"
+            case .wrongInfoHash(let name): "the saved torrent file of '\(name)' does not match its info-hash"
+            }
+        }
+    }
+
+    /// Brings back saved torrents, in their queue order, each as it was (paused ones stay paused, queued
+    /// ones queued) and without hashing again the pieces saved as verified whose files did not change. A
+    /// torrent whose data cannot be reached (folder gone) stays listed in Error. Runs a few at a time.
+    /// Returns, for each record that could not be restored at all (a damaged torrent file, a duplicate),
+    /// the reason.
+    public func restore(_ records: [TorrentRecord]) async -> [(InfoHash, String)] {
+        var failures: [(InfoHash, String)] = []
+        var started: [(Torrent, TorrentRecord)] = []
+        for record in records.sorted(by: { $0.queuePosition < $1.queuePosition }) {
+            let metainfo: Metainfo
+            do {
+                metainfo = try Metainfo(bytes: record.metainfo)
+            } catch {
+                failures.append((record.infoHash, RestoreError.badMetainfo("\(error)").description))
+                continue
+            }
+            guard metainfo.infoHash == record.infoHash else {
+                failures.append((record.infoHash, RestoreError.wrongInfoHash(record.name).description))
+                continue
+            }
+            guard torrents[metainfo.infoHash] == nil, fetches[metainfo.infoHash] == nil else {
+                failures.append((record.infoHash, SessionError.duplicateTorrent(metainfo.name).description))
+                continue
+            }
+            let storage = Storage(metainfo: metainfo, directory: URL(fileURLWithPath: record.directory), pool: pool)
+            let torrent = makeTorrent(metainfo, storage: storage, settings: record.settings)
+            torrents[metainfo.infoHash] = torrent
+            order.append(metainfo.infoHash)
+            started.append((torrent, record))
+        }
+        // Listed at once (as checking); the disk work runs a few torrents at a time.
+        let limited = isQueueLimited
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for (torrent, record) in started {
+                if running == 8 {
+                    await group.next()
+                    running -= 1
+                }
+                running += 1
+                group.addTask {
+                    await Self.start(torrent, from: record, queueLimited: limited)
+                }
+            }
+        }
+        await replanQueue()
+        return failures
+    }
+
+    private static func start(_ torrent: Torrent, from record: TorrentRecord, queueLimited: Bool) async {
+        await torrent.restoreHistory(from: record)
+        let holding: TorrentActivity? = switch record.state {
+        case .paused: .paused
+        case .queued: .queued
+        case .active: queueLimited ? .queued : nil
+        }
+        do {
+            try await torrent.storage.checkDirectory()
+            try await torrent.start(holding: holding, resume: record.resume)
+        } catch {
+            await torrent.failedToStart(error, keeping: record.resume)
+        }
+    }
+
+    /// Every torrent's save mark, in order (see `TorrentRecord.Mark`).
+    public func saveMarks() async -> [(InfoHash, TorrentRecord.Mark)] {
+        var marks: [(InfoHash, TorrentRecord.Mark)] = []
+        for hash in order {
+            guard let torrent = torrents[hash] else { continue }
+            marks.append((hash, await torrent.saveMark()))
+        }
+        return marks
+    }
+
+    /// The records of the given torrents (all when nil), flushed to disk first; torrents whose files
+    /// cannot be flushed are left out (they are saved as they were).
+    public func records(of hashes: Set<InfoHash>? = nil) async -> [TorrentRecord] {
+        var result: [TorrentRecord] = []
+        for (position, hash) in order.enumerated() where hashes?.contains(hash) ?? true {
+            guard let torrent = torrents[hash] else { continue }
+            do {
+                result.append(try await torrent.record(queuePosition: position))
+            } catch {
+                logger.warning("cannot save \(torrent.metainfo.name): \(error)")
+            }
+        }
+        return result
+    }
+
+    /// The info-hashes of every torrent, in order.
+    public var infoHashes: [InfoHash] { order }
+}

@@ -1,0 +1,74 @@
+import Bencode
+import Foundation
+import TorrentModel
+
+/// Everything needed to bring a torrent back after a restart, as the store saves it.
+public struct TorrentRecord: Sendable, Equatable {
+    /// What the torrent comes back as: running (downloading or seeding), paused, or waiting in the queue.
+    public enum State: String, Sendable, Codable, CaseIterable {
+        case active, paused, queued
+    }
+
+    /// The torrent file: the raw `info` dictionary and the trackers (see `torrentFile(of:)`).
+    public var metainfo: [UInt8]
+    public var infoHash: InfoHash
+    public var name: String
+    public var directory: String
+    public var state: State
+    public var settings: TorrentSettings
+    /// Place in the session's order (and so in the queue among equal priorities).
+    public var queuePosition: Int
+    public var resume: ResumeData
+    public var uploaded: Int64
+    public var downloaded: Int64
+    public var seedingSeconds: Double
+    public var addedAt: Date
+    public var completedAt: Date?
+
+    public init(
+        metainfo: [UInt8], infoHash: InfoHash, name: String, directory: String, state: State,
+        settings: TorrentSettings, queuePosition: Int, resume: ResumeData, uploaded: Int64, downloaded: Int64,
+        seedingSeconds: Double, addedAt: Date, completedAt: Date?
+    ) {
+        self.metainfo = metainfo
+        self.infoHash = infoHash
+        self.name = name
+        self.directory = directory
+        self.state = state
+        self.settings = settings
+        self.queuePosition = queuePosition
+        self.resume = resume
+        self.uploaded = uploaded
+        self.downloaded = downloaded
+        self.seedingSeconds = seedingSeconds
+        self.addedAt = addedAt
+        self.completedAt = completedAt
+    }
+
+    /// A `.torrent` file for the metainfo: the `info` dictionary exactly as received (so the info-hash
+    /// stays the same) and the tracker tiers.
+    public static func torrentFile(of metainfo: Metainfo) -> [UInt8] {
+        var bytes: [UInt8] = Array("d".utf8)
+        if !metainfo.trackerTiers.isEmpty {
+            bytes += BencodeEncoder.encode(.string("announce-list"))
+            bytes += BencodeEncoder.encode(.list(metainfo.trackerTiers.map { .list($0.map(BencodeValue.string)) }))
+        }
+        bytes += BencodeEncoder.encode(.string("info"))
+        bytes += metainfo.infoBytes
+        bytes += Array("e".utf8)
+        return bytes
+    }
+
+    /// What a save compares to know whether the torrent changed since: cheap to take, no disk access.
+    public struct Mark: Sendable, Equatable {
+        var piecesHave: Int
+        var state: State
+        var activityLabel: String
+        var settings: TorrentSettings
+        var directory: String
+        var uploaded: Int64
+        var downloaded: Int64
+        var seedingHours: Int
+        var completedAt: Date?
+    }
+}

@@ -1,0 +1,37 @@
+import GRDB
+
+/// The database schema, one migration per version. Never edit a migration that has shipped: add one.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: torrents and their files") { db in
+            try db.execute(sql: """
+                CREATE TABLE torrent (
+                    infoHash TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    metainfo BLOB NOT NULL,
+                    directory TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('active', 'paused', 'queued')),
+                    settings BLOB NOT NULL,
+                    queuePosition INTEGER NOT NULL,
+                    pieceCount INTEGER NOT NULL,
+                    verifiedPieces BLOB NOT NULL,
+                    fileCount INTEGER NOT NULL,
+                    uploaded INTEGER NOT NULL DEFAULT 0,
+                    downloaded INTEGER NOT NULL DEFAULT 0,
+                    seedingSeconds REAL NOT NULL DEFAULT 0,
+                    addedAt REAL NOT NULL,
+                    completedAt REAL
+                );
+                CREATE TABLE torrentFile (
+                    infoHash TEXT NOT NULL REFERENCES torrent(infoHash) ON DELETE CASCADE,
+                    fileIndex INTEGER NOT NULL,
+                    size INTEGER,
+                    modified INTEGER,
+                    PRIMARY KEY (infoHash, fileIndex)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,108 @@
+import Engine
+import Foundation
+import GRDB
+import SessionStore
+import TestSupport
+import TorrentModel
+import XCTest
+
+final class StoreRoundTripTests: XCTestCase {
+    private var dir: TemporaryDirectory!
+
+    override func setUpWithError() throws { dir = try TemporaryDirectory(prefix: "swarm-store") }
+    override func tearDown() { dir.remove() }
+
+    private func record(seed: UInt64, position: Int, state: TorrentRecord.State = .active) throws -> TorrentRecord {
+        let files: [TorrentFixture.File] = [.init("a.bin", length: 40_000), .init("sub/b.bin", length: 9_000)]
+        let payload = TestData.bytes(count: 49_000, seed: seed)
+        let bytes = TorrentFixture.torrentBytes(
+            name: "t\(seed)", files: files, payload: payload, pieceLength: 16_384, trackers: ["http://127.0.0.1:1/announce"])
+        let metainfo = try Metainfo(bytes: bytes)
+        var verified = Bitfield(count: metainfo.pieceCount)
+        verified[0] = true
+        verified[2] = true
+        var settings = TorrentSettings()
+        settings.priority = .high
+        settings.filePriorities = [.skip, .high]
+        settings.sequential = true
+        settings.downloadLimit = 1234
+        settings.seedRatioLimit = 1.5
+        return TorrentRecord(
+            metainfo: TorrentRecord.torrentFile(of: metainfo), infoHash: metainfo.infoHash, name: metainfo.name,
+            directory: "/data/dl", state: state, settings: settings, queuePosition: position,
+            resume: ResumeData(verified: verified, files: [FileStamp(size: 40_000, modified: 1_700_000_000_123_456_789), nil]),
+            uploaded: 123_456_789_012, downloaded: 49_000, seedingSeconds: 3600.5,
+            addedAt: Date(timeIntervalSince1970: 1_700_000_000), completedAt: Date(timeIntervalSince1970: 1_700_000_100))
+    }
+
+    func testRecordsComeBackAsSaved() async throws {
+        let store = try SessionStore(directory: dir.url)
+        let first = try record(seed: 1, position: 0)
+        let second = try record(seed: 2, position: 1, state: .paused)
+        try await store.save([second, first])
+        let loaded = try await store.loadAll()
+        XCTAssertEqual(loaded, [first, second], "in queue order, every field as saved")
+        let journal = try await store.journalMode()
+        XCTAssertEqual(journal, "wal")
+        try store.close()
+
+        // A second open (a restart) sees the same.
+        let reopened = try SessionStore(directory: dir.url)
+        let again = try await reopened.loadAll()
+        XCTAssertEqual(again, [first, second])
+        let check = try await reopened.integrityCheck()
+        XCTAssertEqual(check, ["ok"])
+        try reopened.close()
+    }
+
+    func testSavingAgainReplacesAndRemovingDeletes() async throws {
+        let store = try SessionStore(directory: dir.url)
+        var first = try record(seed: 1, position: 0)
+        let second = try record(seed: 2, position: 1)
+        try await store.save([first, second])
+        first.state = .queued
+        first.resume.verified[1] = true
+        first.resume.files = [nil, FileStamp(size: 9_000, modified: 5)]
+        try await store.save([first], removing: [second.infoHash])
+        let loaded = try await store.loadAll()
+        XCTAssertEqual(loaded, [first])
+        try await store.remove([first.infoHash])
+        let empty = try await store.loadAll()
+        XCTAssertEqual(empty, [])
+        // The files' rows went with their torrent.
+        let queue = try DatabaseQueue(path: store.databaseURL.path)
+        let rows = try await queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM torrentFile") }
+        XCTAssertEqual(rows, 0)
+        try store.close()
+    }
+
+    /// A damaged row claims nothing: a bitfield of the wrong size means nothing verified, unreadable
+    /// settings mean the defaults, and a row without a usable info-hash is skipped.
+    func testDamagedRowsAreNotTrusted() async throws {
+        let store = try SessionStore(directory: dir.url)
+        let good = try record(seed: 1, position: 0)
+        try await store.save([good])
+        let queue = try DatabaseQueue(path: store.databaseURL.path)
+        try await queue.write { db in
+            try db.execute(sql: "UPDATE torrent SET verifiedPieces = x'FFFFFFFF', settings = x'00'")
+            try db.execute(sql: """
+                INSERT INTO torrent (infoHash, name, metainfo, directory, state, settings, queuePosition, pieceCount,
+                    verifiedPieces, fileCount, addedAt) VALUES ('zz', 'bad', x'00', '/', 'active', x'', 5, 1, x'', 0, 0)
+                """)
+        }
+        let loaded = try await store.loadAll()
+        XCTAssertEqual(loaded.count, 1)
+        XCTAssertEqual(loaded.first?.resume.verified.setCount, 0)
+        XCTAssertEqual(loaded.first?.resume.verified.count, good.resume.verified.count)
+        XCTAssertEqual(loaded.first?.settings, TorrentSettings())
+        try store.close()
+    }
+
+    func testStateDirectoryFollowsFlagThenEnvironment() {
+        XCTAssertEqual(StateDirectory.resolve(explicit: "/s", environment: ["SWARM_HOME": "/h"]).path, "/s")
+        XCTAssertEqual(StateDirectory.resolve(explicit: nil, environment: ["SWARM_HOME": "/h", "XDG_DATA_HOME": "/x"]).path, "/h")
+        XCTAssertEqual(StateDirectory.resolve(explicit: nil, environment: ["XDG_DATA_HOME": "/x", "HOME": "/home/u"]).path, "/x/swarm")
+        XCTAssertEqual(StateDirectory.resolve(explicit: nil, environment: ["HOME": "/home/u"]).path, "/home/u/.local/share/swarm")
+        XCTAssertEqual(StateDirectory.resolve(explicit: "~/st", environment: ["HOME": "/home/u"]).path, "/home/u/st")
+    }
+}
