@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import NIOPosix
 import SessionStore
+import TorrentModel
 
 /// Where the daemon and its clients find each other: `--state-dir`, else `SWARM_HOME`, else the XDG paths.
 struct StateOptions: ParsableArguments {
@@ -102,6 +103,11 @@ struct DaemonCommand: AsyncParsableCommand {
                 log("pending add \(file.lastPathComponent): \(error)")
                 pending.setAside(file)
             case .success(let entry):
+                if let hash = Self.infoHash(of: entry.source), await controller.session.torrent(for: hash) != nil {
+                    log("pending add \(file.lastPathComponent): \(hash.hex.prefix(8)) is already there")
+                    try? FileManager.default.removeItem(at: file)
+                    continue
+                }
                 let reply = await controller.handle(.add(source: entry.source, directory: entry.directory, paused: entry.paused))
                 switch reply {
                 case .added(let hash, let name):
@@ -114,6 +120,14 @@ struct DaemonCommand: AsyncParsableCommand {
                     try? FileManager.default.removeItem(at: file)
                 }
             }
+        }
+    }
+
+    /// The info-hash an add names, when it can be read.
+    private static func infoHash(of source: AddSource) -> InfoHash? {
+        switch source {
+        case .torrent(let bytes): (try? Metainfo(bytes: bytes))?.infoHash
+        case .magnet(let text): (try? MagnetLink(parsing: text))?.infoHash
         }
     }
 

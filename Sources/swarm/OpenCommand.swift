@@ -102,6 +102,7 @@ struct OpenCommand: AsyncParsableCommand {
     /// What the daemon started for this UI is told: the same state, configuration and network options.
     private func daemonArguments(directory: String?) -> [String] {
         var arguments: [String] = []
+        if let stateDir = state.stateDir { arguments += ["--state-dir", URL(fileURLWithPath: stateDir).standardizedFileURL.path] }
         if let port = listen.port { arguments += ["--port", "\(port)"] }
         if let bind = listen.bind { arguments += ["--bind", bind] }
         if listen.dht.noDHT { arguments.append("--no-dht") }
