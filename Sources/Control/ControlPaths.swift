@@ -23,14 +23,24 @@ public struct ControlPaths: Sendable, Equatable {
     ) -> ControlPaths {
         func nonEmpty(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
         if let explicit = stateDirectoryFlag ?? nonEmpty("SWARM_HOME") {
-            let state = URL(fileURLWithPath: explicit).standardizedFileURL
-            return ControlPaths(stateDirectory: state, runtimeDirectory: state.appendingPathComponent("run"))
+            return forState(URL(fileURLWithPath: explicit), chosenExplicitly: true, environment: environment, uid: uid)
         }
         let data = nonEmpty("XDG_DATA_HOME").map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: home).appendingPathComponent(".local/share")
-        let runtime = nonEmpty("XDG_RUNTIME_DIR").map { URL(fileURLWithPath: $0).appendingPathComponent("swarm") }
-            ?? URL(fileURLWithPath: "/tmp/swarm-\(uid)")
-        return ControlPaths(stateDirectory: data.appendingPathComponent("swarm"), runtimeDirectory: runtime)
+        return forState(data.appendingPathComponent("swarm"), chosenExplicitly: false, environment: environment, uid: uid)
+    }
+
+    /// The paths for a state directory found elsewhere (the store's `StateDirectory`): `chosenExplicitly`
+    /// when `--state-dir` or `SWARM_HOME` named it, which puts the socket inside it.
+    public static func forState(
+        _ state: URL, chosenExplicitly: Bool, environment: [String: String] = ProcessInfo.processInfo.environment,
+        uid: uid_t = getuid()
+    ) -> ControlPaths {
+        let state = state.standardizedFileURL
+        if chosenExplicitly { return ControlPaths(stateDirectory: state, runtimeDirectory: state.appendingPathComponent("run")) }
+        let runtime = environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+            .map { URL(fileURLWithPath: $0).appendingPathComponent("swarm") } ?? URL(fileURLWithPath: "/tmp/swarm-\(uid)")
+        return ControlPaths(stateDirectory: state, runtimeDirectory: runtime)
     }
 
     public var socket: URL { runtimeDirectory.appendingPathComponent("control.sock") }

@@ -101,10 +101,13 @@ public struct EngineController: ControlHandler {
             detailHash = hash
         }
         let limits = await session.limits
-        let summary = EngineSummary(
+        var summary = EngineSummary(
             downloadLimit: limits.download, uploadLimit: limits.upload,
             freeDiskBytes: await session.freeSpace(at: downloadDirectory), listenPort: await session.listenPort,
             downloadDirectory: downloadDirectory.path)
+        if let dht = await session.dhtStatus() {
+            summary.dht = .init(nodes: dht.nodes, lookupsRunning: dht.lookupsRunning, lookupsDone: dht.lookupsDone, peersFound: dht.peersFound)
+        }
         return EngineSnapshot(torrents: torrents, detail: detail, detailInfoHash: detailHash, summary: summary)
     }
 

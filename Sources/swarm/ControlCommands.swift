@@ -121,13 +121,13 @@ struct ListEntry: Encodable {
         priority = s.settings.priority.label
     }
 
-    static let header = "  #  hash      state        done    size       down       up  peers  name"
+    static let header = "  #  hash      state              done    size       down       up  peers  name"
 
     var line: String {
         func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
         let percent = String(format: "%.1f%%", progress * 100)
         let cells = [
-            pad("\(number)", 3), "  ", String(infoHash.prefix(8)), "  ", state.padding(toLength: 11, withPad: " ", startingAt: 0),
+            pad("\(number)", 3), "  ", String(infoHash.prefix(8)), "  ", state.padding(toLength: 17, withPad: " ", startingAt: 0),
             pad(percent, 6), pad(Self.bytes(Double(size)), 8), pad(Self.rate(downloadRate), 11), pad(Self.rate(uploadRate), 9),
             pad("\(peers)", 7), "  ", name,
         ]

@@ -4,13 +4,21 @@ import Engine
 import Foundation
 import Logging
 import NIOPosix
+import SessionStore
+import TorrentModel
 
 /// Where the daemon and its clients find each other: `--state-dir`, else `SWARM_HOME`, else the XDG paths.
 struct StateOptions: ParsableArguments {
     @Option(name: .long, help: "State directory (default: $SWARM_HOME, else $XDG_DATA_HOME/swarm or ~/.local/share/swarm).")
     var stateDir: String?
 
-    var paths: ControlPaths { ControlPaths.resolve(stateDirectoryFlag: stateDir) }
+    /// The state directory as the store finds it, and the socket that goes with it.
+    var paths: ControlPaths {
+        let environment = ProcessInfo.processInfo.environment
+        return ControlPaths.forState(
+            StateDirectory.resolve(explicit: stateDir, environment: environment),
+            chosenExplicitly: stateDir != nil || !(environment["SWARM_HOME"] ?? "").isEmpty, environment: environment)
+    }
 }
 
 /// `swarm daemon`: the engine without a terminal, controlled over the Unix socket.
@@ -28,9 +36,6 @@ struct DaemonCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Configuration file (default: $XDG_CONFIG_HOME/swarm/config.toml).")
     var config: String?
-
-    @Argument(help: "Torrent files to add at start (besides the saved ones).")
-    var torrents: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Seconds between saves of the session (for tests).", visibility: .hidden))
     var saveInterval: Double = 10
@@ -57,17 +62,8 @@ struct DaemonCommand: AsyncParsableCommand {
             throw failure("\(error)")
         }
         let session = engine.session
-        let downloads = engine.downloadDirectory
-        for path in torrents {
-            let reply = await EngineController(session: session, downloadDirectory: downloads) {}.handle(
-                .add(source: try AddCommand.source(path), directory: nil, paused: false))
-            if case .failure(let message) = reply, !message.contains("already added") {
-                await engine.shutdown()
-                throw failure("\(path): \(message)")
-            }
-        }
         let stop = StopFlag()
-        let controller = EngineController(session: session, downloadDirectory: downloads) { stop.set() }
+        let controller = EngineController(session: session, downloadDirectory: engine.downloadDirectory) { stop.set() }
         let server: ControlServer
         do {
             server = try await ControlServer.start(
@@ -89,8 +85,7 @@ struct DaemonCommand: AsyncParsableCommand {
         withExtendedLifetime(lock) {}
     }
 
-    /// Builds and starts the engine: the configuration file, the saved torrents (restored as they were),
-    /// periodic saving and the watch folder (see `EngineSetup`).
+    /// The engine with the configuration and the saved torrents, saving as it goes.
     private func makeEngine(stateDirectory: URL) async throws -> RunningEngine {
         var logger = Logger(label: "swarm")
         logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
@@ -108,6 +103,11 @@ struct DaemonCommand: AsyncParsableCommand {
                 log("pending add \(file.lastPathComponent): \(error)")
                 pending.setAside(file)
             case .success(let entry):
+                if let hash = Self.infoHash(of: entry.source), await controller.session.torrent(for: hash) != nil {
+                    log("pending add \(file.lastPathComponent): \(hash.hex.prefix(8)) is already there")
+                    try? FileManager.default.removeItem(at: file)
+                    continue
+                }
                 let reply = await controller.handle(.add(source: entry.source, directory: entry.directory, paused: entry.paused))
                 switch reply {
                 case .added(let hash, let name):
@@ -120,6 +120,14 @@ struct DaemonCommand: AsyncParsableCommand {
                     try? FileManager.default.removeItem(at: file)
                 }
             }
+        }
+    }
+
+    /// The info-hash an add names, when it can be read.
+    private static func infoHash(of source: AddSource) -> InfoHash? {
+        switch source {
+        case .torrent(let bytes): (try? Metainfo(bytes: bytes))?.infoHash
+        case .magnet(let text): (try? MagnetLink(parsing: text))?.infoHash
         }
     }
 

@@ -29,12 +29,13 @@ enum DaemonConnection {
     }
 
     /// Starts `swarm daemon` in its own session (`setsid`), detached from this terminal, with its output in
-    /// the state directory's `daemon.log`, then connects to it.
+    /// the state directory's `daemon.log`, then connects to it. The daemon inherits the environment
+    /// (`SWARM_HOME`, the XDG paths), so with the same `--state-dir` in `arguments` it finds the same paths.
     static func startDaemon(_ paths: ControlPaths, arguments: [String]) async throws -> ControlClient {
         try ControlPaths.makePrivateDirectory(paths.stateDirectory)
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
-        let argv = [executable, "daemon", "--state-dir", paths.stateDirectory.path] + arguments
+        let argv = [executable, "daemon"] + arguments
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

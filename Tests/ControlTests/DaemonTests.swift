@@ -225,4 +225,24 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(try waitForExit(second), 0, "SIGINT stops it cleanly")
         XCTAssertFalse(FileManager.default.fileExists(atPath: socketPath))
     }
+
+    func testTorrentsOutliveTheDaemonAndAPendingDuplicateIsDropped() throws {
+        let fixture = try TorrentFixture.singleFile(name: "kept.bin", length: 64 * 1024)
+        defer { fixture.remove() }
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        let first = try startDaemon(downloads: fixture.downloadDirectory)
+        let added = try swarm(["add", fixture.torrentURL.path, "--paused"])
+        XCTAssertEqual(added.stdout, "added kept.bin (\(fixture.metainfo.infoHash.hex.prefix(8))), paused\n", added.stderr)
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        XCTAssertEqual(try waitForExit(first), 0)
+
+        XCTAssertTrue(try swarm(["add", fixture.torrentURL.path]).stdout.contains("saved for its next start"))
+        _ = try startDaemon(downloads: fixture.downloadDirectory)
+        let entries = try list()
+        XCTAssertEqual(entries.map(\.name), ["kept.bin"], "restored from the store, not added twice")
+        XCTAssertEqual(entries.first?.state, "Paused", "a paused torrent comes back paused")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: state + "/pending"), [],
+            "the pending duplicate is dropped, not set aside as failed")
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+    }
 }
