@@ -123,6 +123,12 @@ final class MagnetTests: XCTestCase {
             try await leecher.addMagnet(MagnetLink(infoHash: hash), directory: FileManager.default.temporaryDirectory)
             XCTFail("a second add of the same link is refused")
         } catch {}
+        do {
+            try await leecher.recheck(hash)
+            XCTFail("a fetch has nothing to check")
+        } catch {
+            XCTAssertEqual("\(error)", "'\(hash.hex)' has no metadata yet: wait until it is fetched")
+        }
         let before = await leecher.snapshots()
         XCTAssertEqual(before.count, 1)
         try await leecher.remove(hash, deleteData: false)
@@ -245,6 +251,27 @@ final class MagnetTests: XCTestCase {
         await tracker.stop()
         try? await group.shutdownGracefully()
         try assertDownloaded(fixture)
+    }
+
+    /// A private torrent's metadata is not offered (as libtorrent and Transmission): no `ut_metadata` and
+    /// no `metadata_size` in the extension handshake.
+    func testPrivateTorrentMetadataIsNotOffered() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 50_000, pieceLength: 16 * 1024, isPrivate: true)
+        defer { fixture.remove() }
+        let seeder = try await LoopbackSwarm.session()
+        _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        try await MetadataTestPeer.dial(await LoopbackSwarm.address(of: seeder), infoHash: fixture.metainfo.infoHash) {
+            peer in
+            try await peer.send([.extended(id: 0, payload: ExtensionHandshake(extensions: ["ut_metadata": 7]).payload)])
+            var handshake: ExtensionHandshake?
+            while handshake == nil, let message = try await peer.next() {
+                if case .extended(0, let payload) = message { handshake = ExtensionHandshake(payload: payload) }
+            }
+            XCTAssertNotNil(handshake, "the seeder sends its extension handshake")
+            XCTAssertNil(handshake?.extensions["ut_metadata"])
+            XCTAssertNil(handshake?.metadataSize)
+        }
+        await seeder.shutdown()
     }
 
     /// A peer from the link's `x.pe` that offers the metadata but never answers: it stays connected, shown
