@@ -3,7 +3,9 @@ import PackageDescription
 
 // One module per layer; arrows point at what a module uses:
 //   Bencode <- TorrentModel <- PeerWire, Strategy, Tracker, DHT <- Engine <- TerminalUI <- CursesTerminal -> CNCurses
-//   swarm uses Engine (and, once wired, CursesTerminal).
+//   Engine <- Control (the daemon's socket protocol, server and client)
+//   Engine <- SessionStore (GRDB); SwarmConfig (TOMLKit) stands alone
+//   swarm uses Engine, Control, SessionStore, SwarmConfig, TerminalUI and CursesTerminal.
 let package = Package(
     name: "Swarm",
     platforms: [.macOS(.v14)],
@@ -65,6 +67,7 @@ let package = Package(
             name: "swarm",
             dependencies: [
                 "Engine", "TorrentModel", "Bencode", "TerminalUI", "CursesTerminal", "SessionStore", "SwarmConfig",
+                "Control",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -73,7 +76,20 @@ let package = Package(
         .target(name: "TerminalUI", dependencies: ["Engine", "TorrentModel", "Tracker"]),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNCurses"]),
-        .target(name: "TestSupport", dependencies: ["TorrentModel", "Bencode", "Engine"]),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "TorrentModel", "Bencode", "Engine", "PeerWire", .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "Control",
+            dependencies: [
+                "Engine", "TorrentModel",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
         .testTarget(
             name: "TorrentModelTests", dependencies: ["TorrentModel", "Bencode", "TestSupport"],
@@ -94,7 +110,11 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "TerminalUITests", dependencies: ["TerminalUI", "Engine", "TorrentModel", "Tracker"],
+            name: "TerminalUITests",
+            dependencies: [
+                "TerminalUI", "Engine", "TorrentModel", "Tracker", "TestSupport",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             exclude: ["__Snapshots__"]
         ),
         .testTarget(
@@ -105,6 +125,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwarmConfigTests", dependencies: ["SwarmConfig"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "TestSupport", "TorrentModel"]),
         .testTarget(name: "InteropTests", exclude: ["Scenarios", "README.md"]),
     ],
     swiftLanguageModes: [.v6]

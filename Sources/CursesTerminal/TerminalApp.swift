@@ -16,13 +16,16 @@ public struct TerminalOptions: Sendable {
     public var themeLocator: ThemeLocator
     /// Polled every frame; true ends the UI as quitting does (SIGTERM, SIGINT sent from outside).
     public var stopRequested: @Sendable () -> Bool
+    /// The UI shows a daemon's engine: `Q` detaches, `q` asks whether to stop the engine too.
+    public var isAttached = false
 
     public init(
         theme: String? = nil, roleOverrides: [String: String] = [:], keys: KeyBindings = .standard, refreshInterval: Duration = .milliseconds(250),
         frameInterval: Duration = .milliseconds(33), themeLocator: ThemeLocator = .standard(),
-        stopRequested: @escaping @Sendable () -> Bool = { false }
+        stopRequested: @escaping @Sendable () -> Bool = { false }, isAttached: Bool = false
     ) {
         self.stopRequested = stopRequested
+        self.isAttached = isAttached
         self.theme = theme
         self.roleOverrides = roleOverrides
         self.keys = keys
@@ -41,18 +44,19 @@ public struct TerminalOptions: Sendable {
 ///     try await TerminalApp.run(source: SnapshotFeed { await session.snapshots() },
 ///                               commands: SessionCommands(session: session))
 ///
-/// Returns when the user quits; the terminal is restored whatever happens. Throws `CursesError` when the
+/// Returns how the UI ended (quit, detach, or a stop request); the terminal is restored whatever happens. Throws `CursesError` when the
 /// terminal cannot be opened and `ThemeError` for a broken theme (both before anything is drawn).
 @MainActor
 public enum TerminalApp {
+    @discardableResult
     public static func run(
         source: some SnapshotSource, commands: some CommandSink, options: TerminalOptions = TerminalOptions()
-    ) async throws {
+    ) async throws -> TerminalExit {
         let requested = try options.theme.map { try loadTheme($0, options) }
         let screen = try CursesScreen()
         defer { screen.close() }
         screen.apply(try requested ?? loadTheme(ThemeLocator.defaultName(colors: screen.colors), options))
-        var core = AppCore(size: screen.size, keys: options.keys, completePath: PathCompleter.complete)
+        var core = AppCore(size: screen.size, keys: options.keys, completePath: PathCompleter.complete, isAttached: options.isAttached)
         let mailbox = Mailbox()
         let pump = Task.detached {
             while !Task.isCancelled {
@@ -69,7 +73,8 @@ public enum TerminalApp {
             for key in screen.readKeys() {
                 dirty = true
                 for command in core.handle(key) {
-                    if command == .quit { return }
+                    if command == .quit { return .quit }
+                    if command == .detach { return .detach }
                     Task.detached {
                         if let problem = await commands.perform(command) { mailbox.report(problem) }
                     }
@@ -90,12 +95,23 @@ public enum TerminalApp {
             }
             try? await Task.sleep(for: options.frameInterval)
         }
+        return .stopRequested
     }
 
     /// Loads a theme and applies the single-role overrides.
     public static func loadTheme(_ name: String, _ options: TerminalOptions) throws -> Theme {
         try options.themeLocator.load(name).overriding(options.roleOverrides, source: "theme overrides")
     }
+}
+
+/// How `TerminalApp.run` ended.
+public enum TerminalExit: Sendable, Equatable {
+    /// The user quit (and, attached, confirmed stopping the engine).
+    case quit
+    /// The user detached from the daemon, leaving it running.
+    case detach
+    /// `stopRequested` became true.
+    case stopRequested
 }
 
 /// The hand-over between the background tasks and the UI loop: the latest update, messages from

@@ -11,6 +11,12 @@ public struct PeerState: Sendable {
     public var peerInterested = false
     public var supportsFastExtension = false
     public var supportsExtensionProtocol = false
+    /// Fast-extension (BEP 6) sets and suggestions.
+    public var fast = FastState()
+    /// Peer exchange with this peer (BEP 11), once its extension handshake offered `ut_pex`.
+    public var pex: PexState?
+    /// The port the peer listens on, from its extension handshake (an incoming peer's own port is not it).
+    public var listenPort: UInt16?
 
     /// Blocks we asked the peer for, with the time they were sent.
     public private(set) var requestsToPeer: [BlockRef: Duration] = [:]
@@ -49,7 +55,6 @@ public struct PeerState: Sendable {
     private var lastTickAt: Duration
 
     public var inFlight: Int { requestsToPeer.count }
-    public var wantsMoreBlocks: Bool { !peerChoking && amInterested && requestsToPeer.count < pipelineDepth }
     /// The most requests the peer accepts in flight (its BEP 10 `reqq`), when it said.
     public var peerMaxRequests: Int?
     /// Extension names mapped to the ids the peer wants them sent with (its BEP 10 handshake's `m`).

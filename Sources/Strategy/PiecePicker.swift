@@ -191,9 +191,11 @@ public struct PiecePicker: Sendable {
 
     /// Up to `count` blocks to request from the peer, best first; fewer (or none) when nothing is left that
     /// the peer can give us. The returned blocks are in flight at the peer until they arrive, fail, or the
-    /// peer chokes us or leaves.
-    public mutating func pickBlocks(for peer: PeerKey, count: Int) -> [BlockRequest] {
-        guard count > 0, let has = peers[peer]?.has else { return [] }
+    /// peer chokes us or leaves. With `onlyFrom`, only blocks of those pieces (a choking peer's allowed-fast
+    /// pieces, or the pieces it suggested).
+    public mutating func pickBlocks(for peer: PeerKey, count: Int, onlyFrom pieces: Bitfield? = nil) -> [BlockRequest] {
+        guard count > 0, var has = peers[peer]?.has else { return [] }
+        if let pieces { has = has.intersection(pieces) }
         var picked: [BlockRequest] = []
         picked.reserveCapacity(count)
 

@@ -8,7 +8,10 @@ public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
         self.port = port
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    /// `1.2.3.4:5`, or `[::1]:5` (IPv6 in its short form, however the host is written).
+    public var description: String {
+        host.contains(":") ? "[\(IPAddressText.compressed(host))]:\(port)" : "\(host):\(port)"
+    }
 
     /// Parses `1.2.3.4:5` or `[::1]:5`.
     public init?(_ text: String) {
@@ -54,4 +57,18 @@ public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
         guard parts.count == 4, host.split(separator: ".").count == 4 else { return nil }
         return parts + [UInt8(port >> 8), UInt8(port & 0xff)]
     }
+
+    /// The BEP 7 compact form (16 address bytes, then the port) of an IPv6 peer, or nil for other addresses.
+    /// IPv4-mapped addresses are IPv4 peers and give nil.
+    public var compactIPv6: [UInt8]? {
+        guard IPAddressText.ipv4Bytes(host) == nil, let bytes = IPAddressText.ipv6Bytes(host),
+            !IPAddressText.isIPv4Mapped(bytes)
+        else { return nil }
+        return bytes + [UInt8(port >> 8), UInt8(port & 0xff)]
+    }
+
+    /// The same peer with its host in the canonical form `decodeCompact` produces (IPv4-mapped IPv6 as
+    /// dotted IPv4, other IPv6 as eight uncompressed groups), so one peer heard of from a tracker, PEX and
+    /// an incoming connection is one key.
+    public var normalized: PeerAddress { PeerAddress(host: IPAddressText.normalize(host), port: port) }
 }

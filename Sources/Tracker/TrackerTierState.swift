@@ -1,6 +1,6 @@
 /// One tracker's row for display.
-public struct TrackerStatus: Sendable, Hashable {
-    public enum State: Sendable, Hashable {
+public struct TrackerStatus: Sendable, Hashable, Codable {
+    public enum State: Sendable, Hashable, Codable {
         /// Not contacted yet (or not needed: an earlier tracker answers).
         case idle
         /// A request is in flight.

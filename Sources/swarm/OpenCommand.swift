@@ -1,21 +1,25 @@
 import ArgumentParser
+import Control
 import CursesTerminal
 import Engine
 import Foundation
 import Logging
+import SwarmConfig
 import TerminalUI
 import TorrentModel
 
-/// `swarm [file.torrent ...]`: the full-screen UI on the saved torrents plus the given ones.
+/// `swarm [file.torrent ...]`: the full-screen UI on the daemon's engine. Attaches to the running daemon,
+/// or starts one in the background; the given torrents are added to it first. `Q` detaches (transfers go
+/// on), `q` asks whether to stop the engine too.
 struct OpenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open",
-        abstract: "Open the full-screen UI with the saved torrents and these (the default command).")
+        abstract: "Open the full-screen UI on the daemon (started when none runs), adding these torrents (the default command).")
 
-    @Argument(help: "Torrent files to download or seed.")
+    @Argument(help: "Torrent files to add.")
     var torrents: [String] = []
 
-    @Option(name: .long, help: "Download directory (default: the config file's, else ~/Downloads).")
+    @Option(name: .long, help: "Download directory for these torrents (default: the config file's, else ~/Downloads).")
     var dir: String?
 
     @OptionGroup var listen: ListenOptions
@@ -23,13 +27,12 @@ struct OpenCommand: AsyncParsableCommand {
     @Option(help: "UI theme name (dark, light, 16color) or path to a .theme file.")
     var theme: String?
 
-    @Option(name: .long, help: "Where the torrents are kept (default: $SWARM_HOME, else $XDG_DATA_HOME/swarm).")
-    var stateDir: String?
+    @OptionGroup var state: StateOptions
 
     @Option(name: .long, help: "Configuration file (default: $XDG_CONFIG_HOME/swarm/config.toml).")
     var config: String?
 
-    @Flag(name: .long, help: ArgumentHelp("Run the engine without the UI until SIGINT or SIGTERM (for tests).", visibility: .hidden))
+    @Flag(name: .long, help: ArgumentHelp("Run the engine in this process without the UI until SIGINT or SIGTERM (for tests).", visibility: .hidden))
     var headless = false
 
     @Option(name: .long, help: ArgumentHelp("Seconds between saves of the session (for tests).", visibility: .hidden))
@@ -41,6 +44,78 @@ struct OpenCommand: AsyncParsableCommand {
 
     @MainActor
     func run() async throws {
+        if headless { return try await runHeadless() }
+        let signals = SignalWatcher()
+        let sources = try torrents.map(AddCommand.source)
+        let directory = dir.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        // The daemon reads the same file; the UI needs its theme and keys.
+        let settings: SwarmConfig
+        do { settings = try SwarmConfig.load(explicitPath: config) } catch { throw failure("\(error)") }
+        let keys: KeyBindings
+        do { keys = try KeyBindings(overrides: settings.keyBindings) } catch {
+            throw failure("\(settings.keyError(action: error.action, error.description))")
+        }
+        let paths = state.paths
+        let client: ControlClient
+        do {
+            do {
+                client = try await DaemonConnection.connect(paths)
+            } catch ControlClientError.noDaemon {
+                client = try await DaemonConnection.startDaemon(paths, arguments: daemonArguments(directory: directory))
+            }
+        } catch {
+            throw failure("\(error)", status: 1)
+        }
+        defer { client.close() }
+        for (path, source) in zip(torrents, sources) {
+            do {
+                try await client.send(.add(source: source, directory: directory, paused: false))
+            } catch ControlClientError.failed(let message) where message.contains("already added") {
+                continue
+            } catch {
+                throw failure("\(path): \(error)", status: 1)
+            }
+        }
+        let refresh = Duration.milliseconds(250)
+        let feed = DaemonFeed(client: client, interval: refresh)
+        let exit: TerminalExit
+        do {
+            exit = try await TerminalApp.run(
+                source: feed, commands: DaemonCommands(client: client, downloadDirectory: directory),
+                options: TerminalOptions(
+                    theme: theme ?? settings.theme, keys: keys, refreshInterval: refresh,
+                    stopRequested: { [check = signals.stopCheck] in check() || feed.ended != nil },
+                    isAttached: true))
+        } catch {
+            throw failure("\(error)")
+        }
+        if let ended = feed.ended { throw failure("the daemon stopped: \(ended)", status: 1) }
+        switch exit {
+        case .quit:
+            _ = try? await client.send(.shutdown)
+            print("stopped the daemon and every transfer")
+        case .detach, .stopRequested:
+            print("detached: the daemon (pid \(client.daemonPID)) carries on; swarm attaches again, swarm shutdown stops it")
+        }
+    }
+
+    /// What the daemon started for this UI is told: the same state, configuration and network options.
+    private func daemonArguments(directory: String?) -> [String] {
+        var arguments: [String] = []
+        if let stateDir = state.stateDir { arguments += ["--state-dir", URL(fileURLWithPath: stateDir).standardizedFileURL.path] }
+        if let port = listen.port { arguments += ["--port", "\(port)"] }
+        if let bind = listen.bind { arguments += ["--bind", bind] }
+        if listen.dht.noDHT { arguments.append("--no-dht") }
+        for node in listen.dht.bootstrap { arguments += ["--dht-bootstrap", node] }
+        if let port = listen.dht.port { arguments += ["--dht-port", "\(port)"] }
+        if let file = listen.dht.stateFile { arguments += ["--dht-state", URL(fileURLWithPath: file).standardizedFileURL.path] }
+        if let config { arguments += ["--config", URL(fileURLWithPath: config).standardizedFileURL.path] }
+        if let directory { arguments += ["--dir", directory] }
+        return arguments
+    }
+
+    /// The engine in this process with no UI, until SIGINT or SIGTERM: what the store's crash tests kill.
+    private func runHeadless() async throws {
         let signals = SignalWatcher()
         var metainfos: [Metainfo] = []
         for path in torrents {
@@ -48,55 +123,25 @@ struct OpenCommand: AsyncParsableCommand {
             do { metainfos.append(try Metainfo(bytes: data)) } catch { throw failure("\(path): \(error)") }
         }
         var logger = Logger(label: "swarm")
-        if headless {
-            logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
-        } else {
-            // Nothing may write to the terminal behind curses' back: the UI shows what matters.
-            logger = Logger(label: "swarm", factory: { _ in SwiftLogNoOpLogHandler() })
-        }
+        logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
         let engine: RunningEngine
         do {
             engine = try await EngineSetup.start(EngineOptions(
-                stateDirectory: stateDir, configFile: config, downloadDirectory: dir, listenPort: listen.port,
+                stateDirectory: state.stateDir, configFile: config, downloadDirectory: dir, listenPort: listen.port,
                 bindHost: listen.bind, dht: listen.dht.settings, dhtDisabledByFlag: listen.dht.noDHT,
                 saveInterval: .seconds(saveInterval), logger: logger))
         } catch {
             throw failure("\(error)")
         }
-        let session = engine.session
-        let directory = engine.downloadDirectory
-        let keys: KeyBindings
-        do {
-            keys = try KeyBindings(overrides: engine.config.keyBindings)
-        } catch {
-            await engine.shutdown()
-            throw failure("\(engine.config.keyError(action: error.action, error.description))")
-        }
-        for metainfo in metainfos where await session.torrent(for: metainfo.infoHash) == nil {
+        for metainfo in metainfos where await engine.session.torrent(for: metainfo.infoHash) == nil {
             do {
-                _ = try await session.add(metainfo, directory: directory)
+                _ = try await engine.session.add(metainfo, directory: engine.downloadDirectory)
             } catch {
                 await engine.shutdown()
                 throw failure("\(error)")
             }
         }
-        var problem: String?
-        if headless {
-            while !signals.stopRequested { try? await Task.sleep(for: .milliseconds(100)) }
-        } else {
-            do {
-                try await TerminalApp.run(
-                    source: SnapshotFeed(
-                        summary: { await SessionCommands.summary(of: session, downloadDirectory: directory) },
-                        details: { await session.detail(of: $0) }) { await session.snapshots() },
-                    commands: SessionCommands(session: session, downloadDirectory: directory),
-                    options: TerminalOptions(
-                        theme: theme ?? engine.config.theme, keys: keys, stopRequested: signals.stopCheck))
-            } catch {
-                problem = "\(error)"
-            }
-        }
+        while !signals.stopRequested { try? await Task.sleep(for: .milliseconds(100)) }
         await engine.shutdown()
-        if let problem { throw failure(problem) }
     }
 }

@@ -60,6 +60,7 @@ struct ProgressReporter {
                 "address": p.address.description, "client": p.client, "incoming": p.isIncoming,
                 "download_rate": Int(p.downloadRate), "upload_rate": Int(p.uploadRate),
                 "downloaded": p.downloaded, "uploaded": p.uploaded, "progress": (p.progress * 1000).rounded() / 1000,
+                "source": p.source.rawValue,
             ]
         }
         object["trackers"] = s.trackers.map { t -> [String: Any] in

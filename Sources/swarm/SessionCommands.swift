@@ -31,7 +31,7 @@ struct SessionCommands: CommandSink {
                 try await torrent.setPriority(priority, ofFile: index)
             case .recheck(let id):
                 try await session.recheck(try hash(id))
-            case .quit:
+            case .quit, .detach:
                 break
             }
             return nil

@@ -8,6 +8,8 @@ struct Swarm: AsyncParsableCommand {
         subcommands: [
             OpenCommand.self, DownloadCommand.self, SeedCommand.self, InfoCommand.self, CreateCommand.self, TrackerCommand.self,
             DemoCommand.self,
+            DaemonCommand.self, AddCommand.self, ListCommand.self, PauseCommand.self, ResumeCommand.self,
+            RecheckCommand.self, RemoveCommand.self, LimitCommand.self, ShutdownCommand.self,
             UIPreviewCommand.self,
             UIBenchCommand.self,
         ],

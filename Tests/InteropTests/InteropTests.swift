@@ -49,6 +49,10 @@ final class InteropTests: XCTestCase {
         try Interop.run("magnet_from_client.sh", ["transmission"], needs: [.transmission, .opentracker])
     }
 
+    func testMagnetFromAria2Seeder() throws {
+        try Interop.run("magnet_from_client.sh", ["aria2"], needs: [.aria2, .opentracker])
+    }
+
     func testLibtorrentMagnetFromSwarmSeeder() throws {
         try Interop.run("magnet_to_client.sh", needs: [.libtorrent, .opentracker])
     }
@@ -63,6 +67,16 @@ final class InteropTests: XCTestCase {
     /// A peer that answers every request with random bytes is detected and banned.
     func testCorruptPeerIsBanned() throws {
         try Interop.run("corrupt_peer.sh", needs: [.libtorrent, .opentracker])
+    }
+
+    /// Peer exchange spreads a six-peer swarm of Swarm and libtorrent peers whose tracker names only one peer each.
+    func testPexSpreadsAChainSwarm() throws {
+        try Interop.run("pex_swarm.sh", needs: [.libtorrent], timeout: 360)
+    }
+
+    /// allowed_fast both ways with libtorrent, each side a seed that never unchokes.
+    func testFastExtensionWithLibtorrent() throws {
+        try Interop.run("fast_extension.sh", needs: [.libtorrent])
     }
 
     /// A loopback DHT of libtorrent nodes and Swarm, trackerless torrents: Swarm finds a libtorrent seeder

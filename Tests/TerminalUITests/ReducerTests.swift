@@ -89,6 +89,29 @@ import Testing
         #expect(idle.handle("q") == [.quit])
     }
 
+    @Test func attachedUIDetachesOrAsksWhetherToStopTheEngine() {
+        var attached = AppCore(size: Size(width: 100, height: 30), isAttached: true)
+        attached.ingest(SwarmUpdate(rows: [Fixtures.arch], detail: nil), at: .zero)
+        #expect(attached.handle("Q") == [.detach])
+        #expect(attached.handle(.control("c")) == [.detach], "Ctrl-C never stops a daemon's transfers")
+        #expect(attached.handle("q") == [], "q asks even when nothing transfers")
+        guard case .confirm(let question) = attached.state.mode else {
+            Issue.record("no question")
+            return
+        }
+        #expect(question.question.contains("Stop the engine too?"))
+        #expect(attached.handle("n") == [.detach])
+        _ = attached.handle("q")
+        #expect(attached.handle(.escape) == [])
+        #expect(attached.state.mode == .normal)
+        _ = attached.handle("q")
+        #expect(attached.handle("y") == [.quit])
+
+        var local = app()
+        #expect(local.handle("Q") == [])
+        #expect(local.state.status?.text.contains("q quits") == true)
+    }
+
     @Test func selectionFollowsTheTorrentAcrossResorts() {
         var app = app()
         _ = app.handle(.down)

@@ -64,7 +64,7 @@ final class PeerAddressTests: XCTestCase {
         bytes[17] = 0xe1
         let peers = PeerAddress.decodeCompact(bytes, ipv6: true)
         XCTAssertEqual(peers, [PeerAddress(host: "2001:0:0:0:0:0:0:1", port: 6881)])
-        XCTAssertEqual(peers[0].description, "[2001:0:0:0:0:0:0:1]:6881")
+        XCTAssertEqual(peers[0].description, "[2001::1]:6881", "shown in the short form")
         XCTAssertNil(peers[0].compactIPv4)
     }
 
@@ -78,6 +78,34 @@ final class PeerAddressTests: XCTestCase {
         XCTAssertNil(PeerAddress("::1:80"))
         XCTAssertNil(PeerAddress("[]:80"))
         XCTAssertEqual(PeerAddress(host: "1.2.3.4", port: 5).description, "1.2.3.4:5")
+    }
+
+    func testIPv6CompactFormAndNormalizing() {
+        let loopback = PeerAddress(host: "::1", port: 0x1AE1)
+        XCTAssertEqual(loopback.compactIPv6, [UInt8](repeating: 0, count: 15) + [1, 0x1A, 0xE1])
+        XCTAssertNil(loopback.compactIPv4)
+        XCTAssertEqual(PeerAddress.decodeCompact(loopback.compactIPv6!, ipv6: true), [loopback.normalized])
+        XCTAssertEqual(loopback.normalized.host, "0:0:0:0:0:0:0:1")
+        XCTAssertNil(PeerAddress(host: "::ffff:1.2.3.4", port: 1).compactIPv6, "IPv4-mapped is IPv4")
+        XCTAssertEqual(PeerAddress(host: "::ffff:1.2.3.4", port: 1).normalized, PeerAddress(host: "1.2.3.4", port: 1))
+        XCTAssertNil(PeerAddress(host: "1.2.3.4", port: 1).compactIPv6)
+        XCTAssertNil(PeerAddress(host: "tracker.example", port: 1).compactIPv6)
+        XCTAssertEqual(PeerAddress(host: "tracker.example", port: 1).normalized.host, "tracker.example")
+    }
+
+    func testIPv6IsShownInItsShortForm() {
+        XCTAssertEqual(PeerAddress(host: "0:0:0:0:0:0:0:1", port: 6881).description, "[::1]:6881")
+        XCTAssertEqual(IPAddressText.compressed("0:0:0:0:0:0:0:0"), "::")
+        XCTAssertEqual(IPAddressText.compressed("fe80:0:0:0:0:0:0:5"), "fe80::5")
+        XCTAssertEqual(IPAddressText.compressed("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1", "the first of equal runs")
+        XCTAssertEqual(IPAddressText.compressed("2001:0:0:1:0:0:0:1"), "2001:0:0:1::1", "the longest run")
+        XCTAssertEqual(IPAddressText.compressed("1:0:2:0:3:0:4:0"), "1:0:2:0:3:0:4:0", "no run of two")
+        XCTAssertEqual(IPAddressText.compressed("1:2:3:4:5:6:7:0"), "1:2:3:4:5:6:7:0")
+        XCTAssertEqual(IPAddressText.compressed("1:0:0:0:0:0:0:0"), "1::")
+        XCTAssertEqual(IPAddressText.compressed("127.0.0.1"), "127.0.0.1")
+        XCTAssertEqual(IPAddressText.compressed("not an address"), "not an address")
+        XCTAssertEqual(PeerAddress(PeerAddress(host: "fe80:0:0:0:0:0:0:5", port: 1).description)?.normalized,
+                       PeerAddress(host: "fe80:0:0:0:0:0:0:5", port: 1), "the text parses back to the same peer")
     }
 
     func testCompactIPv4RejectsOtherHosts() {

@@ -53,7 +53,7 @@ extension PeerConnection {
             link.close()
             return
         }
-        guard let key = await torrent.adopt(link, handshake: handshake, from: handOver) else {
+        guard let key = await torrent.adopt(link, handshake: handshake, localPeerID: session.peerID, from: handOver) else {
             // Paused (stop after metadata) or full: the torrent may dial the peer later.
             link.close()
             if !link.isIncoming { await torrent.addPeers([link.address], source: handOver.source) }

@@ -62,7 +62,7 @@ enum PeerConnection {
                     reserved: session.handshakeReserved(for: target.metainfo)).encoded)
             }
             deadline.cancel()
-            guard let key = await target.attach(link, handshake: handshake) else { return }
+            guard let key = await target.attach(link, handshake: handshake, localPeerID: session.peerID) else { return }
             attached = true
             let reason = await readLoop(
                 iterator: &iterator, stream: &stream, key: key, torrent: target, link: link)
@@ -100,7 +100,11 @@ enum PeerConnection {
                         count += reply.uploads.count
                         return true
                     }
-                    if accepted { queue.yield(reply.uploads) }
+                    if accepted {
+                        queue.yield(reply.uploads)
+                    } else if reply.rejectsDropped && !reply.uploads.isEmpty {
+                        link.send(reply.uploads.map { PeerMessage.rejectRequest($0) })
+                    }
                 }
                 guard let chunk = try await iterator.next() else { return "closed by peer" }
                 // Under a download limit, reading pauses; the socket's buffers fill and TCP slows the peer.

@@ -32,3 +32,21 @@ extension Torrent {
         connectMore()
     }
 }
+
+extension Torrent {
+    /// Whether a peer that just finished its handshake may stay when we may already be connected to it
+    /// (the same peer id). When both ends dialled each other at once, both must keep the same one of the
+    /// two connections: the one dialled by the end with the lower peer id. The other, if already attached,
+    /// is closed here. Two connections in the same direction: the first stays.
+    func resolveDuplicate(of link: PeerLink, peerID: [UInt8], localPeerID: [UInt8]) -> Bool {
+        guard let (key, existing) = peers.first(where: { $0.value.peerID == peerID }) else { return true }
+        guard existing.link.isIncoming != link.isIncoming else { return false }
+        let weDialFirst = localPeerID.lexicographicallyPrecedes(peerID)
+        let keepNew = link.isIncoming != weDialFirst
+        guard keepNew else { return false }
+        existing.link.close()
+        releaseRequests(of: key)
+        detach(key, reason: "duplicate connection; keeping the one from the other direction")
+        return true
+    }
+}

@@ -7,18 +7,20 @@ import TorrentModel
 struct PeerReply: Sendable {
     var uploads: [BlockRef] = []
     var close: String?
+    /// The peer speaks the fast extension: uploads the connection cannot queue must be rejected, not dropped.
+    var rejectsDropped = false
 }
 
 extension Torrent {
     /// A peer finished the handshake. Returns its key, or nil when it is not welcome (banned, full, a
-    /// duplicate, or the torrent is not running).
-    func attach(_ link: PeerLink, handshake: Handshake) -> PeerKey? {
+    /// duplicate we do not keep, or the torrent is not running).
+    func attach(_ link: PeerLink, handshake: Handshake, localPeerID: [UInt8]) -> PeerKey? {
         switch activity {
         case .downloading, .seeding: break
         default: return nil
         }
         guard !bannedHosts.contains(link.address.host), peers.count < peerLimit,
-            !peers.values.contains(where: { $0.peerID == handshake.peerID })
+            resolveDuplicate(of: link, peerID: handshake.peerID, localPeerID: localPeerID)
         else { return nil }
         let key = nextPeerKey
         nextPeerKey += 1
@@ -31,7 +33,7 @@ extension Torrent {
         wakeTicking()
         if state.supportsExtensionProtocol {
             link.send(.extended(id: 0, payload: ExtensionHandshake(
-                extensions: metadataExtensions,
+                extensions: metadataExtensions.merging(offeredExtensions) { mine, _ in mine },
                 client: "Swarm \(Self.version)", maxRequests: PeerState.maxRequestsFromPeer, listenPort: listenPort,
                 metadataSize: advertisedMetadataSize
             ).payload))
@@ -47,6 +49,7 @@ extension Torrent {
         } else if !have.isEmpty {
             link.send(.bitfield(have.bytes))
         }
+        sendAllowedFast(to: key)
         return key
     }
 
@@ -66,7 +69,7 @@ extension Torrent {
     /// Handles a batch of messages from one peer, in order.
     func handle(_ messages: [PeerMessage], from key: PeerKey) -> PeerReply {
         guard peers[key] != nil else { return PeerReply(close: "detached") }
-        var reply = PeerReply()
+        var reply = PeerReply(rejectsDropped: peers[key]!.state.supportsFastExtension)
         let now = self.now
         peers[key]!.state.lastReceivedAt = now
         for message in messages {
@@ -83,7 +86,7 @@ extension Torrent {
     private func handle(_ message: PeerMessage, from key: PeerKey, now: Duration, reply: inout PeerReply) -> String? {
         let pieceCount = metainfo.pieceCount
         switch message {
-        case .keepAlive, .unknown, .suggestPiece:
+        case .keepAlive, .unknown:
             break
         case .port(let port):
             if port != 0 { connector.heardDHTNode?(PeerAddress(host: peers[key]!.link.address.host, port: port)) }
@@ -92,14 +95,17 @@ extension Torrent {
                 peers[key]!.state.peerMaxRequests = handshake.maxRequests
                 if let client = handshake.client, !client.isEmpty { peers[key]!.client = String(client.prefix(64)) }
                 peers[key]!.state.peerExtensions = handshake.extensions
+                extensionHandshakeReceived(handshake, from: key)
             } else if id == LocalExtension.metadata {
                 return serveMetadata(payload, to: key)
+            } else if id != 0 {
+                extendedMessageReceived(id: id, payload: payload, from: key)
             }
         case .choke:
-            peers[key]!.state.peerChoking = true
-            releaseRequests(of: key)
+            peerChokedUs(key)
         case .unchoke:
             peers[key]!.state.peerChoking = false
+            peers[key]!.state.fast.peerUnchoked()
         case .interested:
             peers[key]!.state.peerInterested = true
             unchokeIfSlotFree(key)
@@ -119,24 +125,11 @@ extension Torrent {
             picker.peerJoined(key, has: Bitfield(count: pieceCount, allSet: message == .haveAll))
             superSeedPeerAnnounced(key)
         case .request(let block):
-            let fast = peers[key]!.state.supportsFastExtension
-            guard metainfo.geometry.isValidRequest(piece: block.piece, begin: block.begin, length: block.length) else {
-                return "invalid request \(block)"
-            }
-            guard !peers[key]!.state.amChoking, picker.have[block.piece],
-                reply.uploads.count < PeerState.maxRequestsFromPeer
-            else {
-                if fast { peers[key]!.link.send(.rejectRequest(block)) }
-                break
-            }
-            reply.uploads.append(block)
+            if let reason = peerRequested(block, from: key, reply: &reply) { return reason }
         case .cancel(let block):
-            reply.uploads.removeAll { $0 == block }
-        case .rejectRequest(let block):
-            peers[key]!.state.forget(block)
-            picker.requestFailed(block, peer: key)
-        case .allowedFast:
-            break
+            peerCancelled(block, from: key, reply: &reply)
+        case .suggestPiece, .rejectRequest, .allowedFast:
+            handleFastMessage(message, from: key)
         case .piece(let piece, let begin, let data):
             receiveBlock(BlockRef(piece: piece, begin: begin, length: data.readableBytes), data: data, from: key, now: now)
         }
@@ -201,11 +194,12 @@ extension Torrent {
         }
     }
 
-    /// Fills the peer's request pipeline.
+    /// Fills the peer's request pipeline (while it chokes us, with its allowed-fast pieces only).
     func requestBlocks(from key: PeerKey) {
-        guard let peer = peers[key], peer.state.wantsMoreBlocks else { return }
+        guard let peer = peers[key], peer.state.amInterested, peer.state.inFlight < peer.state.pipelineDepth
+        else { return }
         let wanted = peer.state.pipelineDepth - peer.state.inFlight
-        let blocks = picker.pickBlocks(for: key, count: wanted)
+        let blocks = blocksToRequest(from: key, count: wanted)
         guard !blocks.isEmpty else { return }
         let now = self.now
         var messages: [PeerMessage] = []

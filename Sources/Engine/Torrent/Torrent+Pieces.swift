@@ -39,6 +39,7 @@ extension Torrent {
             // Every peer hears of it, even one that has the piece: a super-seed (BEP 16) learns from these
             // `have`s that its pieces arrived and spread (libtorrent's send_redundant_have does the same).
             for peer in peers.values { peer.link.send(.have(piece: piece)) }
+            allowFastAfterVerifying(piece)
             if picker.isComplete { completed() }
             return
         }

@@ -22,6 +22,8 @@ public struct TorrentConfiguration: Sendable {
     public var seedTimeLimit: Double?
     /// Super-seed (BEP 16) when the torrent starts out complete.
     public var superSeeding = false
+    /// How often each peer hears which peers we connected to and dropped (BEP 11's once a minute).
+    public var pexInterval: Duration = PexState.interval
     /// Experiment knob for benchmarks: never unchoke anyone (a free rider). Not for real use.
     public var freeRide = false
 
@@ -238,7 +240,7 @@ public actor Torrent {
 
     /// Peers to try, from trackers, the command line or other sources.
     public func addPeers(_ addresses: [PeerAddress], source: PeerSource) {
-        for address in addresses where knownPeers[address] == nil {
+        for address in addresses.map(\.normalized) where knownPeers[address] == nil {
             knownPeers[address] = KnownPeer(source: source)
         }
         wakeTicking()

@@ -2,12 +2,12 @@ import TorrentModel
 
 /// The per-piece and per-file state of one torrent, for the selected torrent in the UI (too big to send for
 /// every torrent on every refresh).
-public struct TorrentDetailSnapshot: Sendable, Equatable {
-    public enum PieceState: UInt8, Sendable {
+public struct TorrentDetailSnapshot: Sendable, Equatable, Codable {
+    public enum PieceState: UInt8, Sendable, Codable {
         case missing, downloading, have
     }
 
-    public struct File: Sendable, Equatable {
+    public struct File: Sendable, Equatable, Codable {
         /// Index in the torrent's file list (padding files are left out of this list).
         public var index: Int
         public var priority: FilePriority

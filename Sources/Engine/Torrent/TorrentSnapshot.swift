@@ -2,7 +2,7 @@ import TorrentModel
 import Tracker
 
 /// What a torrent is doing.
-public enum TorrentActivity: Sendable, Equatable {
+public enum TorrentActivity: Sendable, Equatable, Codable {
     case checking(Double)
     /// A magnet link's info dictionary is being fetched from peers; the share received so far.
     case fetchingMetadata(Double)
@@ -29,7 +29,7 @@ public enum TorrentActivity: Sendable, Equatable {
 }
 
 /// One connected peer, as the UI and `--json` show it.
-public struct PeerSnapshot: Sendable, Equatable {
+public struct PeerSnapshot: Sendable, Equatable, Codable {
     public var address: PeerAddress
     public var client: String
     public var isIncoming: Bool
@@ -49,7 +49,7 @@ public struct PeerSnapshot: Sendable, Equatable {
 }
 
 /// A torrent's state at one moment: a value the front ends can keep and compare.
-public struct TorrentSnapshot: Sendable, Equatable {
+public struct TorrentSnapshot: Sendable, Equatable, Codable {
     public var infoHash: InfoHash
     public var name: String
     public var activity: TorrentActivity

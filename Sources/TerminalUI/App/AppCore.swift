@@ -4,12 +4,16 @@ public struct AppCore: Sendable {
     public private(set) var state: UIState
     public private(set) var model = UIModel()
     public var completePath: @Sendable (String) -> [String]
+    /// Showing a daemon's engine (see `UIContext.isAttached`).
+    public var isAttached: Bool
 
     public init(
-        size: Size, keys: KeyBindings = .standard, completePath: @escaping @Sendable (String) -> [String] = { _ in [] }
+        size: Size, keys: KeyBindings = .standard, completePath: @escaping @Sendable (String) -> [String] = { _ in [] },
+        isAttached: Bool = false
     ) {
         state = UIState(size: size, keys: keys)
         self.completePath = completePath
+        self.isAttached = isAttached
     }
 
     /// The torrent whose detail the source should send.
@@ -43,7 +47,8 @@ public struct AppCore: Sendable {
 
     private var context: UIContext {
         UIContext(visible: model.visible, detail: model.detail?.id == state.selectedID ? model.detail : nil,
-            anyTransferring: model.rows.contains { $0.state.isTransferring }, completePath: completePath)
+            anyTransferring: model.rows.contains { $0.state.isTransferring }, completePath: completePath,
+            isAttached: isAttached)
     }
 
     private mutating func refresh() {

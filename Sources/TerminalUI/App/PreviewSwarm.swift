@@ -86,7 +86,7 @@ public actor PreviewSwarm: SnapshotSource, CommandSink {
                 torrents.append(Self.make("magnet download", number: number, size: 200 << 20, done: 0,
                     state: .downloading, random: &random))
             }
-        case .quit: break
+        case .quit, .detach: break
         }
         return nil
     }

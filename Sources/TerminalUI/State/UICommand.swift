@@ -11,6 +11,8 @@ public enum UICommand: Sendable, Hashable {
     case add(AddSource)
     /// Leave the UI and stop the session. Handled by the app itself, never sent to the sink.
     case quit
+    /// Leave the UI and let the daemon it is attached to carry on. Handled by the app itself.
+    case detach
 
     /// What the user typed in the add prompt.
     public enum AddSource: Sendable, Hashable {

@@ -7,11 +7,14 @@ public struct UIContext: Sendable {
     public var anyTransferring: Bool
     /// Completions for a partly typed path (the app lists the file system; tests pass a fake).
     public var completePath: @Sendable (String) -> [String]
+    /// The UI shows a daemon's engine: `Q` detaches, and `q` asks whether to stop the engine too.
+    public var isAttached: Bool
 
     public init(
         visible: [TorrentRow], detail: TorrentDetail? = nil, anyTransferring: Bool = false,
-        completePath: @escaping @Sendable (String) -> [String] = { _ in [] }
+        completePath: @escaping @Sendable (String) -> [String] = { _ in [] }, isAttached: Bool = false
     ) {
+        self.isAttached = isAttached
         self.visible = visible
         self.detail = detail
         self.anyTransferring = anyTransferring

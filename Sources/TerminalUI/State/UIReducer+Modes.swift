@@ -82,6 +82,10 @@ extension UIReducer {
         switch key {
         case "y", "Y":
             return [confirmation.command]
+        case "n", "N":
+            if let alternative = confirmation.alternative { return [alternative] }
+            s.status = StatusMessage("Cancelled: nothing was changed.", isError: false)
+            return []
         default:
             s.status = StatusMessage("Cancelled: nothing was changed.", isError: false)
             return []

@@ -7,7 +7,7 @@ public enum UIReducer {
             s.size = size
             return (normalized(s, context), [])
         }
-        if key == .control("c") { return (s, [.quit]) }
+        if key == .control("c") { return (s, [context.isAttached ? .detach : .quit]) }
         s.status = nil
         var commands: [UICommand] = []
         switch s.mode {
@@ -62,6 +62,7 @@ public enum UIReducer {
         case .nextView: cycleView(&s, by: 1)
         case .previousView: cycleView(&s, by: -1)
         case .detach:
+            if context.isAttached { return [.detach] }
             s.status = StatusMessage("\(s.keys.primary(.detach)) detaches from a background engine; this UI runs its own "
                 + "(\(s.keys.primary(.quit)) quits).")
         }
@@ -69,6 +70,12 @@ public enum UIReducer {
     }
 
     private static func quit(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
+        if context.isAttached {
+            s.mode = .confirm(Confirmation(
+                question: "Stop the engine too? y: stop every transfer, n: leave it running (Esc: stay)",
+                command: .quit, isDangerous: false, alternative: .detach))
+            return []
+        }
         guard context.anyTransferring else { return [.quit] }
         s.mode = .confirm(Confirmation(
             question: "Quit? Transfers are running and will stop.", command: .quit, isDangerous: false))

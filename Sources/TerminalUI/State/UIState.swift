@@ -73,6 +73,8 @@ public struct Confirmation: Sendable, Hashable {
     public var command: UICommand
     /// Shown in the error role: removing data.
     public var isDangerous: Bool
+    /// What `n` runs instead of cancelling (quitting an attached UI: `n` leaves the engine running).
+    public var alternative: UICommand?
 }
 
 /// What has the keyboard.

@@ -30,7 +30,7 @@ enum StatusBarView {
             column = buffer.write(shown, x: column, y: rect.y, role: .statusBar, limit: leftLimit)
             buffer.write("▏", x: column, y: rect.y, role: .prompt, limit: leftLimit)
         case .confirm(let confirmation):
-            buffer.write(confirmation.question + "  [y/N]", x: x, y: rect.y,
+            buffer.write(confirmation.question + (confirmation.alternative == nil ? "  [y/N]" : "  [y/n]"), x: x, y: rect.y,
                 role: confirmation.isDangerous ? .statusError : .warning, limit: leftLimit)
         case .normal, .help:
             if let status = state.status {

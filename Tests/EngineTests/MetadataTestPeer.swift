@@ -6,7 +6,7 @@ import TorrentModel
 
 /// A peer on loopback that follows a script instead of the protocol: a hostile seeder, or a client that
 /// sends malformed messages. Each accepted or dialled connection runs `script`.
-struct ScriptedPeer {
+struct MetadataTestPeer {
     /// One connection, after the 68-byte handshake both ways.
     final class Connection: @unchecked Sendable {
         private var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
@@ -58,7 +58,7 @@ struct ScriptedPeer {
     /// Listens on `host` and answers every connection for `infoHash` with `script`.
     static func listen(
         host: String, infoHash: InfoHash, script: @escaping @Sendable (Connection) async throws -> Void
-    ) async throws -> ScriptedPeer {
+    ) async throws -> MetadataTestPeer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -88,7 +88,7 @@ struct ScriptedPeer {
                 }
             }
         }
-        return ScriptedPeer(group: group, port: port, task: task)
+        return MetadataTestPeer(group: group, port: port, task: task)
     }
 
     /// Dials `address`, sends a handshake for `infoHash`, and runs `script` once the peer answered.

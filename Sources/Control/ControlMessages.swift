@@ -1,0 +1,135 @@
+import Engine
+import Foundation
+import TorrentModel
+
+/// The control protocol: newline-delimited JSON over the daemon's Unix socket. A client sends
+/// `hello` first; every request carries an id that its reply repeats. The shapes of `hello`, `welcome`
+/// and `failure` never change, so any two versions can at least tell each other they differ.
+public enum ControlProtocol {
+    public static let version = 1
+    /// A request line at most (a torrent file travels inside one, base64-encoded).
+    public static let maxRequestLine = 32 << 20
+    /// A reply line at most (a list of many torrents with their peers).
+    public static let maxReplyLine = 256 << 20
+    /// Snapshots are pushed at most this often, whatever a subscriber asks for.
+    public static let minimumSnapshotInterval = 100
+}
+
+/// What to add: the bytes of a `.torrent` file, or a magnet link.
+public enum AddSource: Codable, Sendable, Equatable {
+    case torrent(Data)
+    case magnet(String)
+}
+
+/// A rate limit to set: none, or bytes per second.
+public enum RateLimitSetting: Codable, Sendable, Equatable {
+    case unlimited
+    case bytesPerSecond(Double)
+
+    public var bytesPerSecond: Double? {
+        if case .bytesPerSecond(let rate) = self { return rate }
+        return nil
+    }
+}
+
+/// Requests name torrents with a selector: an info-hash (or a prefix of one), a list position (1 is the
+/// first), or a name (or part of one); see `TorrentSelector`.
+public enum ControlRequest: Codable, Sendable, Equatable {
+    case hello(version: Int, client: String)
+    /// `directory` nil: the daemon's download directory.
+    case add(source: AddSource, directory: String?, paused: Bool)
+    case list
+    case pause(torrent: String)
+    case resume(torrent: String)
+    case recheck(torrent: String)
+    case remove(torrent: String, deleteData: Bool)
+    /// Session limits when `torrent` is nil. A nil setting is left as it is; both nil only reports them.
+    case limit(torrent: String?, download: RateLimitSetting?, upload: RateLimitSetting?)
+    case setPriority(torrent: String, priority: TorrentPriority)
+    case setFilePriority(torrent: String, file: Int, priority: FilePriority)
+    /// Turns the connection into a stream of `snapshot` replies (id of this request), one every
+    /// `intervalMilliseconds` at the fastest; `selected` gets its piece map and files too.
+    case subscribe(intervalMilliseconds: Int, selected: String?)
+    /// On a subscribed connection: change the torrent whose detail is pushed. Gets no reply.
+    case select(torrent: String?)
+    /// Stops every torrent and the daemon, after replying.
+    case shutdown
+}
+
+public struct RequestEnvelope: Codable, Sendable, Equatable {
+    public var id: Int
+    public var request: ControlRequest
+
+    public init(id: Int, request: ControlRequest) {
+        self.id = id
+        self.request = request
+    }
+}
+
+/// Session-wide facts for the UI's header and `swarm limit`.
+public struct EngineSummary: Codable, Sendable, Equatable {
+    public var downloadLimit: Double?
+    public var uploadLimit: Double?
+    public var freeDiskBytes: Int64?
+    public var listenPort: Int
+    public var downloadDirectory: String
+    public var dht: DHTSummary?
+
+    /// The DHT node's health, for the status bar.
+    public struct DHTSummary: Codable, Sendable, Equatable {
+        public var nodes: Int
+        public var lookupsRunning: Int
+        public var lookupsDone: Int
+        public var peersFound: Int
+
+        public init(nodes: Int, lookupsRunning: Int, lookupsDone: Int, peersFound: Int) {
+            self.nodes = nodes
+            self.lookupsRunning = lookupsRunning
+            self.lookupsDone = lookupsDone
+            self.peersFound = peersFound
+        }
+    }
+
+    public init(downloadLimit: Double?, uploadLimit: Double?, freeDiskBytes: Int64?, listenPort: Int, downloadDirectory: String) {
+        self.downloadLimit = downloadLimit
+        self.uploadLimit = uploadLimit
+        self.freeDiskBytes = freeDiskBytes
+        self.listenPort = listenPort
+        self.downloadDirectory = downloadDirectory
+    }
+}
+
+/// Everything a front end shows, at one moment.
+public struct EngineSnapshot: Codable, Sendable, Equatable {
+    public var torrents: [TorrentSnapshot]
+    /// The piece map and files of the subscriber's selected torrent, and which torrent that is.
+    public var detail: TorrentDetailSnapshot?
+    public var detailInfoHash: InfoHash?
+    public var summary: EngineSummary
+
+    public init(torrents: [TorrentSnapshot], detail: TorrentDetailSnapshot? = nil, detailInfoHash: InfoHash? = nil, summary: EngineSummary) {
+        self.torrents = torrents
+        self.detail = detail
+        self.detailInfoHash = detail == nil ? nil : detailInfoHash
+        self.summary = summary
+    }
+}
+
+public enum ControlReply: Codable, Sendable, Equatable {
+    case welcome(version: Int, pid: Int32)
+    case done(message: String)
+    case added(infoHash: InfoHash, name: String)
+    case snapshot(EngineSnapshot)
+    case failure(message: String)
+}
+
+public struct ReplyEnvelope: Codable, Sendable, Equatable {
+    /// The request's id; nil for a reply to a line that could not be read.
+    public var id: Int?
+    public var reply: ControlReply
+
+    public init(id: Int?, reply: ControlReply) {
+        self.id = id
+        self.reply = reply
+    }
+}

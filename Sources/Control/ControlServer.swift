@@ -1,0 +1,214 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// What the server asks of the engine side (`EngineController` in the daemon, fakes in tests).
+public protocol ControlHandler: Sendable {
+    /// Carries out a request other than `hello`, `subscribe` and `select`.
+    func handle(_ request: ControlRequest) async -> ControlReply
+    /// The torrents, the detail of `selected` and session facts, for subscribers.
+    func snapshot(selected: String?) async -> EngineSnapshot
+}
+
+/// The daemon's end of the control socket: a Unix socket, mode 0600, in a 0700 directory, that answers
+/// only processes of the user running the daemon (checked again with `SO_PEERCRED` on every connection).
+public final class ControlServer: Sendable {
+    public let socketPath: String
+    private let channel: Channel
+    private let connections: NIOLockedValueBox<[ObjectIdentifier: Channel]>
+
+    private init(socketPath: String, channel: Channel, connections: NIOLockedValueBox<[ObjectIdentifier: Channel]>) {
+        self.socketPath = socketPath
+        self.channel = channel
+        self.connections = connections
+    }
+
+    /// Binds the socket and starts answering. The caller must hold the `DaemonLock`: any file already at
+    /// the path is a stale socket of a daemon that died, and is removed.
+    public static func start(socketPath: String, handler: some ControlHandler, group: EventLoopGroup) async throws -> ControlServer {
+        var info = stat()
+        if lstat(socketPath, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFSOCK else {
+                throw UnsafeDirectoryError(path: socketPath, reason: "a file that is not a socket is in the way")
+            }
+            unlink(socketPath)
+        }
+        let server = try await ServerBootstrap(group: group)
+            .bind(unixDomainSocketPath: socketPath) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        // The directory is 0700, so nobody else can reach the socket between bind and chmod.
+        guard chmod(socketPath, 0o600) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? await server.channel.close()
+            throw UnsafeDirectoryError(path: socketPath, reason: "cannot set its mode: \(reason)")
+        }
+        let connections = NIOLockedValueBox<[ObjectIdentifier: Channel]>([:])
+        let result = ControlServer(socketPath: socketPath, channel: server.channel, connections: connections)
+        Task {
+            try? await server.executeThenClose { inbound in
+                for try await connection in inbound {
+                    let id = ObjectIdentifier(connection.channel)
+                    connections.withLockedValue { $0[id] = connection.channel }
+                    Task {
+                        await ControlConnection(handler: handler).serve(connection)
+                        _ = connections.withLockedValue { $0.removeValue(forKey: id) }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Stops accepting, closes every connection and removes the socket file.
+    public func close() async {
+        try? await channel.close()
+        for connection in connections.withLockedValue({ Array($0.values) }) { connection.close(promise: nil) }
+        unlink(socketPath)
+    }
+}
+
+/// The uid of the process at the other end of a Unix socket, from `SO_PEERCRED`. Glibc's `struct ucred`
+/// (pid, uid, gid: three 32-bit fields) is not imported without `_GNU_SOURCE`, so a tuple of the same
+/// layout receives it.
+func peerUID(of channel: Channel) async -> uid_t? {
+    guard let provider = channel as? SocketOptionProvider else { return nil }
+    let credentials: (UInt32, UInt32, UInt32)? = try? await provider.unsafeGetSocketOption(
+        level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)).get()
+    return credentials.map { uid_t($0.1) }
+}
+
+/// One client: hello, then requests until it hangs up.
+struct ControlConnection<Handler: ControlHandler> {
+    let handler: Handler
+
+    func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        let owner = geteuid()
+        let peer = await peerUID(of: connection.channel)
+        try? await connection.executeThenClose { inbound, outbound in
+            let send: @Sendable (Int?, ControlReply) async throws -> Void = { id, reply in
+                try await outbound.write(ByteBuffer(bytes: ControlCodec.encode(ReplyEnvelope(id: id, reply: reply))))
+            }
+            guard let peer, peer == owner else {
+                let who = peer.map { "uid \($0)" } ?? "a process whose user cannot be checked"
+                try await send(nil, .failure(message: "refused: this swarm daemon belongs to uid \(owner); \(who) may not control it"))
+                return
+            }
+            let session = ConnectionSession(handler: handler, send: send)
+            var framer = LineFramer(maxLength: ControlProtocol.maxRequestLine)
+            defer { session.end() }
+            for try await buffer in inbound {
+                framer.append(buffer.readableBytesView)
+                while true {
+                    let line: [UInt8]
+                    do {
+                        guard let next = try framer.nextLine() else { break }
+                        line = next
+                    } catch {
+                        try await send(nil, .failure(message: "\(error); closing the connection"))
+                        return
+                    }
+                    guard !line.isEmpty else { continue }
+                    guard try await session.receive(line) else { return }
+                }
+            }
+        }
+    }
+}
+
+/// The state of one connection: greeted or not, and its snapshot subscription.
+final class ConnectionSession<Handler: ControlHandler>: Sendable {
+    let handler: Handler
+    let send: @Sendable (Int?, ControlReply) async throws -> Void
+    private let state = NIOLockedValueBox(State())
+
+    private struct State {
+        var greeted = false
+        var selected: String?
+        var pusher: Task<Void, Never>?
+    }
+
+    init(handler: Handler, send: @escaping @Sendable (Int?, ControlReply) async throws -> Void) {
+        self.handler = handler
+        self.send = send
+    }
+
+    /// Handles one line; false when the connection must close.
+    func receive(_ line: [UInt8]) async throws -> Bool {
+        let envelope: RequestEnvelope
+        do {
+            envelope = try ControlCodec.decode(RequestEnvelope.self, from: line)
+        } catch {
+            try await send(nil, .failure(message: "\(error)"))
+            return state.withLockedValue { $0.greeted }
+        }
+        let id = envelope.id
+        guard state.withLockedValue({ $0.greeted }) else {
+            guard case .hello(let version, _) = envelope.request else {
+                try await send(id, .failure(message: "say hello first (control protocol version \(ControlProtocol.version))"))
+                return false
+            }
+            guard version == ControlProtocol.version else {
+                try await send(id, .failure(message: VersionMismatch(client: version, daemon: ControlProtocol.version).description))
+                return false
+            }
+            state.withLockedValue { $0.greeted = true }
+            try await send(id, .welcome(version: ControlProtocol.version, pid: getpid()))
+            return true
+        }
+        switch envelope.request {
+        case .hello:
+            try await send(id, .failure(message: "hello was already said"))
+        case .select(let torrent):
+            state.withLockedValue { $0.selected = torrent }
+        case .subscribe(let interval, let selected):
+            subscribe(id: id, interval: max(interval, ControlProtocol.minimumSnapshotInterval), selected: selected)
+        default:
+            try await send(id, await handler.handle(envelope.request))
+        }
+        return true
+    }
+
+    private func subscribe(id: Int, interval: Int, selected: String?) {
+        state.withLockedValue { $0.selected = selected }
+        let pusher = Task { [handler, send, state] in
+            while !Task.isCancelled {
+                let chosen = state.withLockedValue { $0.selected }
+                do {
+                    try await send(id, .snapshot(await handler.snapshot(selected: chosen)))
+                    try await Task.sleep(for: .milliseconds(interval))
+                } catch {
+                    return
+                }
+            }
+        }
+        let previous = state.withLockedValue { value -> Task<Void, Never>? in
+            defer { value.pusher = pusher }
+            return value.pusher
+        }
+        previous?.cancel()
+    }
+
+    func end() {
+        state.withLockedValue { $0.pusher }?.cancel()
+    }
+}
+
+/// The message a client of another protocol version gets, naming both versions.
+public struct VersionMismatch: Error, CustomStringConvertible, Sendable, Equatable {
+    public var client: Int
+    public var daemon: Int
+
+    public init(client: Int, daemon: Int) {
+        self.client = client
+        self.daemon = daemon
+    }
+
+    public var description: String {
+        "control protocol mismatch: this swarm speaks version \(client), the running daemon speaks version \(daemon); "
+            + "stop the daemon (swarm shutdown) and start it again with this swarm"
+    }
+}

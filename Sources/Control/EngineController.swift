@@ -1,0 +1,152 @@
+import Engine
+import Foundation
+import TorrentModel
+
+/// Carries out control requests on a running `Session`: what `swarm daemon` answers on its socket.
+public struct EngineController: ControlHandler {
+    public let session: Session
+    /// Where torrents go when a request names no directory.
+    public let downloadDirectory: URL
+    private let shutdownRequested: @Sendable () -> Void
+
+    /// `onShutdown` runs after a `shutdown` request has been answered; the daemon stops then.
+    public init(session: Session, downloadDirectory: URL, onShutdown: @escaping @Sendable () -> Void) {
+        self.session = session
+        self.downloadDirectory = downloadDirectory
+        self.shutdownRequested = onShutdown
+    }
+
+    public func handle(_ request: ControlRequest) async -> ControlReply {
+        do {
+            return try await perform(request)
+        } catch {
+            return .failure(message: "\(error)")
+        }
+    }
+
+    private func perform(_ request: ControlRequest) async throws -> ControlReply {
+        switch request {
+        case .add(let source, let directory, let paused):
+            let folder = directory.map { URL(fileURLWithPath: $0) } ?? downloadDirectory
+            switch source {
+            case .torrent(let bytes):
+                let torrent = try await session.add(try Metainfo(bytes: bytes), directory: folder, paused: paused)
+                return .added(infoHash: torrent.metainfo.infoHash, name: torrent.metainfo.name)
+            case .magnet(let text):
+                let link = try MagnetLink(parsing: text)
+                let hash = try await session.addMagnet(link, directory: folder, paused: paused)
+                return .added(infoHash: hash, name: link.displayName ?? hash.hex)
+            }
+        case .list:
+            return .snapshot(await snapshot(selected: nil))
+        case .pause(let selector):
+            let hash = try await resolve(selector)
+            try await session.pause(hash)
+            return .done(message: "paused \(await name(hash))")
+        case .resume(let selector):
+            let hash = try await resolve(selector)
+            try await session.resume(hash)
+            return .done(message: "resumed \(await name(hash))")
+        case .recheck(let selector):
+            let hash = try await resolve(selector)
+            try await session.recheck(hash)
+            return .done(message: "checking \(await name(hash)) again")
+        case .remove(let selector, let deleteData):
+            let hash = try await resolve(selector)
+            let name = await name(hash)
+            try await session.remove(hash, deleteData: deleteData)
+            return .done(message: deleteData ? "removed \(name) and deleted its data" : "removed \(name) (its data is kept)")
+        case .limit(let selector, let download, let upload):
+            return .done(message: try await limit(selector, download: download, upload: upload))
+        case .setPriority(let selector, let priority):
+            let hash = try await resolve(selector)
+            try await session.setPriority(priority, of: hash)
+            return .done(message: "\(await name(hash)): priority \(priority.label)")
+        case .setFilePriority(let selector, let file, let priority):
+            let hash = try await resolve(selector)
+            guard let torrent = await session.torrent(for: hash) else { throw Session.ControlError.noSuchTorrent(selector) }
+            try await torrent.setPriority(priority, ofFile: file)
+            return .done(message: "\(await name(hash)): file \(file) priority \(priority.label)")
+        case .shutdown:
+            shutdownRequested()
+            return .done(message: "the daemon is stopping")
+        case .hello, .subscribe, .select:
+            return .failure(message: "the server answers that itself")
+        }
+    }
+
+    private func limit(_ selector: String?, download: RateLimitSetting?, upload: RateLimitSetting?) async throws -> String {
+        guard let selector else {
+            let current = await session.limits
+            let newDownload = download.map(\.bytesPerSecond) ?? current.download
+            let newUpload = upload.map(\.bytesPerSecond) ?? current.upload
+            await session.setLimits(download: newDownload, upload: newUpload)
+            return "all torrents: download \(RateText.limit(newDownload)), upload \(RateText.limit(newUpload))"
+        }
+        let hash = try await resolve(selector)
+        guard let torrent = await session.torrent(for: hash) else { throw Session.ControlError.noSuchTorrent(selector) }
+        var settings = await torrent.currentSettings()
+        if let download { settings.downloadLimit = download.bytesPerSecond }
+        if let upload { settings.uploadLimit = upload.bytesPerSecond }
+        try await session.apply(settings, to: hash)
+        return "\(torrent.metainfo.name): download \(RateText.limit(settings.downloadLimit)), upload \(RateText.limit(settings.uploadLimit))"
+    }
+
+    public func snapshot(selected: String?) async -> EngineSnapshot {
+        let torrents = await session.snapshots()
+        var detail: TorrentDetailSnapshot?
+        var detailHash: InfoHash?
+        if let selected, let hash = try? TorrentSelector.resolve(selected, in: torrents.map(Self.candidate)) {
+            detail = await session.detail(of: hash)
+            detailHash = hash
+        }
+        let limits = await session.limits
+        var summary = EngineSummary(
+            downloadLimit: limits.download, uploadLimit: limits.upload,
+            freeDiskBytes: await session.freeSpace(at: downloadDirectory), listenPort: await session.listenPort,
+            downloadDirectory: downloadDirectory.path)
+        if let dht = await session.dhtStatus() {
+            summary.dht = .init(nodes: dht.nodes, lookupsRunning: dht.lookupsRunning, lookupsDone: dht.lookupsDone, peersFound: dht.peersFound)
+        }
+        return EngineSnapshot(torrents: torrents, detail: detail, detailInfoHash: detailHash, summary: summary)
+    }
+
+    private func resolve(_ selector: String) async throws -> InfoHash {
+        try TorrentSelector.resolve(selector, in: await session.snapshots().map(Self.candidate))
+    }
+
+    private func name(_ hash: InfoHash) async -> String {
+        await session.torrent(for: hash)?.metainfo.name ?? hash.hex
+    }
+
+    private static func candidate(_ snapshot: TorrentSnapshot) -> TorrentSelector.Candidate {
+        TorrentSelector.Candidate(infoHash: snapshot.infoHash, name: snapshot.name)
+    }
+}
+
+/// Rates as the command line shows them.
+public enum RateText {
+    public static func limit(_ bytesPerSecond: Double?) -> String {
+        guard let rate = bytesPerSecond, rate > 0 else { return "unlimited" }
+        return rate >= 1_048_576 ? String(format: "%.1f MiB/s", rate / 1048576) : String(format: "%.0f KiB/s", rate / 1024)
+    }
+
+    /// Parses a limit given on the command line: `0` or `none` for none; a number in KiB/s, or with a
+    /// `K`, `M` or `G` suffix (KiB/s, MiB/s, GiB/s).
+    public static func parseLimit(_ text: String) -> RateLimitSetting? {
+        let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
+        if lower == "none" || lower == "unlimited" { return .unlimited }
+        var number = Substring(lower)
+        var scale = 1024.0
+        if number.hasSuffix("/s") { number = number.dropLast(2) }
+        if number.hasSuffix("ib") { number = number.dropLast(2) } else if number.hasSuffix("b") { number = number.dropLast() }
+        switch number.last {
+        case "k": scale = 1024; number = number.dropLast()
+        case "m": scale = 1_048_576; number = number.dropLast()
+        case "g": scale = 1_073_741_824; number = number.dropLast()
+        default: break
+        }
+        guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
+        return value == 0 ? .unlimited : .bytesPerSecond(value * scale)
+    }
+}
