@@ -4,6 +4,7 @@ import PackageDescription
 // One module per layer; arrows point at what a module uses:
 //   Bencode <- TorrentModel <- PeerWire, Strategy, Tracker, DHT <- Engine <- TerminalUI <- CursesTerminal -> CNCurses
 //   Engine <- Control (the daemon's socket protocol, server and client)
+//   Engine <- SessionStore (GRDB); SwarmConfig (TOMLKit) stands alone
 //   swarm uses Engine, Control, SessionStore, SwarmConfig, TerminalUI and CursesTerminal.
 let package = Package(
     name: "Swarm",
@@ -76,17 +77,17 @@ let package = Package(
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CNCurses"]),
         .target(
+            name: "TestSupport",
+            dependencies: [
+                "TorrentModel", "Bencode", "Engine", "PeerWire", .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "Control",
             dependencies: [
                 "Engine", "TorrentModel",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]
-        ),
-        .target(
-            name: "TestSupport",
-            dependencies: [
-                "TorrentModel", "Bencode", "Engine", "PeerWire", .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "BencodeTests", dependencies: ["Bencode"]),
@@ -116,7 +117,6 @@ let package = Package(
             ],
             exclude: ["__Snapshots__"]
         ),
-        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "TestSupport", "TorrentModel"]),
         .testTarget(
             name: "SessionStoreTests",
             dependencies: [
@@ -125,6 +125,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwarmConfigTests", dependencies: ["SwarmConfig"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "TestSupport", "TorrentModel"]),
         .testTarget(name: "InteropTests", exclude: ["Scenarios", "README.md"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,7 +6,9 @@ written) and the store says every piece is verified, with the file's real size a
 takes them as they are, as it would after a clean shutdown. The piece hashes are random: nothing ever
 reads the data. A few torrents (every 20th) are paused, half-done downloads.
 
-Usage: make-store.py STATE_DIR DATA_DIR [--count 10000] [--size-mib 1024] [--piece-kib 4096]
+Usage: make-store.py STATE_DIR DATA_DIR [--count 10000] [--size-mib 1024] [--piece-kib 4096] [--tracker URL]
+
+With --tracker, every torrent names that tracker (use a loopback address: 127.0.0.1:9 refuses at once).
 """
 import argparse, hashlib, json, os, random, sqlite3, time
 
@@ -44,6 +46,7 @@ def main():
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--piece-kib", type=int, default=4096)
+    parser.add_argument("--tracker")
     args = parser.parse_args()
     os.makedirs(args.state, exist_ok=True)
     os.makedirs(args.data, exist_ok=True)
@@ -65,8 +68,8 @@ def main():
         info = {"name": name, "length": size, "piece length": piece, "pieces": rng.randbytes(20 * pieces)}
         info_bytes = bencode(info)
         info_hash = hashlib.sha1(info_bytes).hexdigest()
-        metainfo = b"d" + bencode("announce-list") + bencode([["http://127.0.0.1:9/announce"]]) + \
-            bencode("info") + info_bytes + b"e"
+        trackers = bencode("announce-list") + bencode([[args.tracker]]) if args.tracker else b""
+        metainfo = b"d" + trackers + bencode("info") + info_bytes + b"e"
         seeding = i % 20 != 0
         path = os.path.join(args.data, name if seeding else name + ".part")
         with open(path, "wb") as f:

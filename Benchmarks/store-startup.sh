@@ -1,22 +1,25 @@
 #!/bin/bash
-# Usage: Benchmarks/store-startup.sh [--count N] [--idle-seconds S] [--keep]
+# Usage: Benchmarks/store-startup.sh [--count N] [--idle-seconds S] [--tracker URL] [--keep] [-- SWARM FLAGS]
 # Start-up and idle cost of an engine holding many torrents: fills a fresh state directory with N
 # torrents (default 10,000; most seeding 1 GiB each, from sparse files the store marks verified), starts
-# `swarm --headless` on it (loopback only; the torrents' tracker is 127.0.0.1:9, where nothing listens),
+# `swarm daemon` on it (loopback only: no trackers unless --tracker names one, such as
+# http://127.0.0.1:9/announce where nothing listens; flags after -- go to swarm daemon, e.g. -- --no-dht),
 # and reports
-#   start_s   from exec to every torrent restored and listed (the engine logs "restored N torrents")
+#   start_s   from exec to `swarm list` answering with every torrent (what the UI shows when it attaches)
 #   cpu_pct   CPU used over the next S seconds (default 30), in % of one core
 #   rss_mib   resident memory at the end
 # Targets: start_s < 1, cpu_pct < 2, rss_mib < 300. SWARM_BIN=PATH uses that binary instead of
 # building .build/release/swarm.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-COUNT=10000 IDLE=30 KEEP=0
+COUNT=10000 IDLE=30 KEEP=0 TRACKER=()
 while [ $# -gt 0 ]; do
     case $1 in
         --count) COUNT=$2; shift 2 ;;
         --idle-seconds) IDLE=$2; shift 2 ;;
+        --tracker) TRACKER=(--tracker "$2"); shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --) shift; break ;;
         *) echo "store-startup.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -28,21 +31,22 @@ else
 fi
 WORK=$(mktemp -d /tmp/swarm-store-bench.XXXXXX)
 [ "$KEEP" = 1 ] || trap 'rm -rf "$WORK"' EXIT
-python3 "$REPO/Benchmarks/make-store.py" "$WORK/state" "$WORK/data" --count "$COUNT"
+python3 "$REPO/Benchmarks/make-store.py" "$WORK/state" "$WORK/data" --count "$COUNT" "${TRACKER[@]}"
 : > "$WORK/config.toml"
 TICKS=$(getconf CLK_TCK)
 
 start=$(date +%s.%N)
-SWARM_LOG_LEVEL=info "$SWARM" --headless --state-dir "$WORK/state" --config "$WORK/config.toml" \
-    --dir "$WORK/data" --bind 127.0.0.1 --port 0 2> "$WORK/log" &
+SWARM_LOG_LEVEL=info "$SWARM" daemon --state-dir "$WORK/state" --config "$WORK/config.toml" \
+    --dir "$WORK/data" --bind 127.0.0.1 --port 0 "$@" 2> "$WORK/log" &
 PID=$!
-for _ in $(seq 1 600); do
-    grep -q "restored" "$WORK/log" && break
+for _ in $(seq 1 1000); do
+    "$SWARM" list --json --state-dir "$WORK/state" > "$WORK/list" 2>/dev/null && break
     kill -0 $PID 2>/dev/null || { cat "$WORK/log" >&2; exit 1; }
     sleep 0.01
 done
 ready=$(date +%s.%N)
-grep "restored" "$WORK/log" | head -1
+grep -E "loaded|listed|restored" "$WORK/log"
+echo "swarm list: $(grep -o '"infoHash"' "$WORK/list" | wc -l) torrents"
 cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 c0=$(cpu); t0=$(date +%s.%N)
 sleep "$IDLE"

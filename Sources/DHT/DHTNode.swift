@@ -18,20 +18,23 @@ public actor DHTNode {
     var limiter: SourceRateLimiter
     let logger: Logger
     private let group: any EventLoopGroup
-    private var socket: DHTSocket?
-    private var tasks: [Task<Void, Never>] = []
-    private var pending: [[UInt8]: PendingQuery] = [:]
+    /// Where file I/O and name resolution run, off the cooperative pool.
+    let pool: NIOThreadPool
+    private let ownsPool: Bool
+    var socket: DHTSocket?
+    var tasks: [Task<Void, Never>] = []
+    var pending: [[UInt8]: PendingQuery] = [:]
     private var nextTransaction: UInt16 = UInt16.random(in: 0...UInt16.max)
     private let epoch = ContinuousClock.now
-    private var lastBootstrap: Duration?
-    private var lastSave: Duration = .zero
+    var lastBootstrap: Duration?
+    var lastSave: Duration = .zero
     /// Saved nodes from the state file, pinged at start.
-    private var savedNodes: [NodeInfo] = []
-    private var random = SystemRandomNumberGenerator()
-    private var lookupsRunning = 0
-    private var lookupsDone = 0
-    private var peersFound = 0
-    private var stopped = false
+    var savedNodes: [NodeInfo] = []
+    var random = SystemRandomNumberGenerator()
+    var lookupsRunning = 0
+    var lookupsDone = 0
+    var peersFound = 0
+    var stopped = false
     private var lastPinged: [NodeID: Duration] = [:]
     /// Packets dropped as malformed, for tests and debugging.
     public private(set) var droppedPackets = 0
@@ -46,9 +49,22 @@ public actor DHTNode {
 
     public static let version: [UInt8] = Array("SW".utf8) + [0, 1]
 
-    public init(configuration: DHTConfiguration, group: any EventLoopGroup, logger: Logger = Logger(label: "swarm.dht")) {
+    /// `pool` runs the state file's I/O and name lookups; without one the node starts (and later stops) a
+    /// one-thread pool of its own.
+    public init(
+        configuration: DHTConfiguration, group: any EventLoopGroup, pool: NIOThreadPool? = nil,
+        logger: Logger = Logger(label: "swarm.dht")
+    ) {
         self.configuration = configuration
         self.group = group
+        if let pool {
+            self.pool = pool
+            ownsPool = false
+        } else {
+            self.pool = NIOThreadPool(numberOfThreads: 1)
+            self.pool.start()
+            ownsPool = true
+        }
         self.logger = logger
         let id = NodeID.random()
         self.ownID = id
@@ -58,17 +74,23 @@ public actor DHTNode {
     }
 
     var now: Duration { ContinuousClock.now - epoch }
-    private var usesIPv6: Bool { configuration.bindHost.contains(":") }
+    var usesIPv6: Bool { configuration.bindHost.contains(":") }
 
     /// Loads the saved state, binds the socket and starts the loops. Returns the UDP port.
     @discardableResult
     public func start() async throws -> Int {
-        if let url = configuration.stateFile, let state = await Self.load(url) {
+        if let url = configuration.stateFile, let state = await load(url) {
             ownID = state.id
             table = RoutingTable(ownID: state.id, now: now)
             savedNodes = state.nodes.filter { $0.address.isIPv6 == usesIPv6 }
         }
-        let socket = try await DHTSocket.bind(host: configuration.bindHost, port: configuration.port, group: group)
+        let socket: DHTSocket
+        do {
+            socket = try await DHTSocket.bind(host: configuration.bindHost, port: configuration.port, group: group)
+        } catch {
+            if ownsPool { try? await pool.shutdownGracefully() }
+            throw error
+        }
         self.socket = socket
         port = socket.localPort
         tasks.append(Task { [weak self] in
@@ -101,6 +123,7 @@ public actor DHTNode {
         pending = [:]
         await save()
         await socket?.close()
+        if ownsPool { try? await pool.shutdownGracefully() }
     }
 
     public func status() -> DHTStatus {
@@ -115,84 +138,6 @@ public actor DHTNode {
     public func addNode(_ address: NodeAddress) {
         guard address.isIPv6 == usesIPv6, address.port != 0 else { return }
         Task { _ = await self.query(.ping, to: address) }
-    }
-
-    /// What a get_peers lookup (and announce) came to.
-    public struct PeersResult: Sendable {
-        /// Peers from the nodes asked, and those announced to this node itself (it is part of the DHT).
-        public var peers: [PeerAddress]
-        /// Nodes that answered; none means the table was empty or nobody replied, so try again soon.
-        public var nodesResponded: Int
-        /// Nodes that took our announce_peer.
-        public var announcedTo: Int
-    }
-
-    /// Peers of the info-hash found with an iterative get_peers lookup.
-    public func getPeers(_ infoHash: InfoHash) async -> PeersResult {
-        let target = NodeID(unchecked: infoHash.bytes)
-        let lookup = await lookup(target, kind: .getPeers)
-        return PeersResult(peers: merged(lookup.peers, target), nodesResponded: lookup.respondedCount, announcedTo: 0)
-    }
-
-    /// get_peers, then announce_peer to the closest nodes that gave a token. `port` is our TCP port; nil
-    /// announces the UDP source port (`implied_port`).
-    public func announce(_ infoHash: InfoHash, port: UInt16?) async -> PeersResult {
-        let target = NodeID(unchecked: infoHash.bytes)
-        let result = await lookup(target, kind: .getPeers)
-        let accepted = await withTaskGroup(of: Bool.self) { group -> Int in
-            for (node, token) in result.announceTargets {
-                let query = KRPCQuery.announcePeer(
-                    infoHash: target, port: port ?? 0, token: token, impliedPort: port == nil)
-                group.addTask { await self.query(query, to: node.address, expecting: node.id) != nil }
-            }
-            var count = 0
-            for await ok in group where ok { count += 1 }
-            return count
-        }
-        return PeersResult(peers: merged(result.peers, target), nodesResponded: result.respondedCount, announcedTo: accepted)
-    }
-
-    private func merged(_ found: [PeerAddress], _ target: NodeID) -> [PeerAddress] {
-        var seen = Set(found)
-        var out = found
-        for peer in store.peers(for: target, now: now) where seen.insert(peer).inserted { out.append(peer) }
-        peersFound += out.count
-        return out
-    }
-
-    // MARK: Lookups
-
-    func lookup(_ target: NodeID, kind: Lookup.Kind) async -> Lookup {
-        lookupsRunning += 1
-        defer {
-            lookupsRunning -= 1
-            lookupsDone += 1
-        }
-        var lookup = Lookup(
-            target: target, kind: kind, ownID: ownID, seeds: table.closest(to: target, count: Lookup.k * 2, now: now))
-        let query: KRPCQuery = kind == .getPeers
-            ? .getPeers(infoHash: target, want: []) : .findNode(target: target, want: [])
-        let ipv6 = usesIPv6
-        await withTaskGroup(of: (NodeInfo, KRPCResponse?).self) { group in
-            var running = 0
-            while true {
-                if !stopped && !lookup.isDone {
-                    for node in lookup.nextQueries() {
-                        running += 1
-                        group.addTask { (node, await self.query(query, to: node.address, expecting: node.id)) }
-                    }
-                }
-                guard running > 0, let (node, response) = await group.next() else { break }
-                running -= 1
-                if let response {
-                    lookup.responded(node, nodes: ipv6 ? response.nodes6 : response.nodes, values: response.values,
-                                     token: response.token)
-                } else {
-                    lookup.failed(node)
-                }
-            }
-        }
-        return lookup
     }
 
     // MARK: Queries out
@@ -270,7 +215,7 @@ public actor DHTNode {
 
     /// Pings a table node to learn whether it is still there, at most once per `queryTimeout * 5`, so that
     /// a stream of newcomers cannot make us ping the same nodes over and over.
-    private func ping(_ node: NodeInfo) {
+    func ping(_ node: NodeInfo) {
         let now = self.now
         if let last = lastPinged[node.id], now - last < configuration.queryTimeout * 5 { return }
         if lastPinged.count > 4096 { lastPinged = lastPinged.filter { now - $0.value < configuration.queryTimeout * 5 } }
@@ -312,93 +257,5 @@ public actor DHTNode {
         socket?.send(KRPCCodec.encode(KRPCMessage(transactionID: tid, body: body, version: Self.version)), to: address)
     }
 
-    // MARK: Upkeep
 
-    /// First contact: the saved nodes and the bootstrap nodes, then a lookup of our own id.
-    private func join() async {
-        await withTaskGroup(of: Void.self) { group in
-            for node in savedNodes.prefix(64) {
-                group.addTask { _ = await self.query(.ping, to: node.address) }
-            }
-        }
-        savedNodes = []
-        await bootstrap()
-    }
-
-    /// Asks every bootstrap node for the nodes near our id, then looks our id up.
-    public func bootstrap() async {
-        lastBootstrap = now
-        let addresses = await Self.resolve(configuration.bootstrap, ipv6: usesIPv6)
-        await withTaskGroup(of: Void.self) { group in
-            for address in addresses {
-                let target = ownID
-                group.addTask { _ = await self.query(.findNode(target: target, want: []), to: address) }
-            }
-        }
-        if table.count > 0 { _ = await lookup(ownID, kind: .findNode) }
-    }
-
-    private func maintain() async {
-        guard !stopped else { return }
-        let now = self.now
-        store.expire(now: now)
-        if table.count < Lookup.k, !configuration.bootstrap.isEmpty,
-            lastBootstrap.map({ now - $0 >= configuration.maintenanceInterval }) ?? true
-        {
-            await bootstrap()
-        }
-        for node in table.questionableNodes(now: now).prefix(8) { ping(node) }
-        if let stale = table.staleBuckets(now: now).first {
-            table.touchBucket(stale, now: now)
-            let target = table.refreshTarget(bucket: stale, using: &random)
-            _ = await lookup(target, kind: .findNode)
-        }
-        if now - lastSave >= configuration.saveInterval { await save() }
-    }
-
-    /// Writes the id and the good nodes to the state file, off the actor's executor.
-    func save() async {
-        lastSave = now
-        guard let url = configuration.stateFile else { return }
-        let bytes = DHTState(id: ownID, nodes: table.goodNodes(now: now)).encoded
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                try? FileManager.default.createDirectory(
-                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try? Data(bytes).write(to: url, options: .atomic)
-                done.resume()
-            }
-        }
-    }
-
-    private static func load(_ url: URL) async -> DHTState? {
-        await withCheckedContinuation { done in
-            DispatchQueue.global().async {
-                let state = (try? Data(contentsOf: url)).flatMap { DHTState(decoding: [UInt8]($0)) }
-                done.resume(returning: state)
-            }
-        }
-    }
-
-    /// Numeric `host:port` entries as they are; host names through the resolver, off the actor.
-    static func resolve(_ entries: [String], ipv6: Bool) async -> [NodeAddress] {
-        await withCheckedContinuation { done in
-            DispatchQueue.global().async {
-                var out: [NodeAddress] = []
-                for entry in entries {
-                    guard let parsed = NodeAddress(entry) else { continue }
-                    if parsed.addressBytes != nil {
-                        if parsed.isIPv6 == ipv6 { out.append(parsed) }
-                        continue
-                    }
-                    guard let resolved = try? SocketAddress.makeAddressResolvingHost(parsed.host, port: Int(parsed.port)),
-                        let host = resolved.ipAddress
-                    else { continue }
-                    let address = NodeAddress(host: host, port: parsed.port)
-                    if address.isIPv6 == ipv6 { out.append(address) }
-                }
-                done.resume(returning: out)
-            }
-        }
-    }
 }

@@ -30,44 +30,58 @@ public final class SessionStore: Sendable {
             var stamps: [String: [Int: FileStamp?]] = [:]
             let fileRows = try Row.fetchCursor(db, sql: "SELECT infoHash, fileIndex, size, modified FROM torrentFile")
             while let row = try fileRows.next() {
-                let hash: String = row["infoHash"]
-                let index: Int = row["fileIndex"]
-                let size: Int64? = row["size"]
-                let modified: Int64? = row["modified"]
+                let hash: String = row[0]
+                let index: Int = row[1]
+                let size: Int64? = row[2]
+                let modified: Int64? = row[3]
                 stamps[hash, default: [:]][index] = size.flatMap { size in modified.map { FileStamp(size: size, modified: $0) } }
             }
             var records: [TorrentRecord] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM torrent ORDER BY queuePosition")
+            // Most torrents share the same settings: each distinct one is decoded once.
+            var decoded: [Data: TorrentSettings] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT infoHash, metainfo, name, directory, pieceCount, verifiedPieces, fileCount, settings, state,
+                    queuePosition, uploaded, downloaded, seedingSeconds, addedAt, completedAt
+                FROM torrent ORDER BY queuePosition
+                """)
             while let row = try rows.next() {
-                if let record = Self.record(from: row, stamps: stamps) { records.append(record) }
+                if let record = Self.record(from: row, stamps: stamps, settings: &decoded) { records.append(record) }
             }
             return records
         }
     }
 
-    private static func record(from row: Row, stamps: [String: [Int: FileStamp?]]) -> TorrentRecord? {
-        guard let hex = row["infoHash"] as String?, let infoHash = InfoHash(hex: hex),
-            let metainfo = row["metainfo"] as Data?, let name = row["name"] as String?,
-            let directory = row["directory"] as String?
+    private static func record(
+        from row: Row, stamps: [String: [Int: FileStamp?]], settings decoded: inout [Data: TorrentSettings]
+    ) -> TorrentRecord? {
+        guard let hex = row[0] as String?, let infoHash = InfoHash(hex: hex),
+            let metainfo = row[1] as Data?, let name = row[2] as String?, let directory = row[3] as String?
         else { return nil }
-        let pieceCount = max(0, min(row["pieceCount"] as Int? ?? 0, 1 << 28))
-        let verifiedBytes = (row["verifiedPieces"] as Data?).map { [UInt8]($0) } ?? []
+        let pieceCount = max(0, min(row[4] as Int? ?? 0, 1 << 28))
+        let verifiedBytes = (row[5] as Data?).map { [UInt8]($0) } ?? []
         // A bitfield of the wrong size is treated as nothing verified: everything is hashed again.
         let verified = Bitfield(wireBytes: verifiedBytes, count: pieceCount) ?? Bitfield(count: pieceCount)
-        let fileCount = max(0, min(row["fileCount"] as Int? ?? 0, 1 << 20))
+        let fileCount = max(0, min(row[6] as Int? ?? 0, 1 << 20))
         let saved = stamps[hex] ?? [:]
         let files: [FileStamp?] = (0..<fileCount).map { saved[$0] ?? nil }
-        let settings = (row["settings"] as Data?).flatMap { try? JSONDecoder().decode(TorrentSettings.self, from: $0) }
-            ?? TorrentSettings()
-        let state = (row["state"] as String?).flatMap(TorrentRecord.State.init(rawValue:)) ?? .paused
+        var settings = TorrentSettings()
+        if let blob = row[7] as Data? {
+            if let known = decoded[blob] {
+                settings = known
+            } else {
+                settings = (try? JSONDecoder().decode(TorrentSettings.self, from: blob)) ?? TorrentSettings()
+                decoded[blob] = settings
+            }
+        }
+        let state = (row[8] as String?).flatMap(TorrentRecord.State.init(rawValue:)) ?? .paused
         return TorrentRecord(
             metainfo: [UInt8](metainfo), infoHash: infoHash, name: name, directory: directory, state: state,
-            settings: settings, queuePosition: row["queuePosition"] as Int? ?? 0,
+            settings: settings, queuePosition: row[9] as Int? ?? 0,
             resume: ResumeData(verified: verified, files: files),
-            uploaded: row["uploaded"] as Int64? ?? 0, downloaded: row["downloaded"] as Int64? ?? 0,
-            seedingSeconds: row["seedingSeconds"] as Double? ?? 0,
-            addedAt: Date(timeIntervalSince1970: row["addedAt"] as Double? ?? 0),
-            completedAt: (row["completedAt"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            uploaded: row[10] as Int64? ?? 0, downloaded: row[11] as Int64? ?? 0,
+            seedingSeconds: row[12] as Double? ?? 0,
+            addedAt: Date(timeIntervalSince1970: row[13] as Double? ?? 0),
+            completedAt: (row[14] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     /// Writes the records (replacing earlier ones of the same torrents) and deletes the removed torrents,
@@ -110,6 +124,23 @@ public final class SessionStore: Sendable {
                 }
             }
         }
+    }
+
+    /// Saves a torrent at the end of the queue, unless the store has it already (for adding while no
+    /// engine runs: it starts with the next one). Returns whether it was added.
+    @discardableResult
+    public func append(_ record: TorrentRecord) async throws -> Bool {
+        let hex = record.infoHash.hex
+        let exists = try await database.read { db in
+            try Int.fetchOne(db, sql: "SELECT 1 FROM torrent WHERE infoHash = ?", arguments: [hex]) != nil
+        }
+        guard !exists else { return false }
+        var record = record
+        record.queuePosition = try await database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(queuePosition) + 1, 0) FROM torrent") ?? 0
+        }
+        try await save([record])
+        return true
     }
 
     public func remove(_ hashes: [InfoHash]) async throws {

@@ -65,4 +65,27 @@ public enum IPAddressText {
         return stride(from: 0, to: 16, by: 2).map { String(UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]), radix: 16) }
             .joined(separator: ":")
     }
+
+    /// The short text form of an IPv6 address (RFC 5952: the longest run of two or more zero groups, the
+    /// first of equal runs, becomes `::`), for showing; anything else is returned as is.
+    public static func compressed(_ text: String) -> String {
+        guard ipv4Bytes(text) == nil, let b = ipv6Bytes(text) else { return text }
+        let groups = stride(from: 0, to: 16, by: 2).map { UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]) }
+        var best = (start: 0, length: 0)
+        var run = (start: 0, length: 0)
+        for (index, group) in groups.enumerated() {
+            if group == 0 {
+                if run.length == 0 { run.start = index }
+                run.length += 1
+                if run.length > best.length { best = run }
+            } else {
+                run.length = 0
+            }
+        }
+        let hex = groups.map { String($0, radix: 16) }
+        guard best.length >= 2 else { return hex.joined(separator: ":") }
+        let head = hex[..<best.start].joined(separator: ":")
+        let tail = hex[(best.start + best.length)...].joined(separator: ":")
+        return head + "::" + tail
+    }
 }

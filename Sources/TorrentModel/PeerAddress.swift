@@ -8,7 +8,10 @@ public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
         self.port = port
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    /// `1.2.3.4:5`, or `[::1]:5` (IPv6 in its short form, however the host is written).
+    public var description: String {
+        host.contains(":") ? "[\(IPAddressText.compressed(host))]:\(port)" : "\(host):\(port)"
+    }
 
     /// Parses `1.2.3.4:5` or `[::1]:5`.
     public init?(_ text: String) {

@@ -34,4 +34,13 @@ struct DHTOptions: ParsableArguments {
             enabled: !noDHT, port: port, bootstrap: bootstrap,
             stateFile: stateFile.map { URL(fileURLWithPath: $0) })
     }
+
+    /// The same flags for another command line (the daemon the UI starts).
+    var arguments: [String] {
+        var out = noDHT ? ["--no-dht"] : []
+        for node in bootstrap { out += ["--dht-bootstrap", node] }
+        if let port { out += ["--dht-port", "\(port)"] }
+        if let stateFile { out += ["--dht-state", stateFile] }
+        return out
+    }
 }

@@ -9,7 +9,7 @@ struct DownloadCommand: AsyncParsableCommand {
         abstract: "Download a torrent or a magnet link, verify it, then seed until the ratio is reached.",
         discussion: """
             Exits 0 only when every piece is verified on disk. A magnet link's metadata is fetched from its \
-            trackers (tr), its peers (x.pe) and any --peer first; its file selection (so) is kept.
+            trackers (tr), its peers (x.pe), the DHT and any --peer first; its file selection (so) is kept.
             """)
 
     @OptionGroup var options: TransferOptions

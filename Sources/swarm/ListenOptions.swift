@@ -6,7 +6,9 @@ struct ListenOptions: ParsableArguments {
     @Option(name: .long, help: "TCP port for incoming peers (0: any free port; default 6881 or the config file's).")
     var port: Int?
 
-    @Option(name: .long, help: "Local address to listen on and to connect and announce from.")
+    @Option(
+        name: .long,
+        help: "Local address to listen on and to connect and announce from (:: listens on IPv6 and IPv4).")
     var bind: String?
 
     @OptionGroup var dht: DHTOptions

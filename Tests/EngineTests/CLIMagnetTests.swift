@@ -67,7 +67,7 @@ final class CLIMagnetTests: XCTestCase {
         _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
         let address = await LoopbackSwarm.address(of: seeder)
         let link = "magnet:?xt=urn:btih:\(fixture.metainfo.infoHash.hex)&dn=cli&x.pe=\(address)"
-        let common = ["--bind", "127.0.0.1", "--port", "0"]
+        let common = ["--bind", "127.0.0.1", "--port", "0", "--no-dht"]
 
         // First only the metadata: saved as a .torrent, and the files listed.
         let metaDir = fixture.root.appendingPathComponent("meta")

@@ -48,8 +48,17 @@ final class DHTCLITests: XCTestCase {
                                 "--port", "\(port)", "--dht-port", "\(port)"])
         let seederErr = Pipe()
         seeder.standardError = seederErr
+        let ready = DispatchSemaphore(value: 0)
+        seederErr.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty || String(decoding: chunk, as: UTF8.self).contains("seeding on port") {
+                handle.readabilityHandler = nil
+                ready.signal()
+            }
+        }
         try seeder.run()
         defer { if seeder.isRunning { seeder.terminate() } }
+        XCTAssertEqual(ready.wait(timeout: .now() + 30), .success, "the seeder got ready")
         let state = fixture.root.appendingPathComponent("dht.state")
         let download = try run(["download", torrentFile.path, "--dir", fixture.downloadDirectory.path,
                                 "--bind", "127.0.0.1", "--port", "0", "--dht-port", "0",

@@ -48,6 +48,28 @@ final class DHTSwarmTests: XCTestCase {
         XCTAssertEqual([UInt8](try Data(contentsOf: file)), fixture.payload)
     }
 
+    /// A magnet link that names only the info-hash: the metadata and the data come from a seeder found
+    /// through the DHT.
+    func testBareMagnetIsFetchedThroughTheDHT() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 300_000, pieceLength: 16 * 1024)
+        defer { fixture.remove() }
+        let router = try await dhtSession(bootstrap: [])
+        let seeder = try await dhtSession(bootstrap: [router])
+        _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        let leecher = try await dhtSession(bootstrap: [router])
+        let hash = try await leecher.addMagnet(MagnetLink(infoHash: fixture.metainfo.infoHash), directory: fixture.downloadDirectory)
+        let deadline = ContinuousClock.now + .seconds(30)
+        var snapshot = await leecher.snapshot(of: hash)
+        while snapshot?.isComplete != true && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            snapshot = await leecher.snapshot(of: hash)
+        }
+        XCTAssertEqual(snapshot?.isComplete, true, "metadata and data from a seeder found in the DHT")
+        for session in [leecher, seeder, router] { await session.shutdown() }
+        let file = fixture.downloadDirectory.appendingPathComponent(fixture.metainfo.name)
+        XCTAssertEqual([UInt8](try Data(contentsOf: file)), fixture.payload)
+    }
+
     func testPrivateTorrentNeverUsesTheDHT() async throws {
         let fixture = try TorrentFixture.singleFile(length: 64 * 1024, pieceLength: 16 * 1024, isPrivate: true)
         defer { fixture.remove() }

@@ -113,13 +113,22 @@ final class MagnetTests: XCTestCase {
     }
 
     func testAFetchCanBeRemoved() async throws {
-        let leecher = try await LoopbackSwarm.session()
+        // A DHT with no node to join: it sends nothing, but the fetch says where it looks.
+        let leecher = try await LoopbackSwarm.session { $0.dht = DHTSettings(enabled: true, port: 0) }
         let hash = try XCTUnwrap(InfoHash(hex: String(repeating: "ab", count: 20)))
         try await leecher.addMagnet(MagnetLink(infoHash: hash), directory: FileManager.default.temporaryDirectory)
+        let looking = await leecher.snapshot(of: hash)
+        XCTAssertEqual(looking?.status, "no trackers or peers in the link: looking in the DHT")
         do {
             try await leecher.addMagnet(MagnetLink(infoHash: hash), directory: FileManager.default.temporaryDirectory)
             XCTFail("a second add of the same link is refused")
         } catch {}
+        do {
+            try await leecher.recheck(hash)
+            XCTFail("a fetch has nothing to check")
+        } catch {
+            XCTAssertEqual("\(error)", "'\(hash.hex)' has no metadata yet: wait until it is fetched")
+        }
         let before = await leecher.snapshots()
         XCTAssertEqual(before.count, 1)
         try await leecher.remove(hash, deleteData: false)
@@ -230,7 +239,7 @@ final class MagnetTests: XCTestCase {
         let asking = await waitUntil(leecher, hash) { $0.status?.contains("trackers asked 3 times") == true }
         XCTAssertEqual(asking?.status, "looking for peers: 0 known, none connected; trackers asked 3 times")
         XCTAssertEqual(asking?.activity, .fetchingMetadata(0))
-        XCTAssertEqual(asking?.trackers.first?.state, .working)
+        XCTAssertNil(asking?.trackers.first?.lastError, "the tracker answers; it just knows no peer")
 
         let seeder = try await LoopbackSwarm.session()
         _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
@@ -243,4 +252,70 @@ final class MagnetTests: XCTestCase {
         try? await group.shutdownGracefully()
         try assertDownloaded(fixture)
     }
+
+    /// A private torrent's metadata is not offered (as libtorrent and Transmission): no `ut_metadata` and
+    /// no `metadata_size` in the extension handshake.
+    func testPrivateTorrentMetadataIsNotOffered() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 50_000, pieceLength: 16 * 1024, isPrivate: true)
+        defer { fixture.remove() }
+        let seeder = try await LoopbackSwarm.session()
+        _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        try await MetadataTestPeer.dial(await LoopbackSwarm.address(of: seeder), infoHash: fixture.metainfo.infoHash) {
+            peer in
+            try await peer.send([.extended(id: 0, payload: ExtensionHandshake(extensions: ["ut_metadata": 7]).payload)])
+            var handshake: ExtensionHandshake?
+            while handshake == nil, let message = try await peer.next() {
+                if case .extended(0, let payload) = message { handshake = ExtensionHandshake(payload: payload) }
+            }
+            XCTAssertNotNil(handshake, "the seeder sends its extension handshake")
+            XCTAssertNil(handshake?.extensions["ut_metadata"])
+            XCTAssertNil(handshake?.metadataSize)
+        }
+        await seeder.shutdown()
+    }
+
+    /// A peer from the link's `x.pe` that offers the metadata but never answers: it stays connected, shown
+    /// with source `.magnet`, and is asked again once each request times out. One that claims metadata
+    /// over 16 MiB is dropped at once.
+    func testSilentAndOversizedMetadataPeers() async throws {
+        let hash = try XCTUnwrap(InfoHash(hex: String(repeating: "5a", count: 20)))
+        let requests = Counter()
+        let silent = try await MetadataTestPeer.listen(host: "127.0.0.1", infoHash: hash) { peer in
+            try await peer.send([.extended(id: 0, payload: ExtensionHandshake(
+                extensions: ["ut_metadata": 3], metadataSize: 40_000).payload)])
+            while let message = try await peer.next() {
+                if case .extended(3, _) = message { requests.add() }
+            }
+        }
+        let closed = Counter()
+        let boastful = try await MetadataTestPeer.listen(host: "127.0.0.1", infoHash: hash) { peer in
+            try await peer.send([.extended(id: 0, payload: ExtensionHandshake(
+                extensions: ["ut_metadata": 3], metadataSize: MetadataMessage.maxMetadataSize + 1).payload)])
+            while try await peer.next() != nil {}
+            closed.add()
+        }
+        let leecher = try await LoopbackSwarm.session { $0.magnet.requestTimeout = .milliseconds(300) }
+        let link = MagnetLink(infoHash: hash, peers: [
+            PeerAddress(host: "127.0.0.1", port: UInt16(silent.port)),
+            PeerAddress(host: "127.0.0.1", port: UInt16(boastful.port)),
+        ])
+        try await leecher.addMagnet(link, directory: FileManager.default.temporaryDirectory)
+        let asked = await waitUntil(leecher, hash) { _ in requests.value >= 6 && closed.value >= 1 }
+        XCTAssertGreaterThanOrEqual(requests.value, 6, "3 pieces asked, then asked again after the timeout")
+        XCTAssertGreaterThanOrEqual(closed.value, 1, "the peer claiming 16 MiB + 1 was dropped")
+        XCTAssertEqual(asked?.peers.map(\.source), [.magnet])
+        XCTAssertEqual(asked?.peers.first?.address.port, UInt16(silent.port))
+        XCTAssertEqual(asked?.status, "fetching metadata from 1 peer (40000 bytes)")
+        await leecher.shutdown()
+        await silent.stop()
+        await boastful.stop()
+    }
+}
+
+/// A counter the scripted peers' tasks bump and the test reads.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }

@@ -59,6 +59,38 @@ final class PexEngineTests: XCTestCase {
         await seeder.shutdown()
     }
 
+    func testThreeSessionsFindEachOtherThroughPex() async throws {
+        // A seeds (slowly, so that everyone stays connected a while); B knows A; C knows only B. C learns
+        // of A from B, and A of C (by the listen port C gave in its extension handshake).
+        let fixture = try TorrentFixture.singleFile(length: 1 << 20, pieceLength: 32 * 1024)
+        defer { fixture.remove() }
+        var sessions: [Session] = []
+        var torrents: [Torrent] = []
+        for index in 0..<3 {
+            let session = try await LoopbackSwarm.session {
+                $0.torrent.pexInterval = .seconds(1)
+                if index == 0 { $0.torrent.uploadRateLimit = 64 * 1024 }
+            }
+            let directory = index == 0 ? fixture.seedDirectory : fixture.root.appendingPathComponent("leecher\(index)")
+            torrents.append(try await session.add(fixture.metainfo, directory: directory))
+            sessions.append(session)
+        }
+        let a = await LoopbackSwarm.address(of: sessions[0])
+        await torrents[1].addPeers([a], source: .manual)
+        _ = await LoopbackSwarm.waitUntil(torrents[1]) { !$0.peers.isEmpty }
+        await torrents[2].addPeers([await LoopbackSwarm.address(of: sessions[1])], source: .manual)
+        // A and C connect, whichever hears of the other first and dials.
+        let met = await LoopbackSwarm.waitUntil(torrents[2]) { $0.peers.count == 2 }
+        XCTAssertEqual(met.peers.count, 2, "\(met.peers)")
+        let seen = await LoopbackSwarm.waitUntil(torrents[0], timeout: .seconds(5)) { $0.peers.count == 2 }
+        XCTAssertEqual(seen.peers.count, 2, "A is connected to B and C")
+        for torrent in torrents.dropFirst() {
+            let done = await LoopbackSwarm.waitUntil(torrent) { $0.isComplete }
+            XCTAssertTrue(done.isComplete)
+        }
+        for session in sessions { await session.shutdown() }
+    }
+
     func testHostilePexMessagesAreIgnoredAndTheConnectionStays() async throws {
         let fixture = try TorrentFixture.singleFile(length: 256 * 1024, pieceLength: 32 * 1024)
         defer { fixture.remove() }
@@ -162,6 +194,29 @@ final class PexEngineTests: XCTestCase {
         let done = await LoopbackSwarm.waitUntil(torrent) { $0.isComplete }
         XCTAssertTrue(done.isComplete)
         await leecher.shutdown()
+        await seeder.shutdown()
+    }
+
+    func testASessionBoundToTheIPv6WildcardServesIPv4AndIPv6Peers() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 512 * 1024, pieceLength: 32 * 1024)
+        defer { fixture.remove() }
+        let seeder: Session
+        do {
+            seeder = try await LoopbackSwarm.session { $0.bindHost = "::" }
+        } catch {
+            throw XCTSkip("no IPv6 here: \(error)")
+        }
+        _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        let port = await seeder.listenPort
+        for (index, text) in ["127.0.0.1:\(port)", "[::1]:\(port)"].enumerated() {
+            let leecher = try await LoopbackSwarm.session()
+            let torrent = try await leecher.add(
+                fixture.metainfo, directory: fixture.root.appendingPathComponent("leecher\(index)"))
+            await torrent.addPeers([try XCTUnwrap(PeerAddress(text))], source: .manual)
+            let done = await LoopbackSwarm.waitUntil(torrent) { $0.isComplete }
+            XCTAssertTrue(done.isComplete, "from \(text)")
+            await leecher.shutdown()
+        }
         await seeder.shutdown()
     }
 }

@@ -49,6 +49,10 @@ final class InteropTests: XCTestCase {
         try Interop.run("magnet_from_client.sh", ["transmission"], needs: [.transmission, .opentracker])
     }
 
+    func testMagnetFromAria2Seeder() throws {
+        try Interop.run("magnet_from_client.sh", ["aria2"], needs: [.aria2, .opentracker])
+    }
+
     func testLibtorrentMagnetFromSwarmSeeder() throws {
         try Interop.run("magnet_to_client.sh", needs: [.libtorrent, .opentracker])
     }

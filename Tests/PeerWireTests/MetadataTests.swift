@@ -59,6 +59,30 @@ final class MetadataMessageTests: XCTestCase {
         for end in 0..<60 { _ = try? MetadataMessage(bytes: Array(bytes[0..<end])) }
     }
 
+    func testRandomAndMutatedBytesNeverCrash() {
+        // A fixed-seed generator: the same inputs every run.
+        var state: UInt64 = 0x9e37_79b9_7f4a_7c15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let valid = MetadataMessage.data(piece: 1, totalSize: 20_000, payload: Array(repeating: 7, count: 3616)).bytes
+        let alphabet = Array("dile0123456789:-".utf8)
+        var decoded = 0
+        for round in 0..<3000 {
+            var bytes: [UInt8]
+            if round % 2 == 0 {
+                bytes = (0..<Int(next() % 80)).map { _ in alphabet[Int(next()) % alphabet.count] }
+            } else {
+                bytes = Array(valid.prefix(60))
+                for _ in 0..<(1 + Int(next() % 4)) { bytes[Int(next()) % bytes.count] = UInt8(truncatingIfNeeded: next()) }
+            }
+            if (try? MetadataMessage(bytes: bytes)) != nil { decoded += 1 }
+            _ = ExtensionHandshake(payload: ByteBuffer(bytes: bytes))
+        }
+        XCTAssertLessThan(decoded, 3000, "garbage is mostly refused")
+    }
+
     func testPieceSlicing() {
         let metadata = [UInt8](repeating: 9, count: 40_000)
         XCTAssertEqual(MetadataMessage.pieceCount(forSize: 40_000), 3)

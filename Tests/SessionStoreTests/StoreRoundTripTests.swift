@@ -106,3 +106,29 @@ final class StoreRoundTripTests: XCTestCase {
         XCTAssertEqual(StateDirectory.resolve(explicit: "~/st", environment: ["HOME": "/home/u"]).path, "/home/u/st")
     }
 }
+
+extension StoreRoundTripTests {
+    /// A torrent added while no engine runs: stored at the end of the queue, started (and hashed) by the
+    /// next engine.
+    func testAppendedTorrentStartsWithTheNextEngine() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 50_000)
+        defer { fixture.remove() }
+        let store = try SessionStore(directory: dir.url)
+        try await store.save([try record(seed: 1, position: 4)])
+        let added = try await store.append(.new(fixture.metainfo, directory: fixture.seedDirectory, state: .paused))
+        XCTAssertTrue(added)
+        let again = try await store.append(.new(fixture.metainfo, directory: fixture.seedDirectory))
+        XCTAssertFalse(again, "already stored")
+        let records = try await store.loadAll()
+        XCTAssertEqual(records.last?.infoHash, fixture.metainfo.infoHash)
+        XCTAssertEqual(records.last?.queuePosition, 5)
+
+        let session = try await LoopbackSwarm.session()
+        _ = await session.restore([records.last!])
+        let torrent = await session.torrent(for: fixture.metainfo.infoHash)!
+        let snapshot = await LoopbackSwarm.waitUntil(torrent) { $0.activity == .paused }
+        XCTAssertEqual(snapshot.piecesHave, snapshot.pieceCount, "the data on disk was hashed and found")
+        await session.shutdown()
+        try store.close()
+    }
+}

@@ -64,7 +64,7 @@ final class PeerAddressTests: XCTestCase {
         bytes[17] = 0xe1
         let peers = PeerAddress.decodeCompact(bytes, ipv6: true)
         XCTAssertEqual(peers, [PeerAddress(host: "2001:0:0:0:0:0:0:1", port: 6881)])
-        XCTAssertEqual(peers[0].description, "[2001:0:0:0:0:0:0:1]:6881")
+        XCTAssertEqual(peers[0].description, "[2001::1]:6881", "shown in the short form")
         XCTAssertNil(peers[0].compactIPv4)
     }
 
@@ -91,6 +91,21 @@ final class PeerAddressTests: XCTestCase {
         XCTAssertNil(PeerAddress(host: "1.2.3.4", port: 1).compactIPv6)
         XCTAssertNil(PeerAddress(host: "tracker.example", port: 1).compactIPv6)
         XCTAssertEqual(PeerAddress(host: "tracker.example", port: 1).normalized.host, "tracker.example")
+    }
+
+    func testIPv6IsShownInItsShortForm() {
+        XCTAssertEqual(PeerAddress(host: "0:0:0:0:0:0:0:1", port: 6881).description, "[::1]:6881")
+        XCTAssertEqual(IPAddressText.compressed("0:0:0:0:0:0:0:0"), "::")
+        XCTAssertEqual(IPAddressText.compressed("fe80:0:0:0:0:0:0:5"), "fe80::5")
+        XCTAssertEqual(IPAddressText.compressed("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1", "the first of equal runs")
+        XCTAssertEqual(IPAddressText.compressed("2001:0:0:1:0:0:0:1"), "2001:0:0:1::1", "the longest run")
+        XCTAssertEqual(IPAddressText.compressed("1:0:2:0:3:0:4:0"), "1:0:2:0:3:0:4:0", "no run of two")
+        XCTAssertEqual(IPAddressText.compressed("1:2:3:4:5:6:7:0"), "1:2:3:4:5:6:7:0")
+        XCTAssertEqual(IPAddressText.compressed("1:0:0:0:0:0:0:0"), "1::")
+        XCTAssertEqual(IPAddressText.compressed("127.0.0.1"), "127.0.0.1")
+        XCTAssertEqual(IPAddressText.compressed("not an address"), "not an address")
+        XCTAssertEqual(PeerAddress(PeerAddress(host: "fe80:0:0:0:0:0:0:5", port: 1).description)?.normalized,
+                       PeerAddress(host: "fe80:0:0:0:0:0:0:5", port: 1), "the text parses back to the same peer")
     }
 
     func testCompactIPv4RejectsOtherHosts() {

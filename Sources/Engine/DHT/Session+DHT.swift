@@ -10,6 +10,8 @@ struct SessionDHT {
     var task: Task<Void, Never>?
     var nextLookup: [InfoHash: ContinuousClock.Instant] = [:]
     var inProgress: Set<InfoHash> = []
+    /// Lookups in a row that found no peer, per torrent: the wait before the next one doubles with each.
+    var misses: [InfoHash: Int] = [:]
 }
 
 extension Session {
@@ -23,7 +25,7 @@ extension Session {
         for port in ports {
             let node = DHTNode(
                 configuration: settings.nodeConfiguration(sessionBindHost: configuration.bindHost, port: port),
-                group: group, logger: logger)
+                group: group, pool: pool, logger: logger)
             do {
                 let bound = try await node.start()
                 dht = SessionDHT(node: node, port: UInt16(bound))
@@ -104,22 +106,28 @@ extension Session {
         }
     }
 
-    /// Schedules the next lookup: after `announceInterval` when it found peers and announced, after
-    /// `retryInterval` when it found none, within seconds when no node answered (the table is still empty).
+    /// Schedules the next lookup: after `announceInterval` when it found peers and announced; otherwise
+    /// soon (a few seconds, doubling with each miss up to `retryInterval`), since a young DHT fills fast;
+    /// while no node answers at all, every `dhtFirstRetry`.
     private func lookupFinished(_ hash: InfoHash, result: DHTNode.PeersResult) {
         guard dht != nil else { return }
         dht!.inProgress.remove(hash)
         let settings = configuration.dht
         let wait: Duration
         if result.nodesResponded == 0 {
-            wait = min(settings.retryInterval, Self.dhtEmptyTableRetry)
+            // Nobody to ask yet (an empty table): try again shortly, without backing off.
+            wait = min(settings.retryInterval, Self.dhtFirstRetry)
         } else if result.peers.isEmpty || result.announcedTo == 0 {
-            wait = settings.retryInterval
+            let misses = dht!.misses[hash, default: 0]
+            dht!.misses[hash] = misses + 1
+            wait = min(settings.retryInterval, Self.dhtFirstRetry * (1 << min(misses, 8)))
         } else {
+            dht!.misses[hash] = nil
             wait = settings.announceInterval
         }
         dht!.nextLookup[hash] = ContinuousClock.now + wait
+        logger.debug("DHT lookup \(hash): \(result.peers.count) peers, \(result.nodesResponded) nodes answered, announced to \(result.announcedTo); next in \(wait)")
     }
 
-    static let dhtEmptyTableRetry: Duration = .seconds(5)
+    static let dhtFirstRetry: Duration = .seconds(2)
 }

@@ -43,6 +43,7 @@ extension MetadataFetch {
             switch message {
             case .extended(0, let payload):
                 if let reason = receiveHandshake(payload, from: key) { return .close(reason) }
+                peers[key]!.extensionHandshake = message
             case .extended(LocalExtension.metadata, let payload):
                 if let reason = await receiveMetadata(payload, from: key) { return .close(reason) }
             case .extended:
@@ -69,8 +70,6 @@ extension MetadataFetch {
         else { return "the peer does not offer the metadata" }
         guard assembler.peerJoined(key, metadataSize: size) else { return "the peer claims metadata of \(size) bytes" }
         peers[key]!.metadataID = UInt8(id)
-        peers[key]!.extensions = handshake.extensions
-        peers[key]!.maxRequests = handshake.maxRequests
         return nil
     }
 
@@ -178,9 +177,11 @@ struct FetchHandOver: Sendable {
     let source: PeerSource
     let pending: [PeerMessage]
 
-    /// The peer's pieces and choke state as messages, for the torrent to handle as if they came now.
+    /// The peer's extension handshake, pieces and choke state as messages, for the torrent to handle as if
+    /// they came now.
     var replay: [PeerMessage] {
-        var messages: [PeerMessage] = peer.pieceAnnouncement.map { [$0] } ?? []
+        var messages: [PeerMessage] = peer.extensionHandshake.map { [$0] } ?? []
+        if let announcement = peer.pieceAnnouncement { messages.append(announcement) }
         messages += peer.haves.sorted().map { .have(piece: $0) }
         if !peer.peerChoking { messages.append(.unchoke) }
         if peer.peerInterested { messages.append(.interested) }
@@ -196,7 +197,7 @@ extension FetchPeer {
             pieceAnnouncement = message
             haves = []
         case .have(let piece):
-            if haves.count < 1 << 20 { haves.insert(piece) }
+            if haves.count < 1 << 17 { haves.insert(piece) }
         case .choke: peerChoking = true
         case .unchoke: peerChoking = false
         case .interested: peerInterested = true

@@ -31,6 +31,8 @@ public actor MetadataFetch {
     nonisolated let stopAfterMetadata: Bool
     let configuration: MagnetConfiguration
     let maxPeers: Int
+    /// The session's DHT looks for peers too.
+    let usesDHT: Bool
     let announcer: TrackerAnnouncer?
     let connector: FetchConnector
     let logger: Logger
@@ -51,9 +53,8 @@ public actor MetadataFetch {
     var tickTask: Task<Void, Never>?
     var trackerTask: Task<Void, Never>?
     var trackerStatuses: [TrackerStatus] = []
-    /// Announces sent and when the last went out, for the status line.
+    /// Announces answered or failed, for the status line.
     var announces = 0
-    var lastAnnounceAt: Duration?
     var onComplete: (@Sendable ([UInt8]) async -> Void)?
     /// The peer whose connection goes on for the torrent once the metadata is complete.
     var handOverKey: PeerKey?
@@ -61,8 +62,8 @@ public actor MetadataFetch {
 
     init(
         link: MagnetLink, directory: URL, settings: TorrentSettings, stopAfterMetadata: Bool,
-        configuration: MagnetConfiguration, maxPeers: Int, announcer: TrackerAnnouncer?, connector: FetchConnector,
-        logger: Logger
+        configuration: MagnetConfiguration, maxPeers: Int, usesDHT: Bool = false, announcer: TrackerAnnouncer?,
+        connector: FetchConnector, logger: Logger
     ) {
         self.link = link
         self.directory = directory
@@ -70,6 +71,7 @@ public actor MetadataFetch {
         self.stopAfterMetadata = stopAfterMetadata
         self.configuration = configuration
         self.maxPeers = maxPeers
+        self.usesDHT = usesDHT
         self.announcer = announcer
         self.connector = connector
         self.logger = logger
@@ -92,10 +94,17 @@ public actor MetadataFetch {
         }
     }
 
+    /// Fetches again after a pause; after a failure to start the torrent (no space, say), tries that again
+    /// with the metadata already verified.
     public func resume() {
         switch phase {
         case .paused, .stopped, .failed: break
         case .fetching, .done: return
+        }
+        if let bytes = assembler.result, let onComplete {
+            phase = .done
+            Task { await onComplete(bytes) }
+            return
         }
         phase = .fetching
         tickTask = Task { [weak self] in
@@ -172,10 +181,9 @@ public actor MetadataFetch {
         guard let announcer, await announcer.hasTrackers else { return }
         var event: AnnounceEvent = .started
         while !Task.isCancelled && phase == .fetching {
-            announces += 1
-            lastAnnounceAt = now
             reannounceRequested = false
             let found = await announcer.announce(event, stats: announceStats, force: event == .none)
+            announces += 1
             trackerStatuses = await announcer.statuses()
             guard !Task.isCancelled, phase == .fetching else { return }
             addPeers(found, source: .tracker)
@@ -194,6 +202,7 @@ public actor MetadataFetch {
     }
 
     var isFetching: Bool { phase == .fetching }
+    var hasMetadata: Bool { assembler.isComplete }
 
     /// Asks the trackers for peers now (SIGUSR1 in the command-line tools).
     public func reannounce() {
@@ -257,7 +266,8 @@ public actor MetadataFetch {
             return "connected to \(peers.count) peer\(peers.count == 1 ? "" : "s"), none offers the metadata yet"
         }
         if link.trackers.isEmpty && knownPeers.isEmpty {
-            return "no trackers or peers in the link: waiting for peers to connect"
+            return usesDHT ? "no trackers or peers in the link: looking in the DHT"
+                : "no trackers or peers in the link: waiting for peers to connect"
         }
         let asked = announces == 0 ? "" : "; trackers asked \(announces) time\(announces == 1 ? "" : "s")"
         return "looking for peers: \(knownPeers.count) known, none connected\(asked)"
@@ -274,10 +284,9 @@ struct FetchPeer: Sendable {
     let connectedAt: Duration
     var lastKeepAliveAt: Duration
     var metadataBytes: Int64 = 0
-    /// What the peer said in its extension handshake, and of its pieces and choking, kept for the torrent
-    /// in case the connection is handed over (see `FetchHandOver`).
-    var extensions: [String: Int] = [:]
-    var maxRequests: Int?
+    /// The peer's extension handshake, and what it said of its pieces and choking, kept for the torrent in
+    /// case the connection is handed over (see `FetchHandOver`).
+    var extensionHandshake: PeerMessage?
     var pieceAnnouncement: PeerMessage?
     var haves: Set<Int> = []
     var peerChoking = true

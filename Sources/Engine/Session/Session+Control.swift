@@ -7,16 +7,22 @@ extension Session {
     /// Why a control request could not be carried out.
     public enum ControlError: Error, CustomStringConvertible, Sendable {
         case noSuchTorrent(String)
+        /// A magnet link whose metadata is still being fetched: it has no files or pieces yet.
+        case noMetadataYet(String)
 
         public var description: String {
             switch self {
             case .noSuchTorrent(let what): "no torrent \(what)"
+            case .noMetadataYet(let name): "'\(name.terminalSafe)' has no metadata yet: wait until it is fetched"
             }
         }
     }
 
     func existing(_ infoHash: InfoHash) throws -> Torrent {
-        guard let torrent = torrents[infoHash] else { throw ControlError.noSuchTorrent(infoHash.hex) }
+        guard let torrent = torrents[infoHash] else {
+            if let fetch = fetches[infoHash] { throw ControlError.noMetadataYet(fetch.displayName) }
+            throw ControlError.noSuchTorrent(infoHash.hex)
+        }
         return torrent
     }
 

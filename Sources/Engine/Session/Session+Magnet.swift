@@ -27,10 +27,11 @@ extension Session {
         }
         let announcer = link.trackers.isEmpty ? nil : TrackerAnnouncer(
             tiers: [link.trackers], infoHash: hash, peerID: peerID, listenPort: UInt16(listenPort),
-            bindHost: configuration.bindHost.flatMap { $0 == "0.0.0.0" ? nil : $0 }, transport: trackerTransport)
+            bindHost: configuration.specificBindHost, transport: trackerTransport)
         let fetch = MetadataFetch(
             link: link, directory: directory, settings: settings, stopAfterMetadata: stopAfterMetadata,
-            configuration: configuration.magnet, maxPeers: configuration.torrent.maxPeers, announcer: announcer,
+            configuration: configuration.magnet, maxPeers: configuration.torrent.maxPeers,
+            usesDHT: configuration.dht.enabled, announcer: announcer,
             connector: connector, logger: logger)
         fetches[hash] = fetch
         order.append(hash)
@@ -65,8 +66,8 @@ extension Session {
             settings.filePriorities = metainfo.files.indices.map { selection.contains($0) ? .normal : .skip }
         }
         let peers = await fetch.dialablePeers()
-        fetches[hash] = nil
         do {
+            // The fetch stays listed until the torrent takes its place, so that its row never vanishes.
             let torrent = try await add(
                 metainfo, directory: fetch.directory, settings: settings, paused: fetch.stopAfterMetadata)
             for source in Set(peers.map(\.1)) {
@@ -97,15 +98,6 @@ extension Session {
 
     private func checkDirectory(_ directory: URL) async throws {
         let path = directory.path
-        try await pool.runIfActive {
-            do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            } catch {
-                throw SessionError.directoryUnusable(path, "cannot create it")
-            }
-            guard access(path, W_OK | X_OK) == 0 else {
-                throw SessionError.directoryUnusable(path, String(cString: strerror(errno)))
-            }
-        }
+        try await pool.runIfActive { try Storage.makeWritableDirectory(path) }
     }
 }

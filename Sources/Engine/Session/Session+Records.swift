@@ -7,11 +7,13 @@ extension Session {
     public enum RestoreError: Error, CustomStringConvertible, Sendable {
         case badMetainfo(String)
         case wrongInfoHash(String)
+        case directoryUnusable(String)
 
         public var description: String {
             switch self {
             case .badMetainfo(let why): "the saved torrent file is damaged: \(why)"
             case .wrongInfoHash(let name): "the saved torrent file of '\(name)' does not match its info-hash"
+            case .directoryUnusable(let why): why
             }
         }
     }
@@ -46,7 +48,19 @@ extension Session {
             order.append(metainfo.infoHash)
             started.append((torrent, record))
         }
-        // Listed at once (as checking); the disk work runs a few torrents at a time.
+        logger.info("listed \(started.count) torrents")
+        // Listed at once (as checking); the disk work runs a few torrents at a time. Each download
+        // directory is checked once, not once per torrent.
+        var directories: [String: String?] = [:]
+        for (torrent, _) in started where directories[torrent.storage.directory.path] == nil {
+            do {
+                try await torrent.storage.checkDirectory()
+                directories[torrent.storage.directory.path] = .some(nil)
+            } catch {
+                directories[torrent.storage.directory.path] = "\(error)"
+            }
+        }
+        let usable = directories
         let limited = isQueueLimited
         await withTaskGroup(of: Void.self) { group in
             var running = 0
@@ -56,8 +70,9 @@ extension Session {
                     running -= 1
                 }
                 running += 1
+                let problem = usable[torrent.storage.directory.path] ?? nil
                 group.addTask {
-                    await Self.start(torrent, from: record, queueLimited: limited)
+                    await Self.start(torrent, from: record, queueLimited: limited, directoryProblem: problem)
                 }
             }
         }
@@ -65,7 +80,9 @@ extension Session {
         return failures
     }
 
-    private static func start(_ torrent: Torrent, from record: TorrentRecord, queueLimited: Bool) async {
+    private static func start(
+        _ torrent: Torrent, from record: TorrentRecord, queueLimited: Bool, directoryProblem: String?
+    ) async {
         await torrent.restoreHistory(from: record)
         let holding: TorrentActivity? = switch record.state {
         case .paused: .paused
@@ -73,7 +90,7 @@ extension Session {
         case .active: queueLimited ? .queued : nil
         }
         do {
-            try await torrent.storage.checkDirectory()
+            if let directoryProblem { throw RestoreError.directoryUnusable(directoryProblem) }
             try await torrent.start(holding: holding, resume: record.resume)
         } catch {
             await torrent.failedToStart(error, keeping: record.resume)

@@ -110,7 +110,9 @@ public actor Session {
     public func add(
         _ metainfo: Metainfo, directory: URL, settings: TorrentSettings = TorrentSettings(), paused: Bool = false
     ) async throws -> Torrent {
-        guard torrents[metainfo.infoHash] == nil, fetches[metainfo.infoHash] == nil else {
+        guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
+        // A magnet link becomes this torrent once its metadata is in; before that it is a duplicate.
+        if let fetch = fetches[metainfo.infoHash], await !fetch.hasMetadata {
             throw SessionError.duplicateTorrent(metainfo.name)
         }
         let storage = Storage(metainfo: metainfo, directory: directory, pool: pool)
@@ -119,6 +121,7 @@ public actor Session {
         guard torrents[metainfo.infoHash] == nil else { throw SessionError.duplicateTorrent(metainfo.name) }
         let torrent = makeTorrent(metainfo, storage: storage, settings: settings)
         torrents[metainfo.infoHash] = torrent
+        fetches[metainfo.infoHash] = nil
         if !order.contains(metainfo.infoHash) { order.append(metainfo.infoHash) }
         do {
             // With queue limits, a new torrent waits Queued and the queue decides at once whether it runs.
@@ -144,7 +147,7 @@ public actor Session {
         }
         let announcer = TrackerAnnouncer(
             tiers: metainfo.trackerTiers, infoHash: metainfo.infoHash, peerID: peerID,
-            listenPort: UInt16(listenPort), bindHost: configuration.bindHost.flatMap { $0 == "0.0.0.0" ? nil : $0 },
+            listenPort: UInt16(listenPort), bindHost: configuration.specificBindHost,
             transport: trackerTransport)
         return Torrent(
             metainfo: metainfo, configuration: configuration.torrent, settings: settings,
@@ -243,9 +246,7 @@ public actor Session {
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 65536, maximum: 1 << 20))
                 // The bind address is used only for peers of its own family: an IPv4 bind cannot reach [::1].
-                if let host = configuration.bindHost, host != "0.0.0.0", host != "::",
-                    host.contains(":") == address.host.contains(":")
-                {
+                if let host = configuration.specificBindHost, host.contains(":") == address.host.contains(":") {
                     bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: host, port: 0))
                 }
                 let connection = try await bootstrap.connect(host: address.host, port: Int(address.port)) { channel in

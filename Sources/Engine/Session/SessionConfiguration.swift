@@ -2,6 +2,9 @@
 public struct SessionConfiguration: Sendable {
     /// Address to listen on and to send from; nil listens on every address.
     public var bindHost: String?
+    /// `bindHost` when it names one address; nil for none or a wildcard (`0.0.0.0`, or `::`, which on
+    /// Linux listens on IPv6 and IPv4 alike).
+    var specificBindHost: String? { bindHost.flatMap { $0 == "0.0.0.0" || $0 == "::" ? nil : $0 } }
     /// TCP port for incoming peers; 0 lets the system choose.
     public var listenPort: Int = 6881
     public var maxConnections = 200

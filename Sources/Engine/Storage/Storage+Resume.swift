@@ -47,23 +47,32 @@ extension Storage {
             return try await check(progress: progress)
         }
         let files = self.files
-        let current = try await pool.runIfActive {
+        let verified = saved.verified
+        // One trip to the pool when nothing changed: stamps compared and files named together.
+        let (suspect, have) = try await pool.runIfActive { () throws -> (Set<Int>, Bitfield) in
             files.closeAll()
             files.findExistingNames()
-            return files.stamps()
+            let current = files.stamps()
+            var suspect = Set<Int>()
+            for index in metainfo.files.indices
+            where !metainfo.files[index].isPadding && current[index] != saved.files[index] {
+                if let pieces = metainfo.pieces(ofFile: index) { suspect.formUnion(pieces) }
+            }
+            var have = verified
+            for piece in suspect { have[piece] = false }
+            if suspect.isEmpty {
+                for index in metainfo.files.indices where !metainfo.files[index].isPadding {
+                    try files.setComplete(index, Self.isComplete(file: index, metainfo, have))
+                }
+            }
+            return (suspect, have)
         }
-        var suspect = Set<Int>()
-        for index in metainfo.files.indices where !metainfo.files[index].isPadding && current[index] != saved.files[index] {
-            if let pieces = metainfo.pieces(ofFile: index) { suspect.formUnion(pieces) }
-        }
-        var have = saved.verified
-        for piece in suspect { have[piece] = false }
         progress(metainfo.pieceCount - suspect.count)
-        if !suspect.isEmpty {
-            let found = try await hash(pieces: suspect.sorted(), progress: progress)
-            for piece in suspect where found[piece] { have[piece] = true }
-        }
-        try await nameFiles(have: have)
-        return have
+        guard !suspect.isEmpty else { return have }
+        var result = have
+        let found = try await hash(pieces: suspect.sorted(), progress: progress)
+        for piece in suspect where found[piece] { result[piece] = true }
+        try await nameFiles(have: result)
+        return result
     }
 }

@@ -224,15 +224,18 @@ public final class Storage: Sendable {
     /// Creates the download directory if needed and checks that it is writable.
     public func checkDirectory() async throws {
         let path = directory.path
-        try await pool.runIfActive {
-            do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            } catch {
-                throw SessionError.directoryUnusable(path, "cannot create it")
-            }
-            guard access(path, W_OK | X_OK) == 0 else {
-                throw SessionError.directoryUnusable(path, String(cString: strerror(errno)))
-            }
+        try await pool.runIfActive { try Self.makeWritableDirectory(path) }
+    }
+
+    /// Creates a directory if needed and checks that we may write in it. Blocks: call it on a thread pool.
+    static func makeWritableDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw SessionError.directoryUnusable(path, "cannot create it")
+        }
+        guard access(path, W_OK | X_OK) == 0 else {
+            throw SessionError.directoryUnusable(path, String(cString: strerror(errno)))
         }
     }
 

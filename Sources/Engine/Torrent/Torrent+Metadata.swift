@@ -51,8 +51,8 @@ extension Torrent {
 
 extension Torrent {
     /// Takes over a connection from the fetch that found this torrent's metadata: attaches the peer as if
-    /// it had just connected, then handles what it told the fetch (its pieces, whether it unchoked us,
-    /// its extensions) and the messages the fetch left unread. Nil when the peer is not welcome (the
+    /// it had just connected, then handles what it told the fetch (its extension handshake, its pieces,
+    /// whether it unchoked us) and the messages the fetch left unread. Nil when the peer is not welcome (the
     /// torrent is paused or full) or broke the protocol.
     func adopt(_ link: PeerLink, handshake: Handshake, localPeerID: [UInt8], from handOver: FetchHandOver) -> PeerKey? {
         guard let key = attach(link, handshake: handshake, localPeerID: localPeerID) else { return nil }
@@ -61,11 +61,7 @@ extension Torrent {
             knownPeers[link.address, default: KnownPeer(source: handOver.source)].connected = true
             pendingConnections += 1
         }
-        let peer = handOver.peer
-        peers[key]!.state.peerExtensions = peer.extensions
-        peers[key]!.state.peerMaxRequests = peer.maxRequests
-        peers[key]!.client = peer.client
-        extensionHandshakeReceived(ExtensionHandshake(extensions: peer.extensions), from: key)
+        peers[key]!.client = handOver.peer.client
         let reply = handle(handOver.replay, from: key)
         if let reason = reply.close {
             link.close()

@@ -47,10 +47,12 @@ extension Torrent {
             logger.debug("\(peers[key]!.link.address): ignoring a bad PEX message: \(error)")
             return
         }
+        // Peers we are already connected to (an incoming one by its listen address) are not dialled again.
+        let connected = Set(peers.compactMap { key, peer in pexEntry(peer, key: key)?.address })
         var fresh: [PeerAddress] = []
         for peer in message.added where knownPeers.count + fresh.count < Self.maxKnownPeersFromPex {
             let address = peer.address.normalized
-            guard knownPeers[address] == nil, !fresh.contains(address) else { continue }
+            guard knownPeers[address] == nil, !connected.contains(address), !fresh.contains(address) else { continue }
             fresh.append(address)
         }
         guard !fresh.isEmpty else { return }

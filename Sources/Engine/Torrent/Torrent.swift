@@ -163,7 +163,7 @@ public actor Torrent {
         }
         activity = picker.isComplete ? .seeding : .downloading
         startSuperSeedingIfConfigured()
-        logger.info("\(metainfo.name): \(have.setCount) of \(metainfo.pieceCount) pieces on disk")
+        logger.debug("\(metainfo.name): \(have.setCount) of \(metainfo.pieceCount) pieces on disk")
         startLoops()
     }
 

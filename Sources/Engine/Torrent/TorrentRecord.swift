@@ -45,6 +45,19 @@ public struct TorrentRecord: Sendable, Equatable {
         self.completedAt = completedAt
     }
 
+    /// A torrent never started: nothing verified, no file known. Whatever is on disk when it starts is
+    /// hashed (a missing file matches "no file", and has nothing to verify).
+    public static func new(
+        _ metainfo: Metainfo, directory: URL, state: State = .active, settings: TorrentSettings = TorrentSettings(),
+        queuePosition: Int = 0, addedAt: Date = Date()
+    ) -> TorrentRecord {
+        TorrentRecord(
+            metainfo: torrentFile(of: metainfo), infoHash: metainfo.infoHash, name: metainfo.name,
+            directory: directory.path, state: state, settings: settings, queuePosition: queuePosition,
+            resume: ResumeData(verified: Bitfield(count: metainfo.pieceCount), files: metainfo.files.map { _ in nil }),
+            uploaded: 0, downloaded: 0, seedingSeconds: 0, addedAt: addedAt, completedAt: nil)
+    }
+
     /// A `.torrent` file for the metainfo: the `info` dictionary exactly as received (so the info-hash
     /// stays the same) and the tracker tiers.
     public static func torrentFile(of metainfo: Metainfo) -> [UInt8] {

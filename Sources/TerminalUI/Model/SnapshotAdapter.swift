@@ -58,7 +58,7 @@ extension TorrentRow {
             state: TorrentState(s.activity), downloadRate: s.downloadRate, uploadRate: s.uploadRate,
             downloaded: s.downloaded, uploaded: s.uploaded, seedsConnected: seeds, peersConnected: s.peers.count - seeds,
             seedsKnown: s.trackers.compactMap(\.seeders).max(), peersKnown: s.trackers.compactMap(\.leechers).max(),
-            priority: s.settings.priority)
+            priority: s.settings.priority, awaitingMetadata: s.pieceCount == 0)
     }
 }
 
@@ -74,7 +74,7 @@ extension TorrentDetail {
             id: TorrentID(s.infoHash), peers: s.peers.map(PeerRow.init), pieces: pieces, files: files,
             trackers: s.trackers.map(TrackerRow.init), pieceCount: s.pieceCount,
             pieceLength: extra.map { Int64($0.pieceLength) }, piecesHave: s.piecesHave, hashFailures: s.hashFailures,
-            wasted: s.wasted, bannedPeers: s.bannedPeers, knownPeers: s.knownPeers)
+            wasted: s.wasted, bannedPeers: s.bannedPeers, knownPeers: s.knownPeers, status: s.status)
     }
 }
 

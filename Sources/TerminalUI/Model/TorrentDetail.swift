@@ -19,11 +19,14 @@ public struct TorrentDetail: Sendable, Hashable {
     public var knownPeers: Int
     /// A storage error that stopped the torrent, in plain words.
     public var diskError: String?
+    /// What the torrent waits for, from the engine (a magnet link with no peers yet).
+    public var status: String?
 
     public init(
         id: TorrentID, peers: [PeerRow] = [], pieces: PieceMapData? = nil, files: [FileRow]? = nil,
         trackers: [TrackerRow] = [], pieceCount: Int = 0, pieceLength: Int64? = nil, piecesHave: Int = 0,
-        hashFailures: Int = 0, wasted: Int64 = 0, bannedPeers: Int = 0, knownPeers: Int = 0, diskError: String? = nil
+        hashFailures: Int = 0, wasted: Int64 = 0, bannedPeers: Int = 0, knownPeers: Int = 0, diskError: String? = nil,
+        status: String? = nil
     ) {
         self.id = id
         self.peers = peers
@@ -38,6 +41,7 @@ public struct TorrentDetail: Sendable, Hashable {
         self.bannedPeers = bannedPeers
         self.knownPeers = knownPeers
         self.diskError = diskError
+        self.status = status
     }
 }
 

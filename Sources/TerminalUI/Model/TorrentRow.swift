@@ -74,12 +74,15 @@ public struct TorrentRow: Sendable, Hashable {
     public var seedsKnown: Int?
     public var peersKnown: Int?
     public var priority: TorrentPriority
+    /// A magnet link whose metadata is not known yet (fetching, or paused before it arrived): no size,
+    /// nothing done.
+    public var awaitingMetadata: Bool
 
     public init(
         id: TorrentID, name: String, number: Int, size: Int64, bytesDone: Int64, state: TorrentState,
         downloadRate: Double = 0, uploadRate: Double = 0, downloaded: Int64 = 0, uploaded: Int64 = 0,
         seedsConnected: Int = 0, peersConnected: Int = 0, seedsKnown: Int? = nil, peersKnown: Int? = nil,
-        priority: TorrentPriority = .normal
+        priority: TorrentPriority = .normal, awaitingMetadata: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -96,16 +99,17 @@ public struct TorrentRow: Sendable, Hashable {
         self.seedsKnown = seedsKnown
         self.peersKnown = peersKnown
         self.priority = priority
+        if case .fetchingMetadata = state { self.awaitingMetadata = true } else { self.awaitingMetadata = awaitingMetadata }
     }
 
     public var progress: Double {
         if case .fetchingMetadata(let progress) = state { return progress }
+        if awaitingMetadata { return 0 }
         return size == 0 ? 1 : min(1, Double(bytesDone) / Double(size))
     }
     /// Nothing is complete before its metadata is known.
     public var isComplete: Bool {
-        if case .fetchingMetadata = state { return false }
-        return bytesDone >= size
+        !awaitingMetadata && bytesDone >= size
     }
     /// Uploaded over the size, like most clients.
     public var ratio: Double { size == 0 ? 0 : Double(uploaded) / Double(size) }

@@ -34,6 +34,7 @@ public enum HealthAdvisor {
         if case .fetchingMetadata(let progress) = row.state {
             notes.append(.init(level: .warning, text: "Fetching metadata from peers (\(Units.percent(progress))): "
                 + "the files and the size are known once it arrives."))
+            if let status = detail.status { notes.append(.init(level: .warning, text: "Now: \(status).")) }
         }
         if row.isComplete {
             notes.append(seedingNote(detail))

@@ -17,7 +17,7 @@ enum HelpOverlay {
         ([.filter], "filter by name (Enter keeps it, Esc clears it)"),
         ([.sort, .reverseSort], "sort by the next column;  reverse the order"),
         ([.nextView, .previousView], "views: all, downloading, seeding, paused, error (1-5 too)"),
-        ([.detach], "detach from a background engine, leaving transfers running"),
+        ([.detach], "detach from the daemon, transfers carry on (q asks)"),
         ([.quit], "quit (asks while transfers run);  Ctrl-C quits at once"),
         ([.help], "this help (↑ ↓ scroll, any other key closes)"),
     ]

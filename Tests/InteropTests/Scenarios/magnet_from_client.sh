@@ -1,7 +1,7 @@
 #!/bin/bash
 # Usage: netns bash magnet_from_client.sh CLIENT
 # Swarm downloads from a magnet link that carries only the info-hash and a tracker (tr=): it finds
-# a real CLIENT seeder (libtorrent|transmission) through opentracker, fetches the metadata from it
+# a real CLIENT seeder (libtorrent|transmission|aria2) through opentracker, fetches the metadata from it
 # (ut_metadata, BEP 9), then downloads and checks every byte. The torrent is public: libtorrent and
 # transmission do not serve the metadata of private torrents.
 . "$(dirname "$0")/lib.sh"

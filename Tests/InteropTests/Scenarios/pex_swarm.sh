@@ -5,7 +5,8 @@
 #   P0 libtorrent seed 127.0.0.1 <- P1 swarm .2 <- P2 libtorrent .3 <- P3 swarm .4 <- P4 libtorrent .5 <- P5 swarm .6
 # Passes when every peer completes with the right data and every peer but the seed came to know more
 # peers than the tracker and incoming connections account for (2): each Swarm peer knows at least 3
-# peers (incoming ones do not count) and each libtorrent leecher had at least 3 in its peer list.
+# peers (incoming ones do not count) and each libtorrent leecher had at least 3 in its peer list and
+# marks one as learned through PEX (its first contacts are Swarm peers: the tracker's and an incoming one).
 . "$(dirname "$0")/lib.sh"
 
 make_payload 6
@@ -45,11 +46,13 @@ note "six peers announced: $(tr '\n' ' ' < "$T/announces")"
 swarm_ok() {  # NAME: complete and knows at least 3 peers (the tracker told it of 1)
     grep -q '"event":"complete"' "$T/$1.json" && [ "$(field "$1" known_peers)" -ge 3 ]
 }
-lt_ok() {  # N: complete and at least 3 peers in its list (the tracker told it of 1, 1 dialled it)
+lt_ok() {  # N: complete, at least 3 peers in its list (the tracker told it of 1, 1 dialled it), and a
+           # peer libtorrent marks as heard of through PEX
     "$PY" -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
-sys.exit(0 if r["complete"] and r["most_listed"] >= 3 else 1)' "$T/lt-$1.json" 2>/dev/null
+pex = any("pex" in sources for sources in r["peers"].values())
+sys.exit(0 if r["complete"] and r["most_listed"] >= 3 and pex else 1)' "$T/lt-$1.json" 2>/dev/null
 }
 all_ok() {
     local n
