@@ -37,9 +37,6 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Configuration file (default: $XDG_CONFIG_HOME/swarm/config.toml).")
     var config: String?
 
-    @Argument(help: "Torrent files to add at start (besides the saved ones).")
-    var torrents: [String] = []
-
     @Option(name: .long, help: ArgumentHelp("Seconds between saves of the session (for tests).", visibility: .hidden))
     var saveInterval: Double = 10
 
@@ -65,17 +62,8 @@ struct DaemonCommand: AsyncParsableCommand {
             throw failure("\(error)")
         }
         let session = engine.session
-        let downloads = engine.downloadDirectory
-        for path in torrents {
-            let reply = await EngineController(session: session, downloadDirectory: downloads) {}.handle(
-                .add(source: try AddCommand.source(path), directory: nil, paused: false))
-            if case .failure(let message) = reply, !message.contains("already added") {
-                await engine.shutdown()
-                throw failure("\(path): \(message)")
-            }
-        }
         let stop = StopFlag()
-        let controller = EngineController(session: session, downloadDirectory: downloads) { stop.set() }
+        let controller = EngineController(session: session, downloadDirectory: engine.downloadDirectory) { stop.set() }
         let server: ControlServer
         do {
             server = try await ControlServer.start(
@@ -97,8 +85,7 @@ struct DaemonCommand: AsyncParsableCommand {
         withExtendedLifetime(lock) {}
     }
 
-    /// Builds and starts the engine: the configuration file, the saved torrents (restored as they were),
-    /// periodic saving and the watch folder (see `EngineSetup`).
+    /// The engine with the configuration and the saved torrents, saving as it goes.
     private func makeEngine(stateDirectory: URL) async throws -> RunningEngine {
         var logger = Logger(label: "swarm")
         logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning

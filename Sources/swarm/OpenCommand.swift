@@ -1,9 +1,12 @@
 import ArgumentParser
 import Control
 import CursesTerminal
+import Engine
 import Foundation
+import Logging
 import SwarmConfig
 import TerminalUI
+import TorrentModel
 
 /// `swarm [file.torrent ...]`: the full-screen UI on the daemon's engine. Attaches to the running daemon,
 /// or starts one in the background; the given torrents are added to it first. `Q` detaches (transfers go
@@ -13,53 +16,52 @@ struct OpenCommand: AsyncParsableCommand {
         commandName: "open",
         abstract: "Open the full-screen UI on the daemon (started when none runs), adding these torrents (the default command).")
 
-    @Argument(help: "Torrent files to add to the daemon.")
+    @Argument(help: "Torrent files to add.")
     var torrents: [String] = []
 
-    @Option(name: .long, help: "Download directory for these torrents (default: the daemon's, ~/Downloads).")
+    @Option(name: .long, help: "Download directory for these torrents (default: the config file's, else ~/Downloads).")
     var dir: String?
 
     @OptionGroup var listen: ListenOptions
 
-    @OptionGroup var state: StateOptions
-
-    @Option(help: "UI theme name (dark, light, 16color) or path to a .theme file (default: the config file's).")
+    @Option(help: "UI theme name (dark, light, 16color) or path to a .theme file.")
     var theme: String?
+
+    @OptionGroup var state: StateOptions
 
     @Option(name: .long, help: "Configuration file (default: $XDG_CONFIG_HOME/swarm/config.toml).")
     var config: String?
 
+    @Flag(name: .long, help: ArgumentHelp("Run the engine in this process without the UI until SIGINT or SIGTERM (for tests).", visibility: .hidden))
+    var headless = false
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between saves of the session (for tests).", visibility: .hidden))
+    var saveInterval: Double = 10
+
+    func validate() throws {
+        guard saveInterval > 0, saveInterval <= 3600 else { throw ValidationError("--save-interval must be from 0 to 3600") }
+    }
+
     @MainActor
     func run() async throws {
+        if headless { return try await runHeadless() }
         let signals = SignalWatcher()
         let sources = try torrents.map(AddCommand.source)
         let directory = dir.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        let paths = state.paths
-        // The UI's own settings (theme, keys) come from the config file; the engine's, in the daemon.
+        // The daemon reads the same file; the UI needs its theme and keys.
         let settings: SwarmConfig
+        do { settings = try SwarmConfig.load(explicitPath: config) } catch { throw failure("\(error)") }
         let keys: KeyBindings
-        do {
-            settings = try SwarmConfig.load(explicitPath: config)
-            keys = try KeyBindings(overrides: settings.keyBindings)
-        } catch let error as KeyBindingError {
-            throw failure("\(try SwarmConfig.load(explicitPath: config).keyError(action: error.action, error.description))")
-        } catch {
-            throw failure("\(error)")
+        do { keys = try KeyBindings(overrides: settings.keyBindings) } catch {
+            throw failure("\(settings.keyError(action: error.action, error.description))")
         }
+        let paths = state.paths
         let client: ControlClient
         do {
             do {
                 client = try await DaemonConnection.connect(paths)
             } catch ControlClientError.noDaemon {
-                // The daemon inherits the environment; the same flags make it find the same paths.
-                var arguments: [String] = []
-                if let stateDir = state.stateDir { arguments += ["--state-dir", URL(fileURLWithPath: stateDir).standardizedFileURL.path] }
-                if let port = listen.port { arguments += ["--port", "\(port)"] }
-                if let bind = listen.bind { arguments += ["--bind", bind] }
-                if let config { arguments += ["--config", URL(fileURLWithPath: config).standardizedFileURL.path] }
-                arguments += listen.dht.arguments
-                if let directory { arguments += ["--dir", directory] }
-                client = try await DaemonConnection.startDaemon(paths, arguments: arguments)
+                client = try await DaemonConnection.startDaemon(paths, arguments: daemonArguments(directory: directory))
             }
         } catch {
             throw failure("\(error)", status: 1)
@@ -95,5 +97,51 @@ struct OpenCommand: AsyncParsableCommand {
         case .detach, .stopRequested:
             print("detached: the daemon (pid \(client.daemonPID)) carries on; swarm attaches again, swarm shutdown stops it")
         }
+    }
+
+    /// What the daemon started for this UI is told: the same state, configuration and network options.
+    private func daemonArguments(directory: String?) -> [String] {
+        var arguments: [String] = []
+        if let stateDir = state.stateDir { arguments += ["--state-dir", URL(fileURLWithPath: stateDir).standardizedFileURL.path] }
+        if let port = listen.port { arguments += ["--port", "\(port)"] }
+        if let bind = listen.bind { arguments += ["--bind", bind] }
+        if listen.dht.noDHT { arguments.append("--no-dht") }
+        for node in listen.dht.bootstrap { arguments += ["--dht-bootstrap", node] }
+        if let port = listen.dht.port { arguments += ["--dht-port", "\(port)"] }
+        if let file = listen.dht.stateFile { arguments += ["--dht-state", URL(fileURLWithPath: file).standardizedFileURL.path] }
+        if let config { arguments += ["--config", URL(fileURLWithPath: config).standardizedFileURL.path] }
+        if let directory { arguments += ["--dir", directory] }
+        return arguments
+    }
+
+    /// The engine in this process with no UI, until SIGINT or SIGTERM: what the store's crash tests kill.
+    private func runHeadless() async throws {
+        let signals = SignalWatcher()
+        var metainfos: [Metainfo] = []
+        for path in torrents {
+            guard let data = FileManager.default.contents(atPath: path) else { throw failure("cannot read \(path)") }
+            do { metainfos.append(try Metainfo(bytes: data)) } catch { throw failure("\(path): \(error)") }
+        }
+        var logger = Logger(label: "swarm")
+        logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        let engine: RunningEngine
+        do {
+            engine = try await EngineSetup.start(EngineOptions(
+                stateDirectory: state.stateDir, configFile: config, downloadDirectory: dir, listenPort: listen.port,
+                bindHost: listen.bind, dht: listen.dht.settings, dhtDisabledByFlag: listen.dht.noDHT,
+                saveInterval: .seconds(saveInterval), logger: logger))
+        } catch {
+            throw failure("\(error)")
+        }
+        for metainfo in metainfos where await engine.session.torrent(for: metainfo.infoHash) == nil {
+            do {
+                _ = try await engine.session.add(metainfo, directory: engine.downloadDirectory)
+            } catch {
+                await engine.shutdown()
+                throw failure("\(error)")
+            }
+        }
+        while !signals.stopRequested { try? await Task.sleep(for: .milliseconds(100)) }
+        await engine.shutdown()
     }
 }

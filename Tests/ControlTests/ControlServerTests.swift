@@ -197,13 +197,14 @@ final class ControlServerTests: XCTestCase {
             XCTFail("a duplicate is refused")
         } catch { XCTAssertTrue("\(error)".contains("already added"), "\(error)") }
         do {
-            try await client.send(.add(source: .magnet("magnet:?xt=urn:btih:" + fixture.metainfo.infoHash.hex), directory: nil, paused: false))
-            XCTFail("a magnet of a torrent already there is refused")
-        } catch { XCTAssertTrue("\(error)".contains("already added"), "\(error)") }
-        do {
             try await client.send(.add(source: .magnet("magnet:?xt=urn:btih:nothex"), directory: nil, paused: false))
             XCTFail("a broken magnet link is refused")
-        } catch { XCTAssertTrue("\(error)".contains("magnet"), "\(error)") }
+        } catch { XCTAssertTrue("\(error)".contains("nothex"), "the error names the bad part: \(error)") }
+        let otherHash = String(repeating: "5a", count: 20)
+        let magnet = try await client.send(.add(source: .magnet("magnet:?xt=urn:btih:\(otherHash)&dn=elsewhere"), directory: nil, paused: true))
+        XCTAssertEqual(magnet, .added(infoHash: InfoHash(hex: otherHash)!, name: "elsewhere"))
+        let removedMagnet = try await client.send(.remove(torrent: "5a5a", deleteData: false))
+        guard case .done = removedMagnet else { return XCTFail("\(removedMagnet)") }
         do {
             try await client.send(.add(source: .torrent(Data("garbage".utf8)), directory: nil, paused: false))
             XCTFail("a broken torrent is refused")

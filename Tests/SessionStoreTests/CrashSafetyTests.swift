@@ -62,7 +62,7 @@ final class CrashSafetyTests: XCTestCase {
             let process = Process()
             process.executableURL = binary
             process.arguments = [
-                "daemon", fixture.torrentURL.path, "--state-dir", state.path, "--config", config.path,
+                fixture.torrentURL.path, "--headless", "--state-dir", state.path, "--config", config.path,
                 "--dir", download.path, "--bind", "127.0.0.1", "--port", "0", "--save-interval", "0.3",
             ]
             process.standardOutput = FileHandle.nullDevice

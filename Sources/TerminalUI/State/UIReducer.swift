@@ -61,7 +61,10 @@ public enum UIReducer {
         case .reverseSort: reverseSort(&s)
         case .nextView: cycleView(&s, by: 1)
         case .previousView: cycleView(&s, by: -1)
-        case .detach: return detach(&s, context)
+        case .detach:
+            if context.isAttached { return [.detach] }
+            s.status = StatusMessage("\(s.keys.primary(.detach)) detaches from a background engine; this UI runs its own "
+                + "(\(s.keys.primary(.quit)) quits).")
         }
         return []
     }
@@ -77,15 +80,6 @@ public enum UIReducer {
         s.mode = .confirm(Confirmation(
             question: "Quit? Transfers are running and will stop.", command: .quit, isDangerous: false))
         return []
-    }
-
-    private static func detach(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
-        guard context.isAttached else {
-            s.status = StatusMessage("\(s.keys.primary(.detach)) detaches from a daemon; this UI runs its own engine: "
-                + "\(s.keys.primary(.quit)) quits.")
-            return []
-        }
-        return [.detach]
     }
 
     private static func escape(_ s: inout UIState) {
