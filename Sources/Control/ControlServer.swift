@@ -175,10 +175,17 @@ final class ConnectionSession<Handler: ControlHandler>: Sendable {
     private func subscribe(id: Int, interval: Int, selected: String?) {
         state.withLockedValue { $0.selected = selected }
         let pusher = Task { [handler, send, state] in
+            // An idle engine's snapshot rarely changes: comparing is much cheaper than encoding it again
+            // (and the client decoding it), so only changes are sent.
+            var last: EngineSnapshot?
             while !Task.isCancelled {
                 let chosen = state.withLockedValue { $0.selected }
                 do {
-                    try await send(id, .snapshot(await handler.snapshot(selected: chosen)))
+                    let snapshot = await handler.snapshot(selected: chosen)
+                    if snapshot != last {
+                        try await send(id, .snapshot(snapshot))
+                        last = snapshot
+                    }
                     try await Task.sleep(for: .milliseconds(interval))
                 } catch {
                     return

@@ -42,11 +42,16 @@ final class DaemonFeed: SnapshotSource, Sendable {
         }
         if changed { client.select(selected?.rawValue) }
         guard let snapshot else { return SwarmUpdate(rows: []) }
-        let summary = SessionSummary(
+        var summary = SessionSummary(
             downloadLimit: snapshot.summary.downloadLimit, uploadLimit: snapshot.summary.uploadLimit,
             freeDiskBytes: snapshot.summary.freeDiskBytes, listenPort: snapshot.summary.listenPort)
+        if let dht = snapshot.summary.dht {
+            summary.dhtNodes = dht.nodes
+            summary.dht = DHTHealth(
+                nodes: dht.nodes, lookupsRunning: dht.lookupsRunning, lookupsDone: dht.lookupsDone, peersFound: dht.peersFound)
+        }
         let feed = SnapshotFeed(
-            summary: { summary },
+            summary: { [summary] in summary },
             details: { hash in snapshot.detailInfoHash == hash ? snapshot.detail : nil },
             snapshots: { snapshot.torrents })
         return await feed.update(selected: selected)

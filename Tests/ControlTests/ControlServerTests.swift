@@ -19,12 +19,38 @@ final class ControlServerTests: XCTestCase {
 
     override func tearDown() { dir.remove() }
 
-    /// A handler that answers without an engine, for protocol-level tests.
-    private struct Echo: ControlHandler {
+    /// A handler that answers without an engine, for protocol-level tests. Its snapshots name the selected
+    /// torrent and, unless `frozen`, change every time (the listen port counts the calls).
+    private final class Echo: ControlHandler, @unchecked Sendable {
+        private let lock = NSLock()
+        private var calls = 0
+        let frozen: Bool
+
+        init(frozen: Bool = false) { self.frozen = frozen }
+
         func handle(_ request: ControlRequest) async -> ControlReply { .done(message: "did \(request)") }
         func snapshot(selected: String?) async -> EngineSnapshot {
-            EngineSnapshot(torrents: [], summary: EngineSummary(downloadLimit: nil, uploadLimit: nil, freeDiskBytes: nil, listenPort: 1, downloadDirectory: selected ?? "-"))
+            let port = frozen ? 1 : lock.withLock { calls += 1; return calls }
+            return EngineSnapshot(torrents: [], summary: EngineSummary(downloadLimit: nil, uploadLimit: nil, freeDiskBytes: nil, listenPort: port, downloadDirectory: selected ?? "-"))
         }
+    }
+
+    func testOnlySnapshotsThatChangedArePushed() async throws {
+        let server = try await ControlServer.start(socketPath: socketPath, handler: Echo(frozen: true), group: MultiThreadedEventLoopGroup.singleton)
+        let client = try await ControlClient.connect(socketPath: socketPath)
+        let stream = client.subscribe(intervalMilliseconds: 100, selected: nil)
+        let counting = Task {
+            var seen: [String] = []
+            do { for try await snapshot in stream { seen.append(snapshot.summary.downloadDirectory) } } catch {}
+            return seen
+        }
+        try await Task.sleep(for: .milliseconds(600))
+        client.select("other")
+        try await Task.sleep(for: .milliseconds(600))
+        client.close()
+        let seen = await counting.value
+        XCTAssertEqual(seen, ["-", "other"], "six polls of an unchanged engine send one snapshot; a new selection sends one more")
+        await server.close()
     }
 
     func testSocketIsPrivateAndAStaleOneIsReplaced() async throws {

@@ -14,14 +14,17 @@ final class DaemonTests: XCTestCase {
         var stderr: String
     }
 
-    private var dir: TemporaryDirectory!
+    /// Under /tmp whatever TMPDIR says: short, so the socket path stays under the 103-byte limit, and
+    /// reachable by another user for the refusal test.
+    private var root: URL!
     private var daemons: [Process] = []
-    /// Short, so the socket path stays under the 103-byte limit.
-    private var state: String { dir.url.appendingPathComponent("s").path }
+    private var state: String { root.appendingPathComponent("s").path }
     private var socketPath: String { state + "/run/control.sock" }
 
     override func setUpWithError() throws {
-        dir = try TemporaryDirectory(prefix: "swd")
+        var template = Array("/tmp/swd-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw RawSocket.Failure(description: "mkdtemp: \(errno)") }
+        root = URL(fileURLWithPath: String(cString: made))
     }
 
     override func tearDown() {
@@ -29,7 +32,7 @@ final class DaemonTests: XCTestCase {
             daemon.terminate()
             daemon.waitUntilExit()
         }
-        dir.remove()
+        try? FileManager.default.removeItem(at: root)
     }
 
     static func swarmBinary() throws -> URL {
@@ -46,9 +49,9 @@ final class DaemonTests: XCTestCase {
 
     /// Runs `swarm <arguments> --state-dir <state>`, optionally as another user through `prefix`.
     @discardableResult
-    private func swarm(_ arguments: [String], prefix: [String] = []) throws -> Output {
+    private func swarm(_ arguments: [String], prefix: [String] = [], binary: String? = nil) throws -> Output {
         let process = Process()
-        let binary = try Self.swarmBinary().path
+        let binary = try binary ?? Self.swarmBinary().path
         if prefix.isEmpty {
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = arguments + ["--state-dir", state]
@@ -132,7 +135,7 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(none.status, 1)
         XCTAssertTrue(none.stderr.contains("no swarm daemon is running"), none.stderr)
 
-        let daemon = try startDaemon(downloads: dir.url)
+        let daemon = try startDaemon(downloads: root)
         var info = stat()
         XCTAssertEqual(lstat(socketPath, &info), 0)
         XCTAssertEqual(info.st_mode & 0o777, 0o600, "the socket is the user's alone")
@@ -184,23 +187,27 @@ final class DaemonTests: XCTestCase {
     func testAnotherUserIsRefused() throws {
         guard getuid() == 0 else { throw XCTSkip("needs root to run a client as nobody") }
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        let daemon = try startDaemon(downloads: dir.url)
+        let daemon = try startDaemon(downloads: root)
         let asNobody = ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-        // The temporary folder must be reachable for the refusal to come from the socket itself.
-        chmod(dir.path, 0o755)
+        // The temporary folder must be reachable for the refusal to come from the socket itself, and the
+        // binary runnable by nobody wherever the checkout is: a copy sits beside the state.
+        chmod(root.path, 0o755)
         chmod(state, 0o755)
+        let copy = root.appendingPathComponent("swarm").path
+        try FileManager.default.copyItem(atPath: try Self.swarmBinary().path, toPath: copy)
+        chmod(copy, 0o755)
 
-        let blocked = try swarm(["list"], prefix: asNobody)
+        let blocked = try swarm(["list"], prefix: asNobody, binary: copy)
         XCTAssertEqual(blocked.status, 1)
         XCTAssertTrue(blocked.stderr.contains("permission denied"), "the 0700 directory and 0600 socket stop them: \(blocked.stderr)")
 
         // Even with the modes opened up by mistake, the daemon checks who connects (SO_PEERCRED).
         chmod(state + "/run", 0o777)
         chmod(socketPath, 0o777)
-        let refused = try swarm(["list"], prefix: asNobody)
+        let refused = try swarm(["list"], prefix: asNobody, binary: copy)
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains("refused: this swarm daemon belongs to uid 0; uid 65534 may not control it"), refused.stderr)
-        let shutdown = try swarm(["shutdown"], prefix: asNobody)
+        let shutdown = try swarm(["shutdown"], prefix: asNobody, binary: copy)
         XCTAssertEqual(shutdown.status, 1)
         XCTAssertTrue(daemon.isRunning, "nobody could not stop it")
         XCTAssertEqual(try swarm(["list"]).status, 0, "its owner still can")
@@ -211,7 +218,7 @@ final class DaemonTests: XCTestCase {
 
     func testAStaleSocketFromAKilledDaemonIsReplaced() throws {
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        let first = try startDaemon(downloads: dir.url)
+        let first = try startDaemon(downloads: root)
         kill(first.processIdentifier, SIGKILL)
         _ = try waitForExit(first)
         XCTAssertTrue(FileManager.default.fileExists(atPath: socketPath), "SIGKILL leaves the socket behind")
@@ -219,7 +226,7 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(stale.status, 1)
         XCTAssertTrue(stale.stderr.contains("no swarm daemon is running"), stale.stderr)
 
-        let second = try startDaemon(downloads: dir.url)
+        let second = try startDaemon(downloads: root)
         XCTAssertEqual(try swarm(["list"]).stdout, "no torrents (add one with swarm add <file.torrent>)\n")
         kill(second.processIdentifier, SIGINT)
         XCTAssertEqual(try waitForExit(second), 0, "SIGINT stops it cleanly")
