@@ -9,6 +9,9 @@ public final class SessionStore: Sendable {
     public static let fileName = "swarm.sqlite"
     public let databaseURL: URL
     private let database: DatabasePool
+    /// The database, for the other files of this type.
+    var reader: DatabasePool { database }
+    var writer: DatabasePool { database }
 
     /// Opens (creating it if needed) the store in `directory`, which is created with mode 0700.
     public init(directory: URL) throws {

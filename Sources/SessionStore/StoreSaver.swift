@@ -11,6 +11,8 @@ public actor StoreSaver {
     let session: Session
     nonisolated let logger: Logger
     private var saved: [InfoHash: TorrentRecord.Mark] = [:]
+    /// The magnet links as last saved (written again only when they change).
+    private var savedMagnets: [MagnetRecord]?
     private var task: Task<Void, Never>?
     /// How many torrents each save wrote, for tests and logs.
     public private(set) var lastSaveCount = 0
@@ -35,6 +37,11 @@ public actor StoreSaver {
 
     /// Writes what changed since the last save; with `everything`, every torrent (at shutdown).
     public func saveChanges(everything: Bool = false) async throws {
+        let magnets = await session.magnetRecords()
+        if everything || magnets != savedMagnets {
+            try await store.replaceMagnets(with: magnets)
+            savedMagnets = magnets
+        }
         let marks = await session.saveMarks()
         var changed = Set<InfoHash>()
         for (hash, mark) in marks where everything || saved[hash] != mark { changed.insert(hash) }

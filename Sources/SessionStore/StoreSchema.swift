@@ -37,6 +37,19 @@ enum StoreSchema {
             // torrent files and all.
             try db.execute(sql: "CREATE INDEX torrentQueueOrder ON torrent(queuePosition)")
         }
+        migrator.registerMigration("v3: magnet links waiting for their metadata") { db in
+            try db.execute(sql: """
+                CREATE TABLE magnet (
+                    infoHash TEXT PRIMARY KEY NOT NULL,
+                    link TEXT NOT NULL,
+                    directory TEXT NOT NULL,
+                    paused INTEGER NOT NULL,
+                    stopAfterMetadata INTEGER NOT NULL,
+                    settings BLOB NOT NULL,
+                    addedAt REAL NOT NULL
+                )
+                """)
+        }
         return migrator
     }
 }

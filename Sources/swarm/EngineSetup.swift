@@ -90,6 +90,9 @@ enum EngineSetup {
             for (hash, why) in await session.restore(records) {
                 options.logger.error("cannot restore torrent \(hash.hex): \(why)")
             }
+            for (hash, why) in await session.restoreMagnets(try await store.loadMagnets()) {
+                options.logger.error("cannot restore magnet link \(hash.hex): \(why)")
+            }
             let storedHashes = records.map(\.infoHash)
             records = []
             options.logger.info("restored \(storedHashes.count) torrents in \(ContinuousClock.now - began)")

@@ -29,6 +29,8 @@ public actor MetadataFetch {
     nonisolated let directory: URL
     nonisolated let settings: TorrentSettings
     nonisolated let stopAfterMetadata: Bool
+    /// When the user added the link (kept across restarts).
+    nonisolated let addedAt: Date
     let configuration: MagnetConfiguration
     let maxPeers: Int
     /// The session's DHT looks for peers too.
@@ -61,7 +63,7 @@ public actor MetadataFetch {
     var reannounceRequested = false
 
     init(
-        link: MagnetLink, directory: URL, settings: TorrentSettings, stopAfterMetadata: Bool,
+        link: MagnetLink, directory: URL, settings: TorrentSettings, stopAfterMetadata: Bool, addedAt: Date = Date(),
         configuration: MagnetConfiguration, maxPeers: Int, usesDHT: Bool = false, announcer: TrackerAnnouncer?,
         connector: FetchConnector, logger: Logger
     ) {
@@ -69,6 +71,7 @@ public actor MetadataFetch {
         self.directory = directory
         self.settings = settings
         self.stopAfterMetadata = stopAfterMetadata
+        self.addedAt = addedAt
         self.configuration = configuration
         self.maxPeers = maxPeers
         self.usesDHT = usesDHT

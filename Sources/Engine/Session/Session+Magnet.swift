@@ -13,7 +13,7 @@ extension Session {
     @discardableResult
     public func addMagnet(
         _ link: MagnetLink, directory: URL, settings: TorrentSettings = TorrentSettings(), paused: Bool = false,
-        stopAfterMetadata: Bool = false
+        stopAfterMetadata: Bool = false, addedAt: Date = Date()
     ) async throws -> InfoHash {
         let hash = link.infoHash
         let name = link.displayName ?? hash.hex
@@ -30,7 +30,7 @@ extension Session {
             bindHost: configuration.specificBindHost, transport: trackerTransport)
         let fetch = MetadataFetch(
             link: link, directory: directory, settings: settings, stopAfterMetadata: stopAfterMetadata,
-            configuration: configuration.magnet, maxPeers: configuration.torrent.maxPeers,
+            addedAt: addedAt, configuration: configuration.magnet, maxPeers: configuration.torrent.maxPeers,
             usesDHT: configuration.dht.enabled, announcer: announcer,
             connector: connector, logger: logger)
         fetches[hash] = fetch
