@@ -23,7 +23,9 @@ CREATE TABLE torrent (
 CREATE TABLE torrentFile (
     infoHash TEXT NOT NULL REFERENCES torrent(infoHash) ON DELETE CASCADE, fileIndex INTEGER NOT NULL,
     size INTEGER, modified INTEGER, PRIMARY KEY (infoHash, fileIndex)) WITHOUT ROWID;
+CREATE INDEX torrentQueueOrder ON torrent(queuePosition);
 INSERT INTO grdb_migrations VALUES ('v1: torrents and their files');
+INSERT INTO grdb_migrations VALUES ('v2: queue order index');
 """
 
 def bencode(value):

@@ -5,7 +5,8 @@
 # `swarm daemon` on it (loopback only: no trackers unless --tracker names one, such as
 # http://127.0.0.1:9/announce where nothing listens; flags after -- go to swarm daemon, e.g. -- --no-dht),
 # and reports
-#   start_s   from exec to `swarm list` answering with every torrent (what the UI shows when it attaches)
+#   start_s   from exec to `swarm list` answering with every torrent (what the UI shows when it attaches);
+#             start_cpu_s is the daemon's CPU time until then (steadier than the wall clock on a busy machine)
 #   cpu_pct   CPU used over the next S seconds (default 30), in % of one core
 #   rss_mib   resident memory at the end
 # Targets: start_s < 1, cpu_pct < 2, rss_mib < 300. SWARM_BIN=PATH uses that binary instead of
@@ -49,9 +50,10 @@ grep -E "loaded|listed|restored" "$WORK/log"
 echo "swarm list: $(grep -o '"infoHash"' "$WORK/list" | wc -l) torrents"
 cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 c0=$(cpu); t0=$(date +%s.%N)
+cs=$c0
 sleep "$IDLE"
 c1=$(cpu); t1=$(date +%s.%N)
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
 kill -TERM $PID; wait $PID || true
-awk -v s="$start" -v r="$ready" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$TICKS" -v rss="$rss" -v n="$COUNT" 'BEGIN {
-    printf "torrents=%d start_s=%.2f cpu_pct=%.2f rss_mib=%.0f\n", n, r - s, 100 * (c1 - c0) / hz / (t1 - t0), rss / 1024 }'
+awk -v s="$start" -v r="$ready" -v cs="$cs" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$TICKS" -v rss="$rss" -v n="$COUNT" 'BEGIN {
+    printf "torrents=%d start_s=%.2f start_cpu_s=%.2f cpu_pct=%.2f rss_mib=%.0f\n", n, r - s, cs / hz, 100 * (c1 - c0) / hz / (t1 - t0), rss / 1024 }'

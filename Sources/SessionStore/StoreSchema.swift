@@ -32,6 +32,11 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2: queue order index") { db in
+            // Start-up reads every torrent in queue order: without the index SQLite sorts whole rows,
+            // torrent files and all.
+            try db.execute(sql: "CREATE INDEX torrentQueueOrder ON torrent(queuePosition)")
+        }
         return migrator
     }
 }

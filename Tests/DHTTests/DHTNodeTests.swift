@@ -47,7 +47,11 @@ final class DHTNodeTests: XCTestCase {
         let first = try await startNode()
         var others: [DHTNode] = []
         for _ in 0..<5 { others.append(try await startNode(bootstrap: [first])) }
-        let joined = await waitUntil { await first.nodeCount >= 5 }
+        let joined = await waitUntil {
+            var counts = [await first.nodeCount]
+            for other in others { counts.append(await other.nodeCount) }
+            return counts[0] >= 5 && counts.allSatisfy { $0 > 0 }
+        }
         XCTAssertTrue(joined, "the bootstrap node learned every node that joined through it")
         let infoHash = InfoHash(bytes: [UInt8](repeating: 0x5e, count: 20))!
         let announced = await others[0].announce(infoHash, port: 51413)
@@ -121,7 +125,10 @@ final class DHTNodeTests: XCTestCase {
     func testOwnStoreCountsInLookups() async throws {
         let a = try await startNode()
         let b = try await startNode(bootstrap: [a])
-        let joined = await waitUntil { await a.nodeCount == 1 }
+        let joined = await waitUntil {
+            let (na, nb) = (await a.nodeCount, await b.nodeCount)
+            return na == 1 && nb == 1
+        }
         XCTAssertTrue(joined)
         let infoHash = InfoHash(bytes: [UInt8](repeating: 0x77, count: 20))!
         let announced = await b.announce(infoHash, port: 7777)
@@ -144,7 +151,11 @@ final class DHTNodeTests: XCTestCase {
         }
         var others: [DHTNode] = []
         for _ in 0..<3 { others.append(try await startNode(bootstrap: [first], host: "::1")) }
-        let joined = await waitUntil { await first.nodeCount >= 3 }
+        let joined = await waitUntil {
+            var counts = [await first.nodeCount]
+            for other in others { counts.append(await other.nodeCount) }
+            return counts[0] >= 3 && counts.allSatisfy { $0 > 0 }
+        }
         XCTAssertTrue(joined)
         let infoHash = InfoHash(bytes: [UInt8](repeating: 0x66, count: 20))!
         _ = await others[0].announce(infoHash, port: 6881)

@@ -24,13 +24,16 @@ extension Session {
     /// Returns, for each record that could not be restored at all (a damaged torrent file, a duplicate),
     /// the reason.
     public func restore(_ records: [TorrentRecord]) async -> [(InfoHash, String)] {
+        let began = ContinuousClock.now
         var failures: [(InfoHash, String)] = []
         var started: [(Torrent, TorrentRecord)] = []
-        for record in records.sorted(by: { $0.queuePosition < $1.queuePosition }) {
+        let sorted = records.sorted(by: { $0.queuePosition < $1.queuePosition })
+        let parsed = await Self.parseInParallel(sorted)
+        for (record, result) in zip(sorted, parsed) {
             let metainfo: Metainfo
-            do {
-                metainfo = try Metainfo(bytes: record.metainfo)
-            } catch {
+            switch result {
+            case .success(let value): metainfo = value
+            case .failure(let error):
                 failures.append((record.infoHash, RestoreError.badMetainfo("\(error)").description))
                 continue
             }
@@ -48,7 +51,7 @@ extension Session {
             order.append(metainfo.infoHash)
             started.append((torrent, record))
         }
-        logger.info("listed \(started.count) torrents")
+        logger.info("listed \(started.count) torrents in \(ContinuousClock.now - began)")
         // Listed at once (as checking); the disk work runs a few torrents at a time. Each download
         // directory is checked once, not once per torrent.
         var directories: [String: String?] = [:]
@@ -78,6 +81,24 @@ extension Session {
         }
         await replanQueue()
         return failures
+    }
+
+    /// Parses the saved torrent files on every core (hashing each info dictionary is most of the work).
+    private static func parseInParallel(_ records: [TorrentRecord]) async -> [Result<Metainfo, MetainfoError>] {
+        let workers = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        let chunk = (records.count + workers - 1) / max(workers, 1)
+        guard chunk > 0 else { return [] }
+        return await withTaskGroup(of: (Int, [Result<Metainfo, MetainfoError>]).self) { group in
+            for start in stride(from: 0, to: records.count, by: chunk) {
+                let slice = records[start..<min(records.count, start + chunk)]
+                group.addTask {
+                    (start, slice.map { record in Result { () throws(MetainfoError) in try Metainfo(bytes: record.metainfo) } })
+                }
+            }
+            var parts: [(Int, [Result<Metainfo, MetainfoError>])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
     }
 
     private static func start(

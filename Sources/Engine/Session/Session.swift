@@ -197,6 +197,10 @@ public actor Session {
     public func stopTransfers() async {
         guard !isShutDown else { return }
         isShutDown = true
+        // Stop accepting first: a connection accepted while the listener closes never reaches our accept
+        // loop, and NIO traps on the async channel it made for it (swift-nio #3481). By the time the
+        // listener closes below, every connection it accepted has been handed to us.
+        _ = try? await listener?.setOption(.autoRead, value: false).get()
         for torrent in torrents.values { await torrent.stop() }
         for fetch in fetches.values { await fetch.stop() }
         queueTask?.cancel()

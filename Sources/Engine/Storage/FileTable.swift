@@ -49,6 +49,9 @@ final class FileTable: Sendable {
     /// Creates the file and its folders if missing, and sets its length (sparse) if it is shorter.
     func create(_ index: Int, length: Int64) throws {
         let path = self.path(index)
+        // Already there at full length (a restart): nothing to create, and no descriptor to hold open.
+        var existing = stat()
+        if lstat(path, &existing) == 0, existing.st_mode & S_IFMT == S_IFREG, existing.st_size >= length { return }
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
