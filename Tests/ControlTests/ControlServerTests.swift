@@ -151,6 +151,17 @@ final class ControlServerTests: XCTestCase {
         stillFine.close()
     }
 
+    func testAClientRefusesADaemonOfAnotherVersion() async throws {
+        _ = try RawSocket.serveOnce(socketPath, reply: #"{"id":1,"reply":{"welcome":{"version":99,"pid":4242}}}"#)
+        do {
+            _ = try await ControlClient.connect(socketPath: socketPath)
+            XCTFail("a daemon of version 99 is not talked to")
+        } catch {
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("this swarm speaks version \(ControlProtocol.version)") && text.contains("daemon speaks version 99"), text)
+        }
+    }
+
     func testSubscribersGetSnapshotsAtABoundedRateAndCanChangeSelection() async throws {
         let server = try await ControlServer.start(socketPath: socketPath, handler: Echo(), group: MultiThreadedEventLoopGroup.singleton)
         let client = try await ControlClient.connect(socketPath: socketPath)

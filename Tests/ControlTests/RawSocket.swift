@@ -63,4 +63,30 @@ struct RawSocket {
             Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
         }
     }
+
+    /// Listens at `path`, accepts one client, reads its first line and answers `reply` (a fake daemon).
+    static func serveOnce(_ path: String, reply: String) throws -> Thread {
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (i, byte) in path.utf8.enumerated() where i < buffer.count - 1 { buffer[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, listen(listener, 1) == 0 else { throw Failure(description: "cannot listen at \(path)") }
+        let thread = Thread {
+            let fd = accept(listener, nil, nil)
+            Glibc.close(listener)
+            guard fd >= 0 else { return }
+            let client = RawSocket(fd: fd)
+            _ = client.readLine()
+            client.write(reply + "\n")
+            _ = client.readLine()
+            client.close()
+        }
+        thread.start()
+        return thread
+    }
 }
