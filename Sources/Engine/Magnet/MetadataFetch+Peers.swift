@@ -139,17 +139,13 @@ extension MetadataFetch {
     func connectMore() {
         guard phase == .fetching else { return }
         let now = self.now
-        var slots = maxPeers - pendingConnections - peers.values.filter(\.link.isIncoming).count
-        guard slots > 0 else { return }
-        for (address, known) in knownPeers where !known.connected && !bannedHosts.contains(address.host) {
-            let wait: Duration = known.failures > 0 ? .seconds(5) * (1 << min(known.failures - 1, 5)) : .seconds(2)
-            if let last = known.lastAttempt, now - last < wait { continue }
-            knownPeers[address]!.lastAttempt = now
-            knownPeers[address]!.connected = true
+        let slots = maxPeers - pendingConnections - peers.values.filter(\.link.isIncoming).count
+        let due = knownPeers.takeDue(
+            slots: slots, now: now, banned: bannedHosts,
+            wait: { $0.failures > 0 ? .seconds(5) * (1 << min($0.failures - 1, 5)) : .seconds(2) })
+        for address in due {
             pendingConnections += 1
             connector.connect(address, self)
-            slots -= 1
-            if slots == 0 { break }
         }
     }
 

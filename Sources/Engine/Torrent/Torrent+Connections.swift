@@ -7,20 +7,18 @@ extension Torrent {
         guard activity == .downloading || activity == .seeding else { return }
         let now = self.now
         // Outgoing connections count from the moment we dial; incoming ones once attached.
-        var slots = peerLimit - pendingConnections - peers.values.filter(\.link.isIncoming).count
-        guard slots > 0 else { return }
-        for (address, known) in knownPeers where !known.connected && !bannedHosts.contains(address.host) {
+        let slots = peerLimit - pendingConnections - peers.values.filter(\.link.isIncoming).count
+        let reconnectDelay = configuration.reconnectDelay
+        let seeding = activity == .seeding
+        let due = knownPeers.takeDue(
+            slots: slots, now: now, banned: bannedHosts,
             // A peer that failed waits; one that merely closed a working connection waits a second, so that
             // a peer that accepts and hangs up at once cannot put us in a tight loop.
-            let wait = known.failures > 0 ? configuration.reconnectDelay * (1 << min(known.failures - 1, 6)) : .seconds(1)
-            if let last = known.lastAttempt, now - last < wait { continue }
-            if activity == .seeding && known.isSeed { continue }
-            knownPeers[address]!.lastAttempt = now
-            knownPeers[address]!.connected = true
+            wait: { $0.failures > 0 ? reconnectDelay * (1 << min($0.failures - 1, 6)) : .seconds(1) },
+            skipping: { seeding && $0.isSeed })
+        for address in due {
             pendingConnections += 1
             connector.connect(address, self)
-            slots -= 1
-            if slots == 0 { break }
         }
     }
 
