@@ -22,7 +22,10 @@ public struct Metainfo: Sendable, Hashable {
     /// Sanitized name: the file name (single file) or the folder name (multi-file).
     public let name: String
     public let pieceLength: Int
-    public let pieceHashes: [UInt8]
+    /// The 20-byte SHA-1 of every piece, back to back. Kept as a view into `infoBytes` when they are
+    /// there as they are (almost always): a session with thousands of torrents holds each only once.
+    private let pieceHashSlice: ArraySlice<UInt8>
+    public var pieceHashes: [UInt8] { Array(pieceHashSlice) }
     public let files: [TorrentFile]
     public let isMultiFile: Bool
     public let isPrivate: Bool
@@ -34,10 +37,25 @@ public struct Metainfo: Sendable, Hashable {
 
     public var totalLength: Int64 { files.reduce(0) { $0 + $1.length } }
     public var geometry: PieceGeometry { PieceGeometry(pieceLength: pieceLength, totalLength: totalLength) }
-    public var pieceCount: Int { pieceHashes.count / 20 }
+    public var pieceCount: Int { pieceHashSlice.count / 20 }
 
     public func hash(ofPiece piece: Int) -> ArraySlice<UInt8> {
-        pieceHashes[piece * 20..<piece * 20 + 20]
+        let start = pieceHashSlice.startIndex + piece * 20
+        return pieceHashSlice[start..<start + 20]
+    }
+
+    /// `pieces` as a slice of `info` where its encoding (`6:pieces<n>:`) is found holding the same bytes;
+    /// otherwise the bytes themselves.
+    private static func slice(of pieces: [UInt8], in info: [UInt8]) -> ArraySlice<UInt8> {
+        let marker = Array("6:pieces\(pieces.count):".utf8)
+        var start = info.startIndex
+        while start + marker.count + pieces.count <= info.endIndex {
+            guard let found = info[start...].firstRange(of: marker) else { break }
+            let range = found.upperBound..<found.upperBound + pieces.count
+            if range.upperBound <= info.endIndex && info[range].elementsEqual(pieces) { return info[range] }
+            start = found.lowerBound + 1
+        }
+        return pieces[...]
     }
 
     /// Largest piece accepted; bigger ones only waste memory and are not made by real tools.
@@ -80,7 +98,7 @@ public struct Metainfo: Sendable, Hashable {
         guard let piecesValue = info["pieces"] else { throw .missingField("pieces") }
         guard let pieces = piecesValue.bytes else { throw .wrongType("pieces") }
         guard pieces.count % 20 == 0 else { throw .piecesNotMultipleOf20(pieces.count) }
-        self.pieceHashes = pieces
+        self.pieceHashSlice = Self.slice(of: pieces, in: infoBytes)
 
         let rawName = try Self.text(info, "name")
         guard let rawName, !rawName.isEmpty else { throw rawName == nil ? .missingField("name") : .badName }
