@@ -46,7 +46,7 @@ extension Session {
                 continue
             }
             let storage = Storage(metainfo: metainfo, directory: URL(fileURLWithPath: record.directory), pool: pool)
-            let torrent = makeTorrent(metainfo, storage: storage, settings: record.settings)
+            let torrent = makeTorrent(metainfo, storage: storage, settings: record.settings, savedHave: record.resume.verified)
             torrents[metainfo.infoHash] = torrent
             order.append(metainfo.infoHash)
             started.append((torrent, record))

@@ -136,7 +136,7 @@ public actor Session {
         return torrent
     }
 
-    func makeTorrent(_ metainfo: Metainfo, storage: Storage, settings: TorrentSettings) -> Torrent {
+    func makeTorrent(_ metainfo: Metainfo, storage: Storage, settings: TorrentSettings, savedHave: Bitfield? = nil) -> Torrent {
         var connector = PeerConnector(listenPort: listenPort > 0 ? UInt16(listenPort) : nil, connect: { [weak self] address, torrent in
             guard let self else { return }
             Task { await self.dial(address, for: torrent) }
@@ -152,7 +152,7 @@ public actor Session {
         return Torrent(
             metainfo: metainfo, configuration: configuration.torrent, settings: settings,
             sessionLimits: (downloadLimiter, uploadLimiter), storage: storage,
-            connector: connector, announcer: announcer, logger: logger)
+            connector: connector, announcer: announcer, logger: logger, savedHave: savedHave)
     }
 
     public func torrent(for infoHash: InfoHash) -> Torrent? { torrents[infoHash] }

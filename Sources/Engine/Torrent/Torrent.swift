@@ -105,14 +105,18 @@ public actor Torrent {
 
     init(metainfo: Metainfo, configuration: TorrentConfiguration, settings: TorrentSettings = TorrentSettings(),
          sessionLimits: (download: RateLimiter, upload: RateLimiter) = (RateLimiter(), RateLimiter()),
-         storage: Storage, connector: PeerConnector, announcer: TrackerAnnouncer?, logger: Logger) {
+         storage: Storage, connector: PeerConnector, announcer: TrackerAnnouncer?, logger: Logger,
+         savedHave: Bitfield? = nil) {
         self.metainfo = metainfo
         self.announcer = announcer
         self.configuration = configuration
         self.storage = storage
         self.connector = connector
         self.logger = logger
-        self.picker = PiecePicker(geometry: metainfo.geometry, have: Bitfield(count: metainfo.pieceCount))
+        // Until `start` checks the disk: nothing, or what a restored torrent had saved (so that a seed's
+        // picker is not filled with every piece only to be replaced).
+        let have = savedHave.flatMap { $0.count == metainfo.pieceCount ? $0 : nil } ?? Bitfield(count: metainfo.pieceCount)
+        self.picker = PiecePicker(geometry: metainfo.geometry, have: have)
         self.choker = Choker(regularSlots: configuration.unchokeSlots)
         var settings = settings
         if settings.uploadLimit == nil { settings.uploadLimit = configuration.uploadRateLimit }
