@@ -34,4 +34,14 @@ final class TokenBucketTests: XCTestCase {
         XCTAssertEqual(bucket.reserve(100_000, now: .zero), .seconds(1))
         XCTAssertEqual(bucket.rate, 100_000)
     }
+
+    func testTheDefaultBurstIsASixteenthOfASecondEvenAfterIdling() {
+        let rate = 8.0 * 1_048_576
+        var bucket = TokenBucket(bytesPerSecond: rate, now: .zero)
+        XCTAssertEqual(bucket.burst, rate / 16)
+        // Ten idle seconds refill the bucket to the burst only: one more MiB waits an eighth of a second.
+        XCTAssertEqual(bucket.reserve(Int(rate / 16), now: .seconds(10)), .zero)
+        XCTAssertEqual(bucket.reserve(1_048_576, now: .seconds(10)), .milliseconds(125))
+        XCTAssertEqual(TokenBucket.defaultBurst(forRate: 100_000), 64 * 1024)
+    }
 }

@@ -23,6 +23,7 @@ extension Torrent {
             requestBlocks(from: key)
         }
         if choker.isRechokeDue(now: now) { rechoke(now: now) }
+        superSeedTick()
         sendPexMessages(now: now)
         connectMore()
         if now - lastStorageCheck >= .seconds(5) {

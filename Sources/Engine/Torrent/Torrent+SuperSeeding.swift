@@ -31,17 +31,23 @@ extension Torrent {
     /// The peer told us its pieces (bitfield, have_all, have_none), or just connected.
     func superSeedPeerAnnounced(_ key: PeerKey) {
         guard superSeeder != nil, let bits = picker.peerBitfield(key) else { return }
-        send(superSeeder!.peerJoined(key, has: bits))
+        send(superSeeder!.peerJoined(key, has: bits, now: now))
     }
 
     func superSeedPeerHas(_ key: PeerKey, piece: Int) {
         guard superSeeder != nil else { return }
-        send(superSeeder!.peerHas(key, piece: piece))
+        send(superSeeder!.peerHas(key, piece: piece, now: now))
     }
 
     func superSeedPeerLeft(_ key: PeerKey) {
         guard superSeeder != nil else { return }
-        send(superSeeder!.peerLeft(key))
+        send(superSeeder!.peerLeft(key, now: now))
+    }
+
+    /// Offers pieces that did not spread in time to peers waiting for one (from the torrent's tick).
+    func superSeedTick() {
+        guard superSeeder != nil else { return }
+        send(superSeeder!.tick(now: now))
     }
 
     /// A super-seed unchokes every interested peer: each may only fetch the pieces it was offered, so a slot
