@@ -14,8 +14,10 @@
 ///   The unchoke is a trial: a peer that has pieces we want (``Peer/amInterested``) but keeps choking us
 ///   (``Peer/isChokingUs``) does not reciprocate, and loses the slot at the next rechoke instead of after
 ///   30 s. And a peer that took ``freeRiderAllowance`` (2 MiB) from us and never sent us a byte, although
-///   it has pieces we want, is a proven free rider: it gets the optimistic slot only when no other choked
-///   peer wants one. (It can still earn a regular slot the BEP 3 way, by uploading to us.)
+///   it has pieces we want, is a proven free rider: it gets no slot, regular or optimistic, while any other
+///   interested peer can use our upload; only when nobody else wants it is it unchoked (then the upload
+///   would sit idle). Letting it fill slots that reciprocating peers did not want at that moment made it
+///   finish with them, not last. (It can still earn a slot the BEP 3 way, by uploading to us.)
 /// - **Quick start**: until a rechoke finds an interested peer, and for ``quickStartWindow`` (10 s) after,
 ///   rechokes come every ``quickStartInterval`` (2 s). Until the first rates exist, peers are unchoked
 ///   as they come (the engine fills free slots), free riders included; ten seconds of that is a large
@@ -166,7 +168,8 @@ public struct Choker: Sendable {
         firstSeen.removeAll()
         let ranked = peers.filter { !$0.isSeed }.sorted { ranks($0, before: $1) }
         let interested = ranked.filter(\.isInterested)
-        let regular = Array(interested.prefix(regularSlots))
+        let traders = interested.filter { !isProvenFreeRider($0) }
+        let regular = Array((traders.isEmpty ? interested : traders).prefix(regularSlots))
         var unchoked = Set(regular.map(\.key))
 
         if let slowest = regular.last, regular.count == regularSlots {
@@ -175,14 +178,13 @@ public struct Choker: Sendable {
             }
         }
 
-        let choked = interested.filter { !unchoked.contains($0.key) }
+        let choked = traders.filter { !unchoked.contains($0.key) }
         if let current = optimisticPeer, let since = optimisticSince, now - since < optimisticInterval,
             let peer = choked.first(where: { $0.key == current }), !(peer.amInterested && peer.isChokingUs)
         {
             // Kept for its full period while it reciprocates.
         } else {
-            let honest = choked.filter { !isProvenFreeRider($0) }
-            optimisticPeer = pickOptimistic(among: honest.isEmpty ? choked : honest, previous: optimisticPeer, now: now)
+            optimisticPeer = pickOptimistic(among: choked, previous: optimisticPeer, now: now)
             optimisticSince = optimisticPeer == nil ? nil : now
         }
         if let optimisticPeer { unchoked.insert(optimisticPeer) }

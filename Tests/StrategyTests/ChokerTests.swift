@@ -144,7 +144,7 @@ extension Choker.Decision {
         #expect(choker.isRechokeDue(now: .seconds(118)))
     }
 
-    @Test func aProvenFreeRiderGetsTheOptimisticSlotOnlyWhenNobodyElseWantsIt() {
+    @Test func aProvenFreeRiderIsUnchokedOnlyWhenNobodyElseWantsOurUpload() {
         // Peer 5 took 2 MiB from us and never sent a byte, though we want its pieces; peer 6 is slow.
         let freeRider = Choker.Peer(
             key: 5, isInterested: true, uploaded: 2 << 20, downloaded: 0, amInterested: true, isChokingUs: true)
@@ -159,8 +159,14 @@ extension Choker.Decision {
                     peers: regular + [freeRider, peer(6, down: 1)], isSeeding: false, now: start + .seconds(10 * step))
                 optimistic.insert(decision.optimistic ?? 0)
             }
-            // Alone among the choked, it still gets the slot: a slot left empty is bandwidth thrown away.
-            #expect(choker.rechoke(peers: regular + [freeRider], isSeeding: false, now: .seconds(200)).optimistic == 5)
+            // Alone among the choked, it still gets nothing: the four regular peers use our upload.
+            #expect(choker.rechoke(peers: regular + [freeRider], isSeeding: false, now: .seconds(200)).unchoked == [1, 2, 3, 4])
+            // Nor does it get a regular slot that other peers leave free...
+            let two = Array(regular.prefix(2)) + [freeRider]
+            #expect(choker.rechoke(peers: two, isSeeding: false, now: .seconds(300)).unchoked == [1, 2])
+            // ...but when nobody else is interested, our upload would sit idle: it may have it.
+            let alone = [freeRider, peer(1, interested: false, down: 90)]
+            #expect(choker.rechoke(peers: alone, isSeeding: false, now: .seconds(400)).unchoked.contains(5))
         }
         #expect(optimistic == [6])
         // One byte short of the allowance, it takes turns.
