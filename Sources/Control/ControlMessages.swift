@@ -73,22 +73,7 @@ public struct EngineSummary: Codable, Sendable, Equatable {
     public var freeDiskBytes: Int64?
     public var listenPort: Int
     public var downloadDirectory: String
-    public var dht: DHTSummary?
-
-    /// The DHT node's health, for the status bar.
-    public struct DHTSummary: Codable, Sendable, Equatable {
-        public var nodes: Int
-        public var lookupsRunning: Int
-        public var lookupsDone: Int
-        public var peersFound: Int
-
-        public init(nodes: Int, lookupsRunning: Int, lookupsDone: Int, peersFound: Int) {
-            self.nodes = nodes
-            self.lookupsRunning = lookupsRunning
-            self.lookupsDone = lookupsDone
-            self.peersFound = peersFound
-        }
-    }
+    public var dht: DHTHealth?
 
     public init(downloadLimit: Double?, uploadLimit: Double?, freeDiskBytes: Int64?, listenPort: Int, downloadDirectory: String) {
         self.downloadLimit = downloadLimit

@@ -105,9 +105,7 @@ public struct EngineController: ControlHandler {
             downloadLimit: limits.download, uploadLimit: limits.upload,
             freeDiskBytes: await session.freeSpace(at: downloadDirectory), listenPort: await session.listenPort,
             downloadDirectory: downloadDirectory.path)
-        if let dht = await session.dhtStatus() {
-            summary.dht = .init(nodes: dht.nodes, lookupsRunning: dht.lookupsRunning, lookupsDone: dht.lookupsDone, peersFound: dht.peersFound)
-        }
+        summary.dht = await session.dhtHealth()
         return EngineSnapshot(torrents: torrents, detail: detail, detailInfoHash: detailHash, summary: summary)
     }
 

@@ -47,8 +47,7 @@ final class DaemonFeed: SnapshotSource, Sendable {
             freeDiskBytes: snapshot.summary.freeDiskBytes, listenPort: snapshot.summary.listenPort)
         if let dht = snapshot.summary.dht {
             summary.dhtNodes = dht.nodes
-            summary.dht = DHTHealth(
-                nodes: dht.nodes, lookupsRunning: dht.lookupsRunning, lookupsDone: dht.lookupsDone, peersFound: dht.peersFound)
+            summary.dht = dht
         }
         let feed = SnapshotFeed(
             summary: { [summary] in summary },

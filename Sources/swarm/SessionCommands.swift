@@ -51,11 +51,9 @@ struct SessionCommands: CommandSink {
         var summary = SessionSummary(
             downloadLimit: limits.download, uploadLimit: limits.upload,
             freeDiskBytes: await session.freeSpace(at: downloadDirectory), listenPort: await session.listenPort)
-        if let dht = await session.dhtStatus() {
+        if let dht = await session.dhtHealth() {
             summary.dhtNodes = dht.nodes
-            summary.dht = DHTHealth(
-                nodes: dht.nodes, lookupsRunning: dht.lookupsRunning, lookupsDone: dht.lookupsDone,
-                peersFound: dht.peersFound)
+            summary.dht = dht
         }
         return summary
     }

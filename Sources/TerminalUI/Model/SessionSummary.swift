@@ -1,3 +1,5 @@
+import Engine
+
 /// Session-wide facts for the header and the status bar.
 public struct SessionSummary: Sendable, Hashable {
     /// Bytes per second; nil for unlimited.
@@ -23,20 +25,7 @@ public struct SessionSummary: Sendable, Hashable {
     }
 }
 
-/// How the DHT is doing: plain numbers, so the UI needs nothing of the engine's networking.
-public struct DHTHealth: Sendable, Hashable {
-    public var nodes: Int
-    public var lookupsRunning: Int
-    public var lookupsDone: Int
-    public var peersFound: Int
-
-    public init(nodes: Int, lookupsRunning: Int, lookupsDone: Int, peersFound: Int) {
-        self.nodes = nodes
-        self.lookupsRunning = lookupsRunning
-        self.lookupsDone = lookupsDone
-        self.peersFound = peersFound
-    }
-
+extension DHTHealth {
     /// `DHT 12 nodes, 1 lookup, 30 peers`: what the status bar shows.
     public var text: String {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
