@@ -35,17 +35,7 @@ final class DaemonTests: XCTestCase {
         try? FileManager.default.removeItem(at: root)
     }
 
-    static func swarmBinary() throws -> URL {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        var candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-        candidates += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-        candidates.append(root.appendingPathComponent(".build/debug"))
-        for folder in candidates {
-            let url = folder.appendingPathComponent("swarm")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        throw RawSocket.Failure(description: "swarm executable not found (looked in \(candidates.map(\.path)))")
-    }
+    static func swarmBinary() throws -> URL { try SwarmExecutable.locate() }
 
     /// Runs `swarm <arguments> --state-dir <state>`, optionally as another user through `prefix`.
     @discardableResult

@@ -10,10 +10,6 @@ final class CLITests: XCTestCase {
         var stderr: String
     }
 
-    struct NotFound: Error, CustomStringConvertible {
-        var description: String
-    }
-
     private var dir: TemporaryDirectory!
     private var temp: URL { dir.url }
 
@@ -25,19 +21,7 @@ final class CLITests: XCTestCase {
         dir.remove()
     }
 
-    /// The products folder: where the test bundle (or, on Linux, the test executable) lives.
-    static func swarmBinary() throws -> URL {
-        var candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-        candidates += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent(".build/debug"))
-        for folder in candidates {
-            let url = folder.appendingPathComponent("swarm")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        throw NotFound(description: "swarm executable not found next to the tests (looked in \(candidates.map(\.path)))")
-    }
+    static func swarmBinary() throws -> URL { try SwarmExecutable.locate() }
 
     private func run(_ arguments: [String]) throws -> Result {
         let process = Process()

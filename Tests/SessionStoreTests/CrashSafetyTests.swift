@@ -11,18 +11,7 @@ import XCTest
 /// every piece it counts as verified must be on disk and right; nothing verified before may be lost; in
 /// the end the data must equal the source.
 final class CrashSafetyTests: XCTestCase {
-    static func swarmBinary() throws -> URL {
-        var candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-        candidates += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent(".build/debug"))
-        for folder in candidates {
-            let url = folder.appendingPathComponent("swarm")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        throw XCTSkip("swarm executable not found next to the tests (looked in \(candidates.map(\.path)))")
-    }
+    static func swarmBinary() throws -> URL { try SwarmExecutable.locate() }
 
     /// The bytes of the torrent as they are on disk now (under the final or the `.part` name; zeros
     /// where a file is missing or short).
