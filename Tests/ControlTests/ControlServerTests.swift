@@ -29,9 +29,9 @@ final class ControlServerTests: XCTestCase {
         init(frozen: Bool = false) { self.frozen = frozen }
 
         func handle(_ request: ControlRequest) async -> ControlReply { .done(message: "did \(request)") }
-        func snapshot(selected: String?) async -> EngineSnapshot {
+        func view(selected: String?) async -> EngineView {
             let port = frozen ? 1 : lock.withLock { calls += 1; return calls }
-            return EngineSnapshot(torrents: [], summary: EngineSummary(downloadLimit: nil, uploadLimit: nil, freeDiskBytes: nil, listenPort: port, downloadDirectory: selected ?? "-"))
+            return EngineView(rows: [], summary: EngineSummary(downloadLimit: nil, uploadLimit: nil, freeDiskBytes: nil, listenPort: port, downloadDirectory: selected ?? "-"))
         }
     }
 
@@ -166,7 +166,7 @@ final class ControlServerTests: XCTestCase {
         let server = try await ControlServer.start(socketPath: socketPath, handler: Echo(), group: MultiThreadedEventLoopGroup.singleton)
         let client = try await ControlClient.connect(socketPath: socketPath)
         let start = ContinuousClock.now
-        var received: [EngineSnapshot] = []
+        var received: [EngineView] = []
         for try await snapshot in client.subscribe(intervalMilliseconds: 1, selected: "first") {
             received.append(snapshot)
             if received.count == 3 { client.select("second") }
