@@ -11,7 +11,7 @@ struct Swarm: AsyncParsableCommand {
             DaemonCommand.self, AddCommand.self, ListCommand.self, PauseCommand.self, ResumeCommand.self,
             RecheckCommand.self, RemoveCommand.self, LimitCommand.self, ShutdownCommand.self,
             UIPreviewCommand.self,
-            UIBenchCommand.self,
+            UIBenchCommand.self, AttachBenchCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )
