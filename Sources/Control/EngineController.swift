@@ -118,15 +118,17 @@ public struct EngineController: ControlHandler {
 
     /// Every torrent's list row and `selected` in full: the answer to `overview`, and what subscribers get.
     public func view(selected: String?) async -> EngineView {
-        let torrents = await session.snapshots()
+        let rows = await session.listItems()
         var chosen: SelectedTorrent?
-        if let selected, let hash = try? TorrentSelector.resolve(selected, in: torrents.map(Self.candidate)),
-            let snapshot = torrents.first(where: { $0.infoHash == hash })
-        {
-            chosen = SelectedTorrent(snapshot: snapshot, detail: await session.detail(of: hash))
+        if let selected, let hash = try? TorrentSelector.resolve(selected, in: rows.map(Self.candidate)) {
+            if let torrent = await session.torrent(for: hash) {
+                chosen = SelectedTorrent(snapshot: await torrent.snapshot(), detail: await torrent.detail())
+            } else if let snapshot = await session.snapshot(of: hash) {
+                chosen = SelectedTorrent(snapshot: snapshot, detail: nil)
+            }
         }
-        let restoring = restoreStatus?.total.map { RestoreProgress(listed: torrents.count, total: $0) }
-        return EngineView(rows: torrents.map(TorrentListItem.init), selected: chosen, summary: await summary(), restoring: restoring)
+        let restoring = restoreStatus?.total.map { RestoreProgress(listed: rows.count, total: $0) }
+        return EngineView(rows: rows, selected: chosen, summary: await summary(), restoring: restoring)
     }
 
     private func summary() async -> EngineSummary {
@@ -149,6 +151,10 @@ public struct EngineController: ControlHandler {
 
     private static func candidate(_ snapshot: TorrentSnapshot) -> TorrentSelector.Candidate {
         TorrentSelector.Candidate(infoHash: snapshot.infoHash, name: snapshot.name)
+    }
+
+    private static func candidate(_ row: TorrentListItem) -> TorrentSelector.Candidate {
+        TorrentSelector.Candidate(infoHash: row.infoHash, name: row.name)
     }
 }
 

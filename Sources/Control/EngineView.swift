@@ -105,6 +105,12 @@ public struct EngineChanges: Codable, Sendable, Equatable {
 
     /// The changes that turn `old` into `new`: `old.applying(EngineChanges(from: old, to: new)) == new`.
     public init(from old: EngineView, to new: EngineView) {
+        // Usually the same torrents in the same order: compare row by row, no dictionary needed.
+        if old.rows.count == new.rows.count, zip(old.rows, new.rows).allSatisfy({ $0.infoHash == $1.infoHash }) {
+            let changed = zip(old.rows, new.rows).compactMap { $0 == $1 ? nil : $1 }
+            self.init(changed: changed, selected: new.selected, summary: new.summary, restoring: new.restoring)
+            return
+        }
         var before: [InfoHash: TorrentListItem] = [:]
         before.reserveCapacity(old.rows.count)
         for row in old.rows { before[row.infoHash] = row }
