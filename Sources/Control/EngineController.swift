@@ -50,7 +50,7 @@ public struct EngineController: ControlHandler {
         case .list:
             return .snapshot(await snapshot(selected: nil))
         case .overview:
-            return .overview(await view(selected: nil))
+            return .overview(await view(selected: nil, reusing: nil))
         case .pause(let selector):
             let hash = try await resolve(selector)
             try await session.pause(hash)
@@ -117,8 +117,8 @@ public struct EngineController: ControlHandler {
     }
 
     /// Every torrent's list row and `selected` in full: the answer to `overview`, and what subscribers get.
-    public func view(selected: String?) async -> EngineView {
-        let rows = await session.listItems()
+    public func view(selected: String?, reusing rows: [TorrentListItem]?) async -> EngineView {
+        let rows = if let rows { rows } else { await session.listItems() }
         var chosen: SelectedTorrent?
         if let selected, let hash = try? TorrentSelector.resolve(selected, in: rows.map(Self.candidate)) {
             if let torrent = await session.torrent(for: hash) {

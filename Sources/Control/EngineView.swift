@@ -106,8 +106,9 @@ public struct EngineChanges: Codable, Sendable, Equatable {
     /// The changes that turn `old` into `new`: `old.applying(EngineChanges(from: old, to: new)) == new`.
     public init(from old: EngineView, to new: EngineView) {
         // Usually the same torrents in the same order: compare row by row, no dictionary needed.
-        if old.rows.count == new.rows.count, zip(old.rows, new.rows).allSatisfy({ $0.infoHash == $1.infoHash }) {
-            let changed = zip(old.rows, new.rows).compactMap { $0 == $1 ? nil : $1 }
+        if old.rows.count == new.rows.count, old.rows.indices.allSatisfy({ old.rows[$0].infoHash == new.rows[$0].infoHash }) {
+            var changed: [TorrentListItem] = []
+            for index in new.rows.indices where old.rows[index] != new.rows[index] { changed.append(new.rows[index]) }
             self.init(changed: changed, selected: new.selected, summary: new.summary, restoring: new.restoring)
             return
         }
