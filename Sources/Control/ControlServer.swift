@@ -11,6 +11,15 @@ public protocol ControlHandler: Sendable {
     /// The torrents' rows (`reusing` these when given, to save building them again), `selected` in full
     /// and session facts, for subscribers.
     func view(selected: String?, reusing rows: [TorrentListItem]?) async -> EngineView
+    /// Waits `interval` between two pushes to a subscriber, or less when something worth showing at once
+    /// happened; throws when cancelled.
+    func waitBeforeNextPush(_ interval: Duration) async throws
+}
+
+extension ControlHandler {
+    public func waitBeforeNextPush(_ interval: Duration) async throws {
+        try await Task.sleep(for: interval)
+    }
 }
 
 /// The daemon's end of the control socket: a Unix socket, mode 0600, in a 0700 directory, that answers
@@ -218,7 +227,7 @@ final class ConnectionSession<Handler: ControlHandler>: Sendable {
                         try await send(id, .overview(view))
                     }
                     last = view
-                    try await Task.sleep(for: .milliseconds(interval))
+                    try await handler.waitBeforeNextPush(.milliseconds(interval))
                 } catch {
                     return
                 }

@@ -131,6 +131,16 @@ public struct EngineController: ControlHandler {
         return EngineView(rows: rows, selected: chosen, summary: await summary(), restoring: restoring)
     }
 
+    /// While restoring, the end of the restore cuts the wait short: an attached UI shows the torrents
+    /// ready at once, not up to an interval later.
+    public func waitBeforeNextPush(_ interval: Duration) async throws {
+        guard let restoreStatus, restoreStatus.total != nil else { return try await Task.sleep(for: interval) }
+        let end = ContinuousClock.now + interval
+        while ContinuousClock.now < end, restoreStatus.total != nil {
+            try await Task.sleep(for: min(.milliseconds(20), end - ContinuousClock.now))
+        }
+    }
+
     private func summary() async -> EngineSummary {
         let limits = await session.limits
         var summary = EngineSummary(

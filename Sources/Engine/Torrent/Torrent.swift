@@ -160,7 +160,11 @@ public actor Torrent {
         picker = PiecePicker(geometry: metainfo.geometry, have: have)
         applyPiecePriorities()
         try await checkFreeSpace(have: have)
-        try await storage.prepare(files: wantedFiles)
+        // Complete as saved, every file as saved: they are all there at full length, nothing to create
+        // (one trip to the disk threads fewer per torrent, when thousands come back at start).
+        if !(have.isComplete && resume.map { $0.verified == have } == true) {
+            try await storage.prepare(files: wantedFiles)
+        }
         if let holding {
             activity = holding
             return
