@@ -53,6 +53,33 @@ final class ControlServerTests: XCTestCase {
         await server.close()
     }
 
+    /// While the daemon restores, lists answer at once (marked as restoring) and changes wait for the end.
+    func testWhileRestoringListsAnswerAndChangesWait() async throws {
+        let fixture = try TorrentFixture.singleFile(name: "early.bin", length: 64 * 1024, pieceLength: 16 * 1024, trackers: [])
+        defer { fixture.remove() }
+        let engine = try await LoopbackSwarm.session()
+        let status = RestoreStatus()
+        status.begin(total: 5)
+        let controller = EngineController(session: engine, downloadDirectory: fixture.seedDirectory, restoreStatus: status) {}
+        let server = try await ControlServer.start(socketPath: socketPath, handler: controller, group: MultiThreadedEventLoopGroup.singleton)
+        let client = try await ControlClient.connect(socketPath: socketPath)
+        guard case .overview(let early) = try await client.send(.overview) else { return XCTFail("overview expected") }
+        XCTAssertEqual(early.restoring, RestoreProgress(listed: 0, total: 5))
+        let adding = Task { try await client.send(.add(source: .torrent(Data(fixture.torrentBytes)), directory: nil, paused: true)) }
+        try await Task.sleep(for: .milliseconds(300))
+        let listed = await engine.infoHashes
+        XCTAssertEqual(listed, [], "the add waits for the restore")
+        status.finish()
+        let added = try await adding.value
+        XCTAssertEqual(added, .added(infoHash: fixture.metainfo.infoHash, name: "early.bin"))
+        guard case .overview(let after) = try await client.send(.overview) else { return XCTFail("overview expected") }
+        XCTAssertNil(after.restoring)
+        XCTAssertEqual(after.rows.map(\.name), ["early.bin"])
+        client.close()
+        await server.close()
+        await engine.shutdown()
+    }
+
     /// A handler whose rows take 40 ms to build; it counts how often they are built.
     private final class SlowRows: ControlHandler, @unchecked Sendable {
         private let lock = NSLock()
