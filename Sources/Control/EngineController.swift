@@ -26,7 +26,7 @@ public struct EngineController: ControlHandler {
 
     private func perform(_ request: ControlRequest) async throws -> ControlReply {
         switch request {
-        case .add(let source, let directory, let paused):
+        case .add(let source, let directory, let paused, let stopAfterMetadata):
             let folder = directory.map { URL(fileURLWithPath: $0) } ?? downloadDirectory
             switch source {
             case .torrent(let bytes):
@@ -34,7 +34,8 @@ public struct EngineController: ControlHandler {
                 return .added(infoHash: torrent.metainfo.infoHash, name: torrent.metainfo.name)
             case .magnet(let text):
                 let link = try MagnetLink(parsing: text)
-                let hash = try await session.addMagnet(link, directory: folder, paused: paused)
+                let hash = try await session.addMagnet(
+                    link, directory: folder, paused: paused, stopAfterMetadata: stopAfterMetadata ?? false)
                 return .added(infoHash: hash, name: link.displayName ?? hash.hex)
             }
         case .list:
@@ -67,6 +68,16 @@ public struct EngineController: ControlHandler {
             guard let torrent = await session.torrent(for: hash) else { throw Session.ControlError.noSuchTorrent(selector) }
             try await torrent.setPriority(priority, ofFile: file)
             return .done(message: "\(await name(hash)): file \(file) priority \(priority.label)")
+        case .setFilePriorities(let selector, let files, let priority):
+            return .done(message: try await setFilePriorities(selector, files: files, priority: priority))
+        case .files(let selector):
+            return .files(try await files(selector))
+        case .move(let selector, let directory):
+            return .done(message: try await move(selector, to: directory))
+        case .setTorrentOptions(let selector, let change):
+            return .done(message: try await setOptions(change, of: selector))
+        case .setSessionOptions(let change):
+            return .done(message: try await setSessionOptions(change))
         case .shutdown:
             shutdownRequested()
             return .done(message: "the daemon is stopping")
@@ -109,11 +120,11 @@ public struct EngineController: ControlHandler {
         return EngineSnapshot(torrents: torrents, detail: detail, detailInfoHash: detailHash, summary: summary)
     }
 
-    private func resolve(_ selector: String) async throws -> InfoHash {
+    func resolve(_ selector: String) async throws -> InfoHash {
         try TorrentSelector.resolve(selector, in: await session.snapshots().map(Self.candidate))
     }
 
-    private func name(_ hash: InfoHash) async -> String {
+    func name(_ hash: InfoHash) async -> String {
         await session.torrent(for: hash)?.metainfo.name ?? hash.hex
     }
 
