@@ -3,6 +3,14 @@ import Foundation
 import TerminalUI
 import TorrentModel
 
+/// A path as typed in the UI: `~` is the home folder, relative paths start where swarm was started.
+enum TypedPath {
+    static func absolute(_ typed: String) -> String {
+        let expanded = (typed as NSString).expandingTildeInPath
+        return URL(fileURLWithPath: expanded).standardizedFileURL.path
+    }
+}
+
 /// Carries out the UI's commands on the engine. What the engine cannot do yet gets a reason for the
 /// status bar instead of silence.
 struct SessionCommands: CommandSink {
@@ -17,11 +25,18 @@ struct SessionCommands: CommandSink {
                 try await session.pause(try hash(id))
             case .resume(let id):
                 try await session.resume(try hash(id))
-            case .add(.torrentFile(let path)):
+            case .add(.torrentFile(let path), let paused, _):
                 guard let data = FileManager.default.contents(atPath: path) else { return "cannot read \(path)" }
-                _ = try await session.add(try Metainfo(bytes: data), directory: downloadDirectory)
-            case .add(.magnet(let text)):
-                try await session.addMagnet(try MagnetLink(parsing: text), directory: downloadDirectory)
+                _ = try await session.add(try Metainfo(bytes: data), directory: downloadDirectory, paused: paused)
+            case .add(.magnet(let text), let paused, let stopAfterMetadata):
+                try await session.addMagnet(
+                    try MagnetLink(parsing: text), directory: downloadDirectory, paused: paused, stopAfterMetadata: stopAfterMetadata)
+            case .setSequential(let id, let on):
+                try await changeSettings(id) { $0.sequential = on }
+            case .setFirstAndLastPiecesFirst(let id, let on):
+                try await changeSettings(id) { $0.firstAndLastPiecesFirst = on }
+            case .move(let id, let directory):
+                try await session.move(try hash(id), to: URL(fileURLWithPath: TypedPath.absolute(directory)))
             case .remove(let id, let deleteData):
                 try await session.remove(try hash(id), deleteData: deleteData)
             case .setPriority(let id, let priority):
@@ -38,6 +53,14 @@ struct SessionCommands: CommandSink {
         } catch {
             return "\(error)"
         }
+    }
+
+    private func changeSettings(_ id: TorrentID, _ change: (inout TorrentSettings) -> Void) async throws {
+        let hash = try hash(id)
+        guard let torrent = await session.torrent(for: hash) else { throw Session.ControlError.noSuchTorrent(id.rawValue) }
+        var settings = await torrent.currentSettings()
+        change(&settings)
+        try await session.apply(settings, to: hash)
     }
 
     private func hash(_ id: TorrentID) throws -> InfoHash {

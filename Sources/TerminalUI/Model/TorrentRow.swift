@@ -77,6 +77,9 @@ public struct TorrentRow: Sendable, Hashable {
     /// A magnet link whose metadata is not known yet (fetching, or paused before it arrived): no size,
     /// nothing done.
     public var awaitingMetadata: Bool
+    /// Piece order options (see `TorrentSettings`).
+    public var sequential = false
+    public var firstAndLastPiecesFirst = false
 
     public init(
         id: TorrentID, name: String, number: Int, size: Int64, bytesDone: Int64, state: TorrentState,

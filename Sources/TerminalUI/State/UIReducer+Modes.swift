@@ -14,6 +14,11 @@ extension UIReducer {
     static func promptKey(_ s: inout UIState, _ key: Key, _ prompt: Prompt, _ context: UIContext) -> [UICommand] {
         var p = prompt
         p.candidates = []
+        if p.kind == .add, !key.isCharacter, let action = s.keys.action(for: key), action == .addPaused || action == .addMetadataOnly {
+            if action == .addPaused { p.paused.toggle() } else { p.stopAfterMetadata.toggle() }
+            s.mode = .prompt(p)
+            return []
+        }
         switch key {
         case .character(let c):
             p.text.append(c)
@@ -29,8 +34,8 @@ extension UIReducer {
             s.mode = .normal
             return submit(&s, p)
         case .tab:
-            guard p.kind == .add else {
-                s.status = StatusMessage("Tab completes paths in the add prompt only.")
+            guard p.kind != .filter else {
+                s.status = StatusMessage("Tab completes paths in the add and move prompts only.")
                 break
             }
             complete(&p, &s, context)
@@ -53,8 +58,29 @@ extension UIReducer {
                 s.status = StatusMessage("Nothing to add: type a .torrent path or a magnet link.")
                 return []
             }
-            s.status = StatusMessage("Adding \(quoted(typed)).", isError: false)
-            return [.add(UICommand.AddSource(typed))]
+            let source = UICommand.AddSource(typed)
+            var paused = p.paused
+            var note = ""
+            let isFile = if case .torrentFile = source { true } else { false }
+            if paused {
+                note = " paused"
+            } else if p.stopAfterMetadata && isFile {
+                // A torrent file has its metadata already: pausing gives the same chance to choose files.
+                paused = true
+                note = " paused (a torrent file has its metadata)"
+            } else if p.stopAfterMetadata {
+                note = ": it will pause once its metadata is in"
+            }
+            s.status = StatusMessage("Adding \(quoted(typed))\(note).", isError: false)
+            return [.add(source, paused: paused, stopAfterMetadata: p.stopAfterMetadata && !isFile)]
+        case .move(let id, let name):
+            let typed = p.text.trimmingCharacters(in: " ")
+            guard !typed.isEmpty else {
+                s.status = StatusMessage("Nothing moved: type the directory to move \(quoted(name)) to.")
+                return []
+            }
+            s.status = StatusMessage("Moving \(quoted(name)) to \(quoted(typed)).", isError: false)
+            return [.move(id, directory: typed)]
         }
     }
 

@@ -70,6 +70,39 @@ extension UIReducer {
         return [.recheck(row.id)]
     }
 
+    static func toggleSequential(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
+        guard let row = selectedWithMetadata(&s, context, for: "download in order") else { return [] }
+        let on = !row.sequential
+        s.status = StatusMessage("Sequential download \(on ? "on" : "off") for \(quoted(row.name)).", isError: false)
+        return [.setSequential(row.id, on)]
+    }
+
+    static func toggleFirstLast(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
+        guard let row = selectedWithMetadata(&s, context, for: "fetch first and last pieces first") else { return [] }
+        let on = !row.firstAndLastPiecesFirst
+        s.status = StatusMessage("First and last pieces first \(on ? "on" : "off") for \(quoted(row.name)).", isError: false)
+        return [.setFirstAndLastPiecesFirst(row.id, on)]
+    }
+
+    static func askMoveDirectory(_ s: inout UIState, _ context: UIContext) {
+        guard let row = selectedWithMetadata(&s, context, for: "move") else { return }
+        if row.state.isChecking {
+            s.status = StatusMessage("\(quoted(row.name)) is being checked; move it when that is done.")
+            return
+        }
+        s.mode = .prompt(Prompt(kind: .move(row.id, name: row.name)))
+    }
+
+    /// The selected row when its metadata is known (a magnet link has no files or pieces before).
+    private static func selectedWithMetadata(_ s: inout UIState, _ context: UIContext, for action: String) -> TorrentRow? {
+        guard let row = selected(&s, context, for: action) else { return nil }
+        if row.awaitingMetadata {
+            s.status = StatusMessage("\(quoted(row.name)) has no metadata yet: wait until it is fetched.")
+            return nil
+        }
+        return row
+    }
+
     /// The selected row, or nil with a reason in the status bar.
     private static func selected(_ s: inout UIState, _ context: UIContext, for action: String) -> TorrentRow? {
         if let row = context.selectedRow(s) { return row }

@@ -53,6 +53,17 @@ public enum UIReducer {
         case .priorityUp: return changePriority(&s, up: true, context)
         case .priorityDown: return changePriority(&s, up: false, context)
         case .add: s.mode = .prompt(Prompt(kind: .add))
+        case .addPaused:
+            var prompt = Prompt(kind: .add)
+            prompt.paused = true
+            s.mode = .prompt(prompt)
+        case .addMetadataOnly:
+            var prompt = Prompt(kind: .add)
+            prompt.stopAfterMetadata = true
+            s.mode = .prompt(prompt)
+        case .sequential: return toggleSequential(&s, context)
+        case .firstLast: return toggleFirstLast(&s, context)
+        case .move: askMoveDirectory(&s, context)
         case .remove: askRemove(&s, deleteData: false, context)
         case .removeWithData: askRemove(&s, deleteData: true, context)
         case .recheck: return recheck(&s, context)

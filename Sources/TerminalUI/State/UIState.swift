@@ -54,10 +54,15 @@ public struct Prompt: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         case filter
         case add
+        /// Where to move this torrent's data.
+        case move(TorrentID, name: String)
     }
 
     public var kind: Kind
     public var text: String
+    /// Add prompt options: add it paused; a magnet link pauses once its metadata is in.
+    public var paused = false
+    public var stopAfterMetadata = false
     /// Completion candidates shown under the prompt after Tab.
     public var candidates: [String] = []
 

@@ -23,7 +23,7 @@ enum StatusBarView {
         let x = rect.x + 1
         switch state.mode {
         case .prompt(let prompt):
-            let label = prompt.kind == .filter ? "Filter: " : "Add a .torrent path or magnet link (Tab completes): "
+            let label = promptLabel(prompt, keys: state.keys, room: leftLimit - x)
             var column = buffer.write(label, x: x, y: rect.y, role: .prompt, limit: leftLimit)
             let room = leftLimit - column - 1
             let shown = tail(prompt.text, width: room)
@@ -39,6 +39,24 @@ enum StatusBarView {
             } else {
                 buffer.write(fittingHints(hints(state.keys), width: leftLimit - x), x: x, y: rect.y, role: .statusBar, limit: leftLimit)
             }
+        }
+    }
+
+    /// What the prompt asks; the add prompt names its toggle keys when that leaves `room` enough for typing.
+    static func promptLabel(_ prompt: Prompt, keys: KeyBindings, room: Int = .max) -> String {
+        switch prompt.kind {
+        case .filter: return "Filter: "
+        case .move(_, let name): return "Move '\(TextFit.truncate(name, to: 30))' to (Tab completes): "
+        case .add:
+            let options = [prompt.paused ? "paused" : nil, prompt.stopAfterMetadata ? "metadata only" : nil].compactMap { $0 }
+            let toggles = [(KeyAction.addPaused, "paused"), (.addMetadataOnly, "metadata only")]
+                .filter { !keys.keys(for: $0.0).isEmpty }.map { "\(keys.primary($0.0)) \($0.1)" }
+            let chosen = options.isEmpty ? "" : " [" + options.joined(separator: ", ") + "]"
+            let full = "Add a .torrent path or magnet link (Tab completes"
+                + (toggles.isEmpty ? "" : "; " + toggles.joined(separator: ", ")) + ")" + chosen + ": "
+            if DisplayWidth.of(full) + 30 <= room { return full }
+            let medium = "Add a .torrent path or magnet link (Tab completes)" + chosen + ": "
+            return DisplayWidth.of(medium) + 10 <= room ? medium : "Add" + chosen + ": "
         }
     }
 

@@ -1,0 +1,110 @@
+import Engine
+import Testing
+
+@testable import TerminalUI
+
+/// The add prompt's paused and metadata-only toggles, sequential and first-last toggles, and moving data.
+@Suite struct ControlKeyTests {
+    func app(_ rows: [TorrentRow] = Fixtures.rows, keys: KeyBindings = .standard) -> AppCore {
+        var app = AppCore(size: Size(width: 120, height: 30), keys: keys, completePath: { typed in
+            ["/data/movies/", "/data/music/"].filter { $0.hasPrefix(typed) }
+        })
+        app.ingest(SwarmUpdate(rows: rows, detail: nil), at: .zero)
+        return app
+    }
+
+    func type(_ text: String, into app: inout AppCore) {
+        for character in text { _ = app.handle(.character(character)) }
+    }
+
+    @Test func metadataOnlyTogglesInTheAddPromptAndGoesWithTheMagnet() {
+        var app = app()
+        _ = app.handle("a")
+        type("magnet:?xt=urn:btih:ab", into: &app)
+        _ = app.handle(.control("o"))
+        guard case .prompt(let prompt) = app.state.mode else { Issue.record("the prompt closed"); return }
+        #expect(prompt.stopAfterMetadata && !prompt.paused)
+        #expect(prompt.text == "magnet:?xt=urn:btih:ab", "the toggle types nothing")
+        #expect(StatusBarView.promptLabel(prompt, keys: app.state.keys).contains("[metadata only]"))
+        #expect(app.handle(.enter) == [.add(.magnet("magnet:?xt=urn:btih:ab"), paused: false, stopAfterMetadata: true)])
+        #expect(app.state.status?.text.contains("pause once its metadata is in") == true)
+
+        _ = app.handle("a")
+        type("magnet:?xt=urn:btih:cd", into: &app)
+        _ = app.handle(.control("o"))
+        _ = app.handle(.control("o"))
+        #expect(app.handle(.enter) == [.add(.magnet("magnet:?xt=urn:btih:cd"))], "toggled twice: off again")
+    }
+
+    @Test func pausedToggleAndTheNormalModeShortcuts() {
+        var app = app()
+        _ = app.handle(.control("p"))
+        guard case .prompt(let prompt) = app.state.mode else { Issue.record("Ctrl-P opens the add prompt"); return }
+        #expect(prompt.paused)
+        type("/data/a.torrent", into: &app)
+        #expect(app.handle(.enter) == [.add(.torrentFile(path: "/data/a.torrent"), paused: true)])
+
+        // Metadata only for a torrent file: it has its metadata, so it is added paused to pick files first.
+        _ = app.handle(.control("o"))
+        type("/data/b.torrent", into: &app)
+        #expect(app.handle(.enter) == [.add(.torrentFile(path: "/data/b.torrent"), paused: true)])
+        #expect(app.state.status?.text.contains("paused (a torrent file has its metadata)") == true)
+    }
+
+    @Test func theTogglesAreRebindable() throws {
+        let keys = try KeyBindings(overrides: ["add-metadata-only": ["Ctrl-T"], "add-paused": ["Ctrl-W"]])
+        var app = app(keys: keys)
+        _ = app.handle("a")
+        type("magnet:?xt=urn:btih:ef", into: &app)
+        _ = app.handle(.control("o"))
+        #expect(app.state.status?.isError == true, "Ctrl-O is no longer bound: the prompt says what keys do")
+        _ = app.handle(.control("t"))
+        _ = app.handle(.control("w"))
+        guard case .prompt(let prompt) = app.state.mode else { Issue.record("the prompt closed"); return }
+        #expect(prompt.stopAfterMetadata && prompt.paused)
+        let label = StatusBarView.promptLabel(prompt, keys: keys)
+        #expect(label.contains("Ctrl-W paused, Ctrl-T metadata only") && label.contains("[paused, metadata only]"))
+        #expect(HelpOverlay.lines(keys).contains { $0.hasPrefix("  Ctrl-T") && $0.contains("metadata is in") })
+    }
+
+    @Test func sequentialAndFirstLastToggleFromTheRow() {
+        var row = Fixtures.debian
+        row.sequential = true
+        var app = app([row, Fixtures.unicode])
+        #expect(app.handle("o") == [.setSequential(row.id, false)])
+        #expect(app.handle("f") == [.setFirstAndLastPiecesFirst(row.id, true)])
+        _ = app.handle(.down)
+        #expect(app.handle("o") == [.setSequential(Fixtures.unicode.id, true)])
+        #expect(app.state.status?.text.hasPrefix("Sequential download on") == true)
+
+        let magnet = TorrentRow(id: TorrentID("ab"), name: "m", number: 1, size: 0, bytesDone: 0, state: .fetchingMetadata(progress: 0.2))
+        var waiting = self.app([magnet])
+        for key: Key in ["o", "f", "m"] {
+            #expect(waiting.handle(key) == [])
+            #expect(waiting.state.status?.text.contains("no metadata yet") == true)
+            #expect(waiting.state.mode == .normal)
+        }
+        var empty = self.app([])
+        #expect(empty.handle("m") == [])
+        #expect(empty.state.status?.isError == true)
+    }
+
+    @Test func movePromptCompletesAndSendsTheDirectory() {
+        var app = app()
+        _ = app.handle("m")
+        guard case .prompt(let prompt) = app.state.mode else { Issue.record("m opens the move prompt"); return }
+        #expect(prompt.kind == .move(Fixtures.debian.id, name: Fixtures.debian.name))
+        type("/data/mo", into: &app)
+        _ = app.handle(.tab)
+        guard case .prompt(let completed) = app.state.mode else { Issue.record("Tab keeps the prompt"); return }
+        #expect(completed.text == "/data/movies/")
+        #expect(app.handle(.enter) == [.move(Fixtures.debian.id, directory: "/data/movies/")])
+        _ = app.handle("m")
+        #expect(app.handle(.enter) == [], "nothing typed: nothing moves")
+        #expect(app.state.status?.text.hasPrefix("Nothing moved") == true)
+        _ = app.handle("m")
+        type("/x", into: &app)
+        #expect(app.handle(.escape) == [])
+        #expect(app.state.mode == .normal)
+    }
+}
