@@ -143,19 +143,10 @@ public enum RateText {
     /// Parses a limit given on the command line: `0` or `none` for none; a number in KiB/s, or with a
     /// `K`, `M` or `G` suffix (KiB/s, MiB/s, GiB/s).
     public static func parseLimit(_ text: String) -> RateLimitSetting? {
-        let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
-        if lower == "none" || lower == "unlimited" { return .unlimited }
-        var number = Substring(lower)
-        var scale = 1024.0
-        if number.hasSuffix("/s") { number = number.dropLast(2) }
-        if number.hasSuffix("ib") { number = number.dropLast(2) } else if number.hasSuffix("b") { number = number.dropLast() }
-        switch number.last {
-        case "k": scale = 1024; number = number.dropLast()
-        case "m": scale = 1_048_576; number = number.dropLast()
-        case "g": scale = 1_073_741_824; number = number.dropLast()
-        default: break
+        switch RateLimitInput.parse(text) {
+        case .unlimited: .unlimited
+        case .bytesPerSecond(let rate): .bytesPerSecond(rate)
+        case nil: nil
         }
-        guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
-        return value == 0 ? .unlimited : .bytesPerSecond(value * scale)
     }
 }

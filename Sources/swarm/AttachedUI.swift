@@ -83,6 +83,9 @@ struct DaemonCommands: CommandSink {
             request = .setTorrentOptions(torrent: id.rawValue, change: TorrentOptionsChange(sequential: on))
         case .setFirstAndLastPiecesFirst(let id, let on):
             request = .setTorrentOptions(torrent: id.rawValue, change: TorrentOptionsChange(firstAndLastPiecesFirst: on))
+        case .setRateLimits(let id, let download, let upload):
+            func setting(_ rate: Double?) -> RateLimitSetting { rate.map { .bytesPerSecond($0) } ?? .unlimited }
+            request = .limit(torrent: id?.rawValue, download: setting(download), upload: setting(upload))
         case .move(let id, let directory):
             request = .move(torrent: id.rawValue, directory: TypedPath.absolute(directory))
         case .quit, .detach:

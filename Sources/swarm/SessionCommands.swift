@@ -35,6 +35,13 @@ struct SessionCommands: CommandSink {
                 try await changeSettings(id) { $0.sequential = on }
             case .setFirstAndLastPiecesFirst(let id, let on):
                 try await changeSettings(id) { $0.firstAndLastPiecesFirst = on }
+            case .setRateLimits(let id?, let download, let upload):
+                try await changeSettings(id) {
+                    $0.downloadLimit = download
+                    $0.uploadLimit = upload
+                }
+            case .setRateLimits(nil, let download, let upload):
+                await session.setLimits(download: download, upload: upload)
             case .move(let id, let directory):
                 try await session.move(try hash(id), to: URL(fileURLWithPath: TypedPath.absolute(directory)))
             case .remove(let id, let deleteData):

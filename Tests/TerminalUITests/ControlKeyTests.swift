@@ -107,4 +107,42 @@ import Testing
         #expect(app.handle(.escape) == [])
         #expect(app.state.mode == .normal)
     }
+
+    @Test func limitsPromptStartsFromTheCurrentLimitsAndSetsBoth() {
+        var row = Fixtures.debian
+        row.downloadLimit = 2 * 1_048_576
+        var app = app([row])
+        _ = app.handle("l")
+        guard case .prompt(let prompt) = app.state.mode else { Issue.record("l opens the limits prompt"); return }
+        #expect(prompt.text == "2M/0")
+        _ = app.handle(.control("u"))
+        type("512/1.5M", into: &app)
+        #expect(app.handle(.enter) == [.setRateLimits(row.id, download: 512 * 1024, upload: 1.5 * 1_048_576)])
+        #expect(app.state.status?.text.hasSuffix("down 512K, up 1.5M.") == true)
+
+        _ = app.handle("L")
+        guard case .prompt(let all) = app.state.mode else { Issue.record("L opens the session's limits"); return }
+        #expect(all.kind == .limits(nil, name: "all torrents"))
+        _ = app.handle(.control("u"))
+        type("0/none", into: &app)
+        #expect(app.handle(.enter) == [.setRateLimits(nil, download: nil, upload: nil)])
+
+        for bad in ["fast/1M", "1M", "1M/2M/3M", "-1/0", "1e999/0"] {
+            _ = app.handle("l")
+            _ = app.handle(.control("u"))
+            type(bad, into: &app)
+            #expect(app.handle(.enter) == [], "\(bad)")
+            #expect(app.state.status?.text.hasPrefix("Limits unchanged") == true, "\(bad)")
+        }
+        _ = app.handle("l")
+        _ = app.handle(.tab)
+        #expect(app.state.status?.text.contains("Tab completes paths") == true, "no path completion here")
+    }
+
+    @Test func rateTextReadsBackAsTheSameLimit() {
+        for rate in [nil, 512 * 1024.0, 2 * 1_048_576.0, 1.5 * 1_048_576.0, 10 * 1024.0] {
+            let text = RateLimitInput.text(rate)
+            #expect(RateLimitInput.parse(text)?.limit == rate, "\(text)")
+        }
+    }
 }

@@ -81,6 +81,12 @@ public actor PreviewSwarm: SnapshotSource, CommandSink {
         case .setSequential(let id, let on): edit(id) { $0.row.sequential = on }
         case .setFirstAndLastPiecesFirst(let id, let on): edit(id) { $0.row.firstAndLastPiecesFirst = on }
         case .move: return "The preview has no data to move."
+        case .setRateLimits(let id?, let down, let up):
+            edit(id) {
+                $0.row.downloadLimit = down
+                $0.row.uploadLimit = up
+            }
+        case .setRateLimits(nil, _, _): return "The preview has no engine to limit."
         case .add(let source, _, _):
             switch source {
             case .torrentFile(let path): return "The preview cannot open \(path): it has no engine."

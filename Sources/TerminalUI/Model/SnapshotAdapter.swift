@@ -61,6 +61,8 @@ extension TorrentRow {
             priority: s.settings.priority, awaitingMetadata: s.pieceCount == 0)
         sequential = s.settings.sequential
         firstAndLastPiecesFirst = s.settings.firstAndLastPiecesFirst
+        downloadLimit = s.settings.downloadLimit
+        uploadLimit = s.settings.uploadLimit
     }
 }
 

@@ -80,6 +80,9 @@ public struct TorrentRow: Sendable, Hashable {
     /// Piece order options (see `TorrentSettings`).
     public var sequential = false
     public var firstAndLastPiecesFirst = false
+    /// This torrent's own rate limits in bytes per second; nil for none.
+    public var downloadLimit: Double?
+    public var uploadLimit: Double?
 
     public init(
         id: TorrentID, name: String, number: Int, size: Int64, bytesDone: Int64, state: TorrentState,

@@ -18,6 +18,8 @@ public enum KeyAction: String, CaseIterable, Sendable, Hashable {
     /// In the add prompt, these toggle the option; elsewhere they open the prompt with it on.
     case addPaused = "add-paused"
     case addMetadataOnly = "add-metadata-only"
+    case limit
+    case limitAll = "limit-all"
 }
 
 /// Which keys do what. The defaults follow rTorrent and vi habits; a user's config may rebind any action
@@ -34,7 +36,7 @@ public struct KeyBindings: Sendable, Hashable {
         .pause: ["p", " "], .priorityUp: ["+", "="], .priorityDown: ["-", "_"], .add: ["a"], .remove: ["d"],
         .removeWithData: ["D"], .recheck: ["r"], .filter: ["/"], .sort: ["s"], .reverseSort: ["S"],
         .nextView: ["v"], .previousView: ["V"], .detach: ["Q"], .sequential: ["o"], .firstLast: ["f"], .move: ["m"],
-        .addPaused: [.control("p")], .addMetadataOnly: [.control("o")],
+        .addPaused: [.control("p")], .addMetadataOnly: [.control("o")], .limit: ["l"], .limitAll: ["L"],
     ])
 
     private init(keys: [KeyAction: [Key]]) {

@@ -16,6 +16,8 @@ public enum UICommand: Sendable, Hashable {
     case setFirstAndLastPiecesFirst(TorrentID, Bool)
     /// Move the data to another directory (as typed: `~` and relative paths are the sink's to resolve).
     case move(TorrentID, directory: String)
+    /// Rate limits in bytes per second (nil: none) of one torrent, or of all together when the id is nil.
+    case setRateLimits(TorrentID?, download: Double?, upload: Double?)
     /// Leave the UI and stop the session. Handled by the app itself, never sent to the sink.
     case quit
     /// Leave the UI and let the daemon it is attached to carry on. Handled by the app itself.

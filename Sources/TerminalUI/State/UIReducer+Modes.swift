@@ -1,3 +1,5 @@
+import Engine
+
 /// Keys while the help, a prompt or a question is open.
 extension UIReducer {
     static func helpKey(_ s: inout UIState, _ key: Key, scroll: Int) {
@@ -34,7 +36,8 @@ extension UIReducer {
             s.mode = .normal
             return submit(&s, p)
         case .tab:
-            guard p.kind != .filter else {
+            let takesPaths = if case .move = p.kind { true } else { p.kind == .add }
+            guard takesPaths else {
                 s.status = StatusMessage("Tab completes paths in the add and move prompts only.")
                 break
             }
@@ -81,6 +84,15 @@ extension UIReducer {
             }
             s.status = StatusMessage("Moving \(quoted(name)) to \(quoted(typed)).", isError: false)
             return [.move(id, directory: typed)]
+        case .limits(let id, let name):
+            guard let (down, up) = parseLimits(p.text) else {
+                s.status = StatusMessage("Limits unchanged: type down/up such as 2M/512K, 0 for none (K, M, G; plain numbers are KiB/s).")
+                return []
+            }
+            s.status = StatusMessage(
+                "Limits of \(id == nil ? name : quoted(name)): down \(RateLimitInput.text(down)), up \(RateLimitInput.text(up)).",
+                isError: false)
+            return [.setRateLimits(id, download: down, upload: up)]
         }
     }
 

@@ -93,6 +93,24 @@ extension UIReducer {
         s.mode = .prompt(Prompt(kind: .move(row.id, name: row.name)))
     }
 
+    static func askLimits(_ s: inout UIState, _ context: UIContext) {
+        guard let row = selectedWithMetadata(&s, context, for: "limit") else { return }
+        s.mode = .prompt(Prompt(kind: .limits(row.id, name: row.name), text: limitsText(row.downloadLimit, row.uploadLimit)))
+    }
+
+    /// Limits as the prompt shows and reads them: `down/up`, `0` for none.
+    static func limitsText(_ download: Double?, _ upload: Double?) -> String {
+        RateLimitInput.text(download) + "/" + RateLimitInput.text(upload)
+    }
+
+    /// `2M/512K`: both limits; nil with a reason when either is not a rate.
+    static func parseLimits(_ text: String) -> (download: Double?, upload: Double?)? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let down = RateLimitInput.parse(String(parts[0])), let up = RateLimitInput.parse(String(parts[1]))
+        else { return nil }
+        return (down.limit, up.limit)
+    }
+
     /// The selected row when its metadata is known (a magnet link has no files or pieces before).
     private static func selectedWithMetadata(_ s: inout UIState, _ context: UIContext, for action: String) -> TorrentRow? {
         guard let row = selected(&s, context, for: action) else { return nil }

@@ -64,6 +64,10 @@ public enum UIReducer {
         case .sequential: return toggleSequential(&s, context)
         case .firstLast: return toggleFirstLast(&s, context)
         case .move: askMoveDirectory(&s, context)
+        case .limit: askLimits(&s, context)
+        case .limitAll:
+            let (down, up) = context.sessionLimits
+            s.mode = .prompt(Prompt(kind: .limits(nil, name: "all torrents"), text: limitsText(down, up)))
         case .remove: askRemove(&s, deleteData: false, context)
         case .removeWithData: askRemove(&s, deleteData: true, context)
         case .recheck: return recheck(&s, context)

@@ -56,6 +56,8 @@ public struct Prompt: Sendable, Hashable {
         case add
         /// Where to move this torrent's data.
         case move(TorrentID, name: String)
+        /// Download and upload limits, `down/up`, of one torrent, or of all when the id is nil.
+        case limits(TorrentID?, name: String)
     }
 
     public var kind: Kind

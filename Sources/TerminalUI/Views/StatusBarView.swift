@@ -47,6 +47,9 @@ enum StatusBarView {
         switch prompt.kind {
         case .filter: return "Filter: "
         case .move(_, let name): return "Move '\(TextFit.truncate(name, to: 30))' to (Tab completes): "
+        case .limits(let id, let name):
+            let whose = id == nil ? name : "'\(TextFit.truncate(name, to: 30))'"
+            return "Limits of \(whose), down/up (2M/512K, 0 none): "
         case .add:
             let options = [prompt.paused ? "paused" : nil, prompt.stopAfterMetadata ? "metadata only" : nil].compactMap { $0 }
             let toggles = [(KeyAction.addPaused, "paused"), (.addMetadataOnly, "metadata only")]
