@@ -177,6 +177,17 @@ final class DaemonOptionTests: XCTestCase {
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.stderr.contains("no torrent matches 'no-such-torrent'"), unknown.stderr)
 
+        // After a restart: the new place, the skipped file and the options are remembered.
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        daemon?.waitUntilExit()
+        try startDaemon()
+        XCTAssertEqual(try files().directory, target.path)
+        XCTAssertEqual(try files().files.map(\.priority), ["normal", "skip", "normal"])
+        XCTAssertTrue(try swarm(["set", "1"]).stdout.contains("sequential on, first and last pieces first on, seed ratio 3.00"))
+        XCTAssertEqual(try list().first?.priority, "high")
+        try waitUntil("seeding from the new place after the restart") { try self.list().first?.state == "Seeding" }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path), "nothing is recreated in the old place")
+
         XCTAssertEqual(try swarm(["shutdown"]).status, 0)
         await seeder.shutdown()
         await tracker.stop()
