@@ -86,6 +86,9 @@ struct DaemonCommands: CommandSink {
         case .setRateLimits(let id, let download, let upload):
             func setting(_ rate: Double?) -> RateLimitSetting { rate.map { .bytesPerSecond($0) } ?? .unlimited }
             request = .limit(torrent: id?.rawValue, download: setting(download), upload: setting(upload))
+        case .setSeedLimits(let id, let ratio, let seconds):
+            request = .setTorrentOptions(torrent: id.rawValue, change: TorrentOptionsChange(
+                seedRatioLimit: ratio.map { .value($0) } ?? .cleared, seedTimeLimit: seconds.map { .value($0) } ?? .cleared))
         case .move(let id, let directory):
             request = .move(torrent: id.rawValue, directory: TypedPath.absolute(directory))
         case .quit, .detach:

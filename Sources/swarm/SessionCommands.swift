@@ -40,6 +40,11 @@ struct SessionCommands: CommandSink {
                     $0.downloadLimit = download
                     $0.uploadLimit = upload
                 }
+            case .setSeedLimits(let id, let ratio, let seconds):
+                try await changeSettings(id) {
+                    $0.seedRatioLimit = ratio
+                    $0.seedTimeLimit = seconds
+                }
             case .setRateLimits(nil, let download, let upload):
                 await session.setLimits(download: download, upload: upload)
             case .move(let id, let directory):

@@ -145,4 +145,27 @@ import Testing
             #expect(RateLimitInput.parse(text)?.limit == rate, "\(text)")
         }
     }
+
+    @Test func seedLimitsPromptReadsRatioAndMinutes() {
+        var row = Fixtures.debian
+        row.seedRatioLimit = 1.5
+        var app = app([row])
+        _ = app.handle("e")
+        guard case .prompt(let prompt) = app.state.mode else { Issue.record("e opens the seeding prompt"); return }
+        #expect(prompt.text == "1.50/-")
+        _ = app.handle(.control("u"))
+        type("2/90", into: &app)
+        #expect(app.handle(.enter) == [.setSeedLimits(row.id, ratio: 2, seconds: 5400)])
+        _ = app.handle("e")
+        _ = app.handle(.control("u"))
+        type("-/-", into: &app)
+        #expect(app.handle(.enter) == [.setSeedLimits(row.id, ratio: nil, seconds: nil)], "back to all torrents' limits")
+        for bad in ["2", "x/5", "-1/5", "2/nan", "1/2/3"] {
+            _ = app.handle("e")
+            _ = app.handle(.control("u"))
+            type(bad, into: &app)
+            #expect(app.handle(.enter) == [], "\(bad)")
+            #expect(app.state.status?.text.hasPrefix("Seeding limits unchanged") == true, "\(bad)")
+        }
+    }
 }

@@ -87,6 +87,11 @@ public actor PreviewSwarm: SnapshotSource, CommandSink {
                 $0.row.uploadLimit = up
             }
         case .setRateLimits(nil, _, _): return "The preview has no engine to limit."
+        case .setSeedLimits(let id, let ratio, let seconds):
+            edit(id) {
+                $0.row.seedRatioLimit = ratio
+                $0.row.seedTimeLimit = seconds
+            }
         case .add(let source, _, _):
             switch source {
             case .torrentFile(let path): return "The preview cannot open \(path): it has no engine."

@@ -63,6 +63,8 @@ extension TorrentRow {
         firstAndLastPiecesFirst = s.settings.firstAndLastPiecesFirst
         downloadLimit = s.settings.downloadLimit
         uploadLimit = s.settings.uploadLimit
+        seedRatioLimit = s.settings.seedRatioLimit
+        seedTimeLimit = s.settings.seedTimeLimit
     }
 }
 

@@ -83,6 +83,9 @@ public struct TorrentRow: Sendable, Hashable {
     /// This torrent's own rate limits in bytes per second; nil for none.
     public var downloadLimit: Double?
     public var uploadLimit: Double?
+    /// This torrent's own seeding limits (ratio; seconds); nil: all torrents' limits apply.
+    public var seedRatioLimit: Double?
+    public var seedTimeLimit: Double?
 
     public init(
         id: TorrentID, name: String, number: Int, size: Int64, bytesDone: Int64, state: TorrentState,

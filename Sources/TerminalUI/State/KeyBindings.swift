@@ -20,6 +20,7 @@ public enum KeyAction: String, CaseIterable, Sendable, Hashable {
     case addMetadataOnly = "add-metadata-only"
     case limit
     case limitAll = "limit-all"
+    case seedLimits = "seed-limits"
 }
 
 /// Which keys do what. The defaults follow rTorrent and vi habits; a user's config may rebind any action
@@ -37,6 +38,7 @@ public struct KeyBindings: Sendable, Hashable {
         .removeWithData: ["D"], .recheck: ["r"], .filter: ["/"], .sort: ["s"], .reverseSort: ["S"],
         .nextView: ["v"], .previousView: ["V"], .detach: ["Q"], .sequential: ["o"], .firstLast: ["f"], .move: ["m"],
         .addPaused: [.control("p")], .addMetadataOnly: [.control("o")], .limit: ["l"], .limitAll: ["L"],
+        .seedLimits: ["e"],
     ])
 
     private init(keys: [KeyAction: [Key]]) {

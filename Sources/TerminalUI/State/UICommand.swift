@@ -18,6 +18,8 @@ public enum UICommand: Sendable, Hashable {
     case move(TorrentID, directory: String)
     /// Rate limits in bytes per second (nil: none) of one torrent, or of all together when the id is nil.
     case setRateLimits(TorrentID?, download: Double?, upload: Double?)
+    /// Seeding stops at this ratio or after these seconds of seeding; nil: all torrents' limit applies.
+    case setSeedLimits(TorrentID, ratio: Double?, seconds: Double?)
     /// Leave the UI and stop the session. Handled by the app itself, never sent to the sink.
     case quit
     /// Leave the UI and let the daemon it is attached to carry on. Handled by the app itself.

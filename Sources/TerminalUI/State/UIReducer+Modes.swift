@@ -93,6 +93,13 @@ extension UIReducer {
                 "Limits of \(id == nil ? name : quoted(name)): down \(RateLimitInput.text(down)), up \(RateLimitInput.text(up)).",
                 isError: false)
             return [.setRateLimits(id, download: down, upload: up)]
+        case .seedLimits(let id, let name):
+            guard let (ratio, seconds) = parseSeedLimits(p.text) else {
+                s.status = StatusMessage("Seeding limits unchanged: type ratio/minutes such as 2/1440, - for all torrents' limit.")
+                return []
+            }
+            s.status = StatusMessage("Seeding of \(quoted(name)) stops at \(seedLimitsText(ratio, seconds)) (ratio/minutes).", isError: false)
+            return [.setSeedLimits(id, ratio: ratio, seconds: seconds)]
         }
     }
 

@@ -111,6 +111,34 @@ extension UIReducer {
         return (down.limit, up.limit)
     }
 
+    static func askSeedLimits(_ s: inout UIState, _ context: UIContext) {
+        guard let row = selectedWithMetadata(&s, context, for: "set seeding limits for") else { return }
+        s.mode = .prompt(Prompt(kind: .seedLimits(row.id, name: row.name), text: seedLimitsText(row.seedRatioLimit, row.seedTimeLimit)))
+    }
+
+    /// `ratio/minutes`, `-` for all torrents' limit.
+    static func seedLimitsText(_ ratio: Double?, _ seconds: Double?) -> String {
+        func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value) }
+        return (ratio.map(number) ?? "-") + "/" + (seconds.map { number(($0 / 60).rounded()) } ?? "-")
+    }
+
+    /// Reads `ratio/minutes`; nil when either part is neither `-` nor a number from 0 up.
+    static func parseSeedLimits(_ text: String) -> (ratio: Double?, seconds: Double?)? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: " ") }
+        guard parts.count == 2 else { return nil }
+        var values: [Double?] = []
+        for part in parts {
+            if part == "-" || part.isEmpty {
+                values.append(nil)
+            } else if let value = Double(part), value.isFinite, value >= 0, value < 1e9 {
+                values.append(value)
+            } else {
+                return nil
+            }
+        }
+        return (values[0], values[1].map { $0 * 60 })
+    }
+
     /// The selected row when its metadata is known (a magnet link has no files or pieces before).
     private static func selectedWithMetadata(_ s: inout UIState, _ context: UIContext, for action: String) -> TorrentRow? {
         guard let row = selected(&s, context, for: action) else { return nil }

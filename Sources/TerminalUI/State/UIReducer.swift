@@ -65,6 +65,7 @@ public enum UIReducer {
         case .firstLast: return toggleFirstLast(&s, context)
         case .move: askMoveDirectory(&s, context)
         case .limit: askLimits(&s, context)
+        case .seedLimits: askSeedLimits(&s, context)
         case .limitAll:
             let (down, up) = context.sessionLimits
             s.mode = .prompt(Prompt(kind: .limits(nil, name: "all torrents"), text: limitsText(down, up)))

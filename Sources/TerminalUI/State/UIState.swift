@@ -58,6 +58,8 @@ public struct Prompt: Sendable, Hashable {
         case move(TorrentID, name: String)
         /// Download and upload limits, `down/up`, of one torrent, or of all when the id is nil.
         case limits(TorrentID?, name: String)
+        /// Seeding limits of one torrent, `ratio/minutes`.
+        case seedLimits(TorrentID, name: String)
     }
 
     public var kind: Kind

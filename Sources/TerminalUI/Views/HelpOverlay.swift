@@ -17,6 +17,7 @@ enum HelpOverlay {
         ([.firstLast], "first and last pieces of each file first (previews), or not"),
         ([.move], "move the selected torrent's data to another directory"),
         ([.limit, .limitAll], "rate limits of the selected torrent;  of all torrents together"),
+        ([.seedLimits], "seeding limits of the selected torrent: ratio and minutes"),
         ([.remove], "remove from the list (asks)"),
         ([.removeWithData], "remove and DELETE the data (asks)"),
         ([.recheck], "recheck the data on disk"),

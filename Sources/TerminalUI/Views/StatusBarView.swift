@@ -46,10 +46,15 @@ enum StatusBarView {
     static func promptLabel(_ prompt: Prompt, keys: KeyBindings, room: Int = .max) -> String {
         switch prompt.kind {
         case .filter: return "Filter: "
-        case .move(_, let name): return "Move '\(TextFit.truncate(name, to: 30))' to (Tab completes): "
+        case .move(_, let name):
+            return fitting("Move '\(TextFit.truncate(name, to: 30))' to (Tab completes): ", else: "Move to: ", room)
         case .limits(let id, let name):
             let whose = id == nil ? name : "'\(TextFit.truncate(name, to: 30))'"
-            return "Limits of \(whose), down/up (2M/512K, 0 none): "
+            return fitting("Limits of \(whose), down/up (2M/512K, 0 none): ", else: "Limits down/up: ", room)
+        case .seedLimits(_, let name):
+            return fitting(
+                "Seeding of '\(TextFit.truncate(name, to: 30))' stops at ratio/minutes (2/1440, - all torrents'): ",
+                else: "Seeding stops at ratio/minutes: ", room)
         case .add:
             let options = [prompt.paused ? "paused" : nil, prompt.stopAfterMetadata ? "metadata only" : nil].compactMap { $0 }
             let toggles = [(KeyAction.addPaused, "paused"), (.addMetadataOnly, "metadata only")]
@@ -61,6 +66,11 @@ enum StatusBarView {
             let medium = "Add a .torrent path or magnet link (Tab completes)" + chosen + ": "
             return DisplayWidth.of(medium) + 10 <= room ? medium : "Add" + chosen + ": "
         }
+    }
+
+    /// `label` when it leaves 20 columns to type in, else `short`.
+    private static func fitting(_ label: String, else short: String, _ room: Int) -> String {
+        DisplayWidth.of(label) + 20 <= room ? label : short
     }
 
     /// As many whole hints as fit, help and quit first to stay.
