@@ -73,12 +73,13 @@ struct DaemonCommands: CommandSink {
         case .setPriority(let id, let priority): request = .setPriority(torrent: id.rawValue, priority: priority)
         case .setFilePriority(let id, let index, let priority):
             request = .setFilePriority(torrent: id.rawValue, file: index, priority: priority)
-        case .add(.torrentFile(let path), let paused, _):
+        case .add(.torrentFile(let path), let paused, _, let directory):
             guard let data = FileManager.default.contents(atPath: path) else { return "cannot read \(path)" }
-            request = .add(source: .torrent(data), directory: downloadDirectory, paused: paused)
-        case .add(.magnet(let link), let paused, let stopAfterMetadata):
+            request = .add(source: .torrent(data), directory: directory.map(TypedPath.absolute) ?? downloadDirectory, paused: paused)
+        case .add(.magnet(let link), let paused, let stopAfterMetadata, let directory):
             request = .add(
-                source: .magnet(link), directory: downloadDirectory, paused: paused, stopAfterMetadata: stopAfterMetadata ? true : nil)
+                source: .magnet(link), directory: directory.map(TypedPath.absolute) ?? downloadDirectory, paused: paused,
+                stopAfterMetadata: stopAfterMetadata ? true : nil)
         case .setSequential(let id, let on):
             request = .setTorrentOptions(torrent: id.rawValue, change: TorrentOptionsChange(sequential: on))
         case .setFirstAndLastPiecesFirst(let id, let on):

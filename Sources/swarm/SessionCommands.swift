@@ -25,12 +25,12 @@ struct SessionCommands: CommandSink {
                 try await session.pause(try hash(id))
             case .resume(let id):
                 try await session.resume(try hash(id))
-            case .add(.torrentFile(let path), let paused, _):
+            case .add(.torrentFile(let path), let paused, _, let directory):
                 guard let data = FileManager.default.contents(atPath: path) else { return "cannot read \(path)" }
-                _ = try await session.add(try Metainfo(bytes: data), directory: downloadDirectory, paused: paused)
-            case .add(.magnet(let text), let paused, let stopAfterMetadata):
+                _ = try await session.add(try Metainfo(bytes: data), directory: folder(directory), paused: paused)
+            case .add(.magnet(let text), let paused, let stopAfterMetadata, let directory):
                 try await session.addMagnet(
-                    try MagnetLink(parsing: text), directory: downloadDirectory, paused: paused, stopAfterMetadata: stopAfterMetadata)
+                    try MagnetLink(parsing: text), directory: folder(directory), paused: paused, stopAfterMetadata: stopAfterMetadata)
             case .setSequential(let id, let on):
                 try await changeSettings(id) { $0.sequential = on }
             case .setFirstAndLastPiecesFirst(let id, let on):
@@ -65,6 +65,11 @@ struct SessionCommands: CommandSink {
         } catch {
             return "\(error)"
         }
+    }
+
+    /// A folder typed in the UI, else the download directory.
+    private func folder(_ typed: String?) -> URL {
+        typed.map { URL(fileURLWithPath: TypedPath.absolute($0)) } ?? downloadDirectory
     }
 
     private func changeSettings(_ id: TorrentID, _ change: (inout TorrentSettings) -> Void) async throws {

@@ -168,4 +168,25 @@ import Testing
             #expect(app.state.status?.text.hasPrefix("Seeding limits unchanged") == true, "\(bad)")
         }
     }
+
+    @Test func addToAsksForTheFolderAfterThePath() {
+        var app = app()
+        _ = app.handle("a")
+        type("magnet:?xt=urn:btih:ab", into: &app)
+        _ = app.handle(.control("d"))
+        _ = app.handle(.control("p"))
+        #expect(app.handle(.enter) == [], "Enter asks for the folder first")
+        guard case .prompt(let folder) = app.state.mode else { Issue.record("the folder prompt opens"); return }
+        #expect(folder.kind == .saveIn(.magnet("magnet:?xt=urn:btih:ab"), paused: true, stopAfterMetadata: false))
+        type("/data/mu", into: &app)
+        _ = app.handle(.tab)
+        #expect(app.handle(.enter) == [.add(.magnet("magnet:?xt=urn:btih:ab"), paused: true, directory: "/data/music/")])
+
+        // Ctrl-D outside the prompt opens it with the folder question on; an empty folder is the default one.
+        _ = app.handle(.control("d"))
+        type("/t/a.torrent", into: &app)
+        _ = app.handle(.enter)
+        #expect(app.handle(.enter) == [.add(.torrentFile(path: "/t/a.torrent"))])
+        #expect(app.state.status?.text.contains("in the download folder") == true)
+    }
 }

@@ -92,7 +92,7 @@ public actor PreviewSwarm: SnapshotSource, CommandSink {
                 $0.row.seedRatioLimit = ratio
                 $0.row.seedTimeLimit = seconds
             }
-        case .add(let source, _, _):
+        case .add(let source, _, _, _):
             switch source {
             case .torrentFile(let path): return "The preview cannot open \(path): it has no engine."
             case .magnet:

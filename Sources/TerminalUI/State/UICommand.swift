@@ -9,7 +9,8 @@ public enum UICommand: Sendable, Hashable {
     case setFilePriority(TorrentID, fileIndex: Int, FileRow.Priority)
     case recheck(TorrentID)
     /// `stopAfterMetadata`: a magnet link stays paused once its metadata is in, so files can be chosen.
-    case add(AddSource, paused: Bool = false, stopAfterMetadata: Bool = false)
+    /// `directory` as typed (nil: the default download directory).
+    case add(AddSource, paused: Bool = false, stopAfterMetadata: Bool = false, directory: String? = nil)
     /// Download pieces in order (to play while downloading), or not.
     case setSequential(TorrentID, Bool)
     /// The first and last pieces of each file first (for previews), or not.

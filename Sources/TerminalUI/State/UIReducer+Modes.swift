@@ -16,10 +16,17 @@ extension UIReducer {
     static func promptKey(_ s: inout UIState, _ key: Key, _ prompt: Prompt, _ context: UIContext) -> [UICommand] {
         var p = prompt
         p.candidates = []
-        if p.kind == .add, !key.isCharacter, let action = s.keys.action(for: key), action == .addPaused || action == .addMetadataOnly {
-            if action == .addPaused { p.paused.toggle() } else { p.stopAfterMetadata.toggle() }
-            s.mode = .prompt(p)
-            return []
+        if p.kind == .add, !key.isCharacter, let action = s.keys.action(for: key) {
+            switch action {
+            case .addPaused: p.paused.toggle()
+            case .addMetadataOnly: p.stopAfterMetadata.toggle()
+            case .addTo: p.choosesDirectory.toggle()
+            default: break
+            }
+            if [.addPaused, .addMetadataOnly, .addTo].contains(action) {
+                s.mode = .prompt(p)
+                return []
+            }
         }
         switch key {
         case .character(let c):
@@ -36,7 +43,11 @@ extension UIReducer {
             s.mode = .normal
             return submit(&s, p)
         case .tab:
-            let takesPaths = if case .move = p.kind { true } else { p.kind == .add }
+            let takesPaths: Bool
+            switch p.kind {
+            case .add, .move, .saveIn: takesPaths = true
+            case .filter, .limits, .seedLimits: takesPaths = false
+            }
             guard takesPaths else {
                 s.status = StatusMessage("Tab completes paths in the add and move prompts only.")
                 break
@@ -74,8 +85,24 @@ extension UIReducer {
             } else if p.stopAfterMetadata {
                 note = ": it will pause once its metadata is in"
             }
+            let stopAfterMetadata = p.stopAfterMetadata && !isFile
+            if p.choosesDirectory {
+                s.mode = .prompt(Prompt(kind: .saveIn(source, paused: paused, stopAfterMetadata: stopAfterMetadata)))
+                return []
+            }
             s.status = StatusMessage("Adding \(quoted(typed))\(note).", isError: false)
-            return [.add(source, paused: paused, stopAfterMetadata: p.stopAfterMetadata && !isFile)]
+            return [.add(source, paused: paused, stopAfterMetadata: stopAfterMetadata)]
+        case .saveIn(let source, let paused, let stopAfterMetadata):
+            let folder = p.text.trimmingCharacters(in: " ")
+            let shown: String
+            switch source {
+            case .torrentFile(let path): shown = path
+            case .magnet(let link): shown = link
+            }
+            s.status = StatusMessage(
+                "Adding \(quoted(shown)) in \(folder.isEmpty ? "the download folder" : quoted(folder))\(paused ? ", paused" : "").",
+                isError: false)
+            return [.add(source, paused: paused, stopAfterMetadata: stopAfterMetadata, directory: folder.isEmpty ? nil : folder)]
         case .move(let id, let name):
             let typed = p.text.trimmingCharacters(in: " ")
             guard !typed.isEmpty else {

@@ -61,6 +61,10 @@ public enum UIReducer {
             var prompt = Prompt(kind: .add)
             prompt.stopAfterMetadata = true
             s.mode = .prompt(prompt)
+        case .addTo:
+            var prompt = Prompt(kind: .add)
+            prompt.choosesDirectory = true
+            s.mode = .prompt(prompt)
         case .sequential: return toggleSequential(&s, context)
         case .firstLast: return toggleFirstLast(&s, context)
         case .move: askMoveDirectory(&s, context)

@@ -60,6 +60,8 @@ public struct Prompt: Sendable, Hashable {
         case limits(TorrentID?, name: String)
         /// Seeding limits of one torrent, `ratio/minutes`.
         case seedLimits(TorrentID, name: String)
+        /// The folder to save an add in (the add prompt's text and options come along).
+        case saveIn(UICommand.AddSource, paused: Bool, stopAfterMetadata: Bool)
     }
 
     public var kind: Kind
@@ -67,6 +69,8 @@ public struct Prompt: Sendable, Hashable {
     /// Add prompt options: add it paused; a magnet link pauses once its metadata is in.
     public var paused = false
     public var stopAfterMetadata = false
+    /// Add prompt option: Enter asks for the folder to save in.
+    public var choosesDirectory = false
     /// Completion candidates shown under the prompt after Tab.
     public var candidates: [String] = []
 

@@ -13,6 +13,7 @@ enum HelpOverlay {
         ([.add], "add a .torrent file (Tab completes the path) or a magnet link"),
         ([.addPaused], "in the add prompt: add it paused (elsewhere: add, paused)"),
         ([.addMetadataOnly], "in the add prompt: a magnet link pauses once its metadata is in"),
+        ([.addTo], "in the add prompt: choose the folder to save in after Enter"),
         ([.sequential], "download the selected torrent in order, or not"),
         ([.firstLast], "first and last pieces of each file first (previews), or not"),
         ([.move], "move the selected torrent's data to another directory"),

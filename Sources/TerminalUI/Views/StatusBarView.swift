@@ -51,13 +51,17 @@ enum StatusBarView {
         case .limits(let id, let name):
             let whose = id == nil ? name : "'\(TextFit.truncate(name, to: 30))'"
             return fitting("Limits of \(whose), down/up (2M/512K, 0 none): ", else: "Limits down/up: ", room)
+        case .saveIn:
+            return fitting("Save in (Tab completes; empty: the download folder): ", else: "Save in: ", room)
         case .seedLimits(_, let name):
             return fitting(
                 "Seeding of '\(TextFit.truncate(name, to: 30))' stops at ratio/minutes (2/1440, - all torrents'): ",
                 else: "Seeding stops at ratio/minutes: ", room)
         case .add:
-            let options = [prompt.paused ? "paused" : nil, prompt.stopAfterMetadata ? "metadata only" : nil].compactMap { $0 }
-            let toggles = [(KeyAction.addPaused, "paused"), (.addMetadataOnly, "metadata only")]
+            let options = [
+                prompt.paused ? "paused" : nil, prompt.stopAfterMetadata ? "metadata only" : nil, prompt.choosesDirectory ? "folder" : nil,
+            ].compactMap { $0 }
+            let toggles = [(KeyAction.addPaused, "paused"), (.addMetadataOnly, "metadata only"), (.addTo, "folder")]
                 .filter { !keys.keys(for: $0.0).isEmpty }.map { "\(keys.primary($0.0)) \($0.1)" }
             let chosen = options.isEmpty ? "" : " [" + options.joined(separator: ", ") + "]"
             let full = "Add a .torrent path or magnet link (Tab completes"
