@@ -100,4 +100,49 @@ final class ControlOptionsTests: XCTestCase {
         XCTAssertEqual(queue.maxActiveDownloads, 1)
         await session.shutdown()
     }
+
+    func testAPendingAddKeepsStopAfterMetadata() throws {
+        let folder = try TemporaryDirectory()
+        let pending = PendingAdds(directory: folder.url.appendingPathComponent("pending"))
+        let entry = PendingAdds.Entry(source: .magnet("magnet:?xt=urn:btih:ab"), directory: nil, paused: false, stopAfterMetadata: true)
+        try pending.store(entry)
+        let listed = pending.list().map { try? $0.entry.get() }
+        XCTAssertEqual(listed, [entry])
+    }
+
+    /// All torrents' seeding limit changed while they seed: it applies at once, and a torrent's own limit wins.
+    func testSessionSeedLimitsApplyLiveAndATorrentsOwnWins() async throws {
+        let first = try TorrentFixture.singleFile(name: "one.bin", length: 32 << 10, seed: 1)
+        let second = try TorrentFixture.singleFile(name: "two.bin", length: 32 << 10, seed: 2)
+        defer {
+            first.remove()
+            second.remove()
+        }
+        let session = try await LoopbackSwarm.session()
+        let controller = EngineController(session: session, downloadDirectory: first.seedDirectory) {}
+        _ = try await session.add(first.metainfo, directory: first.seedDirectory)
+        _ = try await session.add(second.metainfo, directory: second.seedDirectory)
+        let own = await controller.handle(.setTorrentOptions(torrent: "two", change: .init(seedRatioLimit: .value(5))))
+        guard case .done(let message) = own else { return XCTFail("\(own)") }
+        XCTAssertTrue(message.hasPrefix("two.bin: sequential off, first and last pieces first off, seed ratio 5.00, seed time none (all torrents')"), message)
+        for _ in 0..<20 where await session.snapshot(of: first.metainfo.infoHash)?.activity != .seeding {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let seeding = await session.snapshot(of: first.metainfo.infoHash)?.activity
+        XCTAssertEqual(seeding, .seeding)
+
+        _ = await controller.handle(.setSessionOptions(change: .init(seedRatioLimit: .value(0))))
+        var paused = false
+        for _ in 0..<100 {
+            if await session.snapshot(of: first.metainfo.infoHash)?.activity == .paused {
+                paused = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        XCTAssertTrue(paused, "ratio 0 for all torrents stops a seed at once")
+        let other = await session.snapshot(of: second.metainfo.infoHash)?.activity
+        XCTAssertEqual(other, .seeding, "its own ratio of 5 wins")
+        await session.shutdown()
+    }
 }
