@@ -103,6 +103,7 @@ final class ControlOptionsTests: XCTestCase {
 
     func testAPendingAddKeepsStopAfterMetadata() throws {
         let folder = try TemporaryDirectory()
+        defer { folder.remove() }
         let pending = PendingAdds(directory: folder.url.appendingPathComponent("pending"))
         let entry = PendingAdds.Entry(source: .magnet("magnet:?xt=urn:btih:ab"), directory: nil, paused: false, stopAfterMetadata: true)
         try pending.store(entry)
