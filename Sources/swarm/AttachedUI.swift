@@ -87,6 +87,18 @@ struct DaemonCommands: CommandSink {
         case .setRateLimits(let id, let download, let upload):
             func setting(_ rate: Double?) -> RateLimitSetting { rate.map { .bytesPerSecond($0) } ?? .unlimited }
             request = .limit(torrent: id?.rawValue, download: setting(download), upload: setting(upload))
+        case .setSessionOptions(let edits):
+            func setting(_ option: SessionOption) -> NumberSetting? {
+                switch edits[option] {
+                case .value(let number)?: .value(number)
+                case .cleared?: .cleared
+                case nil: nil
+                }
+            }
+            request = .setSessionOptions(change: SessionOptionsChange(
+                seedRatioLimit: setting(.seedRatio), seedTimeLimit: setting(.seedTime), maxConnections: setting(.maxConnections),
+                maxPeersPerTorrent: setting(.maxPeers), maxActiveDownloads: setting(.maxActiveDownloads),
+                maxActiveSeeds: setting(.maxActiveSeeds)))
         case .setSeedLimits(let id, let ratio, let seconds):
             request = .setTorrentOptions(torrent: id.rawValue, change: TorrentOptionsChange(
                 seedRatioLimit: ratio.map { .value($0) } ?? .cleared, seedTimeLimit: seconds.map { .value($0) } ?? .cleared))

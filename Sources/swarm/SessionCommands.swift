@@ -40,6 +40,20 @@ struct SessionCommands: CommandSink {
                     $0.downloadLimit = download
                     $0.uploadLimit = upload
                 }
+            case .setSessionOptions(let edits):
+                var options = await session.options
+                for (option, edit) in edits {
+                    let number: Double? = if case .value(let number) = edit { number } else { nil }
+                    switch option {
+                    case .seedRatio: options.seedRatioLimit = number
+                    case .seedTime: options.seedTimeLimit = number
+                    case .maxConnections: options.maxConnections = number.map { Int($0) } ?? SessionConfiguration().maxConnections
+                    case .maxPeers: options.maxPeersPerTorrent = number.map { Int($0) } ?? TorrentConfiguration().maxPeers
+                    case .maxActiveDownloads: options.maxActiveDownloads = number.map { Int($0) }
+                    case .maxActiveSeeds: options.maxActiveSeeds = number.map { Int($0) }
+                    }
+                }
+                await session.setOptions(options)
             case .setSeedLimits(let id, let ratio, let seconds):
                 try await changeSettings(id) {
                     $0.seedRatioLimit = ratio

@@ -189,4 +189,24 @@ import Testing
         #expect(app.handle(.enter) == [.add(.torrentFile(path: "/t/a.torrent"))])
         #expect(app.state.status?.text.contains("in the download folder") == true)
     }
+
+    @Test func optionsPromptChangesAllTorrentsByName() {
+        var app = app()
+        _ = app.handle("O")
+        type("seed-ratio=2 seed-time=90 max-active-downloads=3 max-connections=none", into: &app)
+        #expect(app.handle(.enter) == [.setSessionOptions([
+            .seedRatio: .value(2), .seedTime: .value(5400), .maxActiveDownloads: .value(3), .maxConnections: .cleared,
+        ])])
+        for (bad, reason) in [
+            ("", "type name=value"), ("ratio=2", "is not name=value"), ("max-peers=0", "from 1 up"),
+            ("max-active-seeds=2.5", "whole number"), ("seed-ratio=-1", "from 0 up"), ("seed-time=inf", "from 0 up"),
+            ("seed-ratio", "is not name=value"),
+        ] {
+            _ = app.handle("O")
+            type(bad, into: &app)
+            #expect(app.handle(.enter) == [], "\(bad)")
+            #expect(app.state.status?.text.hasPrefix("Options unchanged") == true && app.state.status?.text.contains(reason) == true,
+                "\(bad): \(app.state.status?.text ?? "")")
+        }
+    }
 }

@@ -86,7 +86,7 @@ public actor PreviewSwarm: SnapshotSource, CommandSink {
                 $0.row.downloadLimit = down
                 $0.row.uploadLimit = up
             }
-        case .setRateLimits(nil, _, _): return "The preview has no engine to limit."
+        case .setRateLimits(nil, _, _), .setSessionOptions: return "The preview has no engine to limit."
         case .setSeedLimits(let id, let ratio, let seconds):
             edit(id) {
                 $0.row.seedRatioLimit = ratio

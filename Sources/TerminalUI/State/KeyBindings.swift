@@ -23,6 +23,8 @@ public enum KeyAction: String, CaseIterable, Sendable, Hashable {
     case seedLimits = "seed-limits"
     /// In the add prompt: ask for the folder to save in after Enter.
     case addTo = "add-to"
+    /// All torrents' seeding limits, connection limits and queue sizes.
+    case options
 }
 
 /// Which keys do what. The defaults follow rTorrent and vi habits; a user's config may rebind any action
@@ -40,7 +42,7 @@ public struct KeyBindings: Sendable, Hashable {
         .removeWithData: ["D"], .recheck: ["r"], .filter: ["/"], .sort: ["s"], .reverseSort: ["S"],
         .nextView: ["v"], .previousView: ["V"], .detach: ["Q"], .sequential: ["o"], .firstLast: ["f"], .move: ["m"],
         .addPaused: [.control("p")], .addMetadataOnly: [.control("o")], .limit: ["l"], .limitAll: ["L"],
-        .seedLimits: ["e"], .addTo: [.control("d")],
+        .seedLimits: ["e"], .addTo: [.control("d")], .options: ["O"],
     ])
 
     private init(keys: [KeyAction: [Key]]) {

@@ -21,6 +21,8 @@ public enum UICommand: Sendable, Hashable {
     case setRateLimits(TorrentID?, download: Double?, upload: Double?)
     /// Seeding stops at this ratio or after these seconds of seeding; nil: all torrents' limit applies.
     case setSeedLimits(TorrentID, ratio: Double?, seconds: Double?)
+    /// Options of all torrents together; those not named stay as they are (seeding time in seconds).
+    case setSessionOptions([SessionOption: SessionOption.Value])
     /// Leave the UI and stop the session. Handled by the app itself, never sent to the sink.
     case quit
     /// Leave the UI and let the daemon it is attached to carry on. Handled by the app itself.

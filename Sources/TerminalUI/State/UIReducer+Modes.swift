@@ -46,7 +46,7 @@ extension UIReducer {
             let takesPaths: Bool
             switch p.kind {
             case .add, .move, .saveIn: takesPaths = true
-            case .filter, .limits, .seedLimits: takesPaths = false
+            case .filter, .limits, .seedLimits, .sessionOptions: takesPaths = false
             }
             guard takesPaths else {
                 s.status = StatusMessage("Tab completes paths in the add and move prompts only.")
@@ -92,6 +92,14 @@ extension UIReducer {
             }
             s.status = StatusMessage("Adding \(quoted(typed))\(note).", isError: false)
             return [.add(source, paused: paused, stopAfterMetadata: stopAfterMetadata)]
+        case .sessionOptions:
+            let (edits, problem) = SessionOption.parse(p.text)
+            guard let edits else {
+                s.status = StatusMessage("Options unchanged: \(problem ?? "nothing typed").")
+                return []
+            }
+            s.status = StatusMessage("Options of all torrents: \(p.text.split(separator: " ").joined(separator: ", ")).", isError: false)
+            return [.setSessionOptions(edits)]
         case .saveIn(let source, let paused, let stopAfterMetadata):
             let folder = p.text.trimmingCharacters(in: " ")
             let shown: String

@@ -62,6 +62,8 @@ public struct Prompt: Sendable, Hashable {
         case seedLimits(TorrentID, name: String)
         /// The folder to save an add in (the add prompt's text and options come along).
         case saveIn(UICommand.AddSource, paused: Bool, stopAfterMetadata: Bool)
+        /// Options of all torrents: `name=value` pairs.
+        case sessionOptions
     }
 
     public var kind: Kind

@@ -51,6 +51,10 @@ enum StatusBarView {
         case .limits(let id, let name):
             let whose = id == nil ? name : "'\(TextFit.truncate(name, to: 30))'"
             return fitting("Limits of \(whose), down/up (2M/512K, 0 none): ", else: "Limits down/up: ", room)
+        case .sessionOptions:
+            return fitting(
+                "All torrents, name=value (seed-ratio seed-time max-connections max-peers max-active-downloads max-active-seeds; none): ",
+                else: "All torrents, name=value: ", room)
         case .saveIn:
             return fitting("Save in (Tab completes; empty: the download folder): ", else: "Save in: ", room)
         case .seedLimits(_, let name):
