@@ -37,8 +37,9 @@ public enum RateLimitSetting: Codable, Sendable, Equatable {
 /// first), or a name (or part of one); see `TorrentSelector`.
 public enum ControlRequest: Codable, Sendable, Equatable {
     case hello(version: Int, client: String)
-    /// `directory` nil: the daemon's download directory.
-    case add(source: AddSource, directory: String?, paused: Bool)
+    /// `directory` nil: the daemon's download directory. `stopAfterMetadata` (magnet links only): once the
+    /// metadata is in, the torrent stays paused so its files can be chosen first.
+    case add(source: AddSource, directory: String?, paused: Bool, stopAfterMetadata: Bool? = nil)
     /// Every torrent in full (peers, trackers): large with many torrents; `overview` is what lists use.
     case list
     /// Every torrent's list row and the session's facts (`EngineView`), answered while restoring too.
@@ -51,6 +52,16 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     case limit(torrent: String?, download: RateLimitSetting?, upload: RateLimitSetting?)
     case setPriority(torrent: String, priority: TorrentPriority)
     case setFilePriority(torrent: String, file: Int, priority: FilePriority)
+    /// Several files at once (indices as `files` lists them); all or none are changed.
+    case setFilePriorities(torrent: String, files: [Int], priority: FilePriority)
+    /// Replies `files`.
+    case files(torrent: String)
+    /// Moves the torrent's data into `directory` (absolute); it carries on from there.
+    case move(torrent: String, directory: String)
+    /// Sequential order, first and last pieces first, seeding limits, peers; replies with them all.
+    case setTorrentOptions(torrent: String, change: TorrentOptionsChange)
+    /// Seeding limits, connection limits and queue sizes for the whole session; replies with them all.
+    case setSessionOptions(change: SessionOptionsChange)
     /// Turns the connection into a stream of replies with this request's id: an `overview`, then
     /// `changes` to it, at most one every `intervalMilliseconds` and only when something changed;
     /// `selected` comes in full with its piece map and files.
@@ -110,6 +121,7 @@ public enum ControlReply: Codable, Sendable, Equatable {
     case done(message: String)
     case added(infoHash: InfoHash, name: String)
     case snapshot(EngineSnapshot)
+    case files(TorrentFileList)
     case overview(EngineView)
     case changes(EngineChanges)
     case failure(message: String)

@@ -36,7 +36,7 @@ public struct EngineController: ControlHandler {
 
     private func perform(_ request: ControlRequest) async throws -> ControlReply {
         switch request {
-        case .add(let source, let directory, let paused):
+        case .add(let source, let directory, let paused, let stopAfterMetadata):
             let folder = directory.map { URL(fileURLWithPath: $0) } ?? downloadDirectory
             switch source {
             case .torrent(let bytes):
@@ -44,7 +44,8 @@ public struct EngineController: ControlHandler {
                 return .added(infoHash: torrent.metainfo.infoHash, name: torrent.metainfo.name)
             case .magnet(let text):
                 let link = try MagnetLink(parsing: text)
-                let hash = try await session.addMagnet(link, directory: folder, paused: paused)
+                let hash = try await session.addMagnet(
+                    link, directory: folder, paused: paused, stopAfterMetadata: stopAfterMetadata ?? false)
                 return .added(infoHash: hash, name: link.displayName ?? hash.hex)
             }
         case .list:
@@ -79,6 +80,16 @@ public struct EngineController: ControlHandler {
             guard let torrent = await session.torrent(for: hash) else { throw Session.ControlError.noSuchTorrent(selector) }
             try await torrent.setPriority(priority, ofFile: file)
             return .done(message: "\(await name(hash)): file \(file) priority \(priority.label)")
+        case .setFilePriorities(let selector, let files, let priority):
+            return .done(message: try await setFilePriorities(selector, files: files, priority: priority))
+        case .files(let selector):
+            return .files(try await files(selector))
+        case .move(let selector, let directory):
+            return .done(message: try await move(selector, to: directory))
+        case .setTorrentOptions(let selector, let change):
+            return .done(message: try await setOptions(change, of: selector))
+        case .setSessionOptions(let change):
+            return .done(message: try await setSessionOptions(change))
         case .shutdown:
             shutdownRequested()
             return .done(message: "the daemon is stopping")
@@ -151,11 +162,11 @@ public struct EngineController: ControlHandler {
         return summary
     }
 
-    private func resolve(_ selector: String) async throws -> InfoHash {
-        try TorrentSelector.resolve(selector, in: await session.snapshots().map(Self.candidate))
+    func resolve(_ selector: String) async throws -> InfoHash {
+        try TorrentSelector.resolve(selector, in: await session.listItems().map(Self.candidate))
     }
 
-    private func name(_ hash: InfoHash) async -> String {
+    func name(_ hash: InfoHash) async -> String {
         await session.torrent(for: hash)?.metainfo.name ?? hash.hex
     }
 
@@ -178,19 +189,10 @@ public enum RateText {
     /// Parses a limit given on the command line: `0` or `none` for none; a number in KiB/s, or with a
     /// `K`, `M` or `G` suffix (KiB/s, MiB/s, GiB/s).
     public static func parseLimit(_ text: String) -> RateLimitSetting? {
-        let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
-        if lower == "none" || lower == "unlimited" { return .unlimited }
-        var number = Substring(lower)
-        var scale = 1024.0
-        if number.hasSuffix("/s") { number = number.dropLast(2) }
-        if number.hasSuffix("ib") { number = number.dropLast(2) } else if number.hasSuffix("b") { number = number.dropLast() }
-        switch number.last {
-        case "k": scale = 1024; number = number.dropLast()
-        case "m": scale = 1_048_576; number = number.dropLast()
-        case "g": scale = 1_073_741_824; number = number.dropLast()
-        default: break
+        switch RateLimitInput.parse(text) {
+        case .unlimited: .unlimited
+        case .bytesPerSecond(let rate): .bytesPerSecond(rate)
+        case nil: nil
         }
-        guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
-        return value == 0 ? .unlimited : .bytesPerSecond(value * scale)
     }
 }

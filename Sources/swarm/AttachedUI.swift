@@ -92,11 +92,37 @@ struct DaemonCommands: CommandSink {
         case .setPriority(let id, let priority): request = .setPriority(torrent: id.rawValue, priority: priority)
         case .setFilePriority(let id, let index, let priority):
             request = .setFilePriority(torrent: id.rawValue, file: index, priority: priority)
-        case .add(.torrentFile(let path)):
+        case .add(.torrentFile(let path), let paused, _, let directory):
             guard let data = FileManager.default.contents(atPath: path) else { return "cannot read \(path)" }
-            request = .add(source: .torrent(data), directory: downloadDirectory, paused: false)
-        case .add(.magnet(let link)):
-            request = .add(source: .magnet(link), directory: downloadDirectory, paused: false)
+            request = .add(source: .torrent(data), directory: directory.map(TypedPath.absolute) ?? downloadDirectory, paused: paused)
+        case .add(.magnet(let link), let paused, let stopAfterMetadata, let directory):
+            request = .add(
+                source: .magnet(link), directory: directory.map(TypedPath.absolute) ?? downloadDirectory, paused: paused,
+                stopAfterMetadata: stopAfterMetadata ? true : nil)
+        case .setSequential(let id, let on):
+            request = .setTorrentOptions(torrent: id.rawValue, change: TorrentOptionsChange(sequential: on))
+        case .setFirstAndLastPiecesFirst(let id, let on):
+            request = .setTorrentOptions(torrent: id.rawValue, change: TorrentOptionsChange(firstAndLastPiecesFirst: on))
+        case .setRateLimits(let id, let download, let upload):
+            func setting(_ rate: Double?) -> RateLimitSetting { rate.map { .bytesPerSecond($0) } ?? .unlimited }
+            request = .limit(torrent: id?.rawValue, download: setting(download), upload: setting(upload))
+        case .setSessionOptions(let edits):
+            func setting(_ option: SessionOption) -> NumberSetting? {
+                switch edits[option] {
+                case .value(let number)?: .value(number)
+                case .cleared?: .cleared
+                case nil: nil
+                }
+            }
+            request = .setSessionOptions(change: SessionOptionsChange(
+                seedRatioLimit: setting(.seedRatio), seedTimeLimit: setting(.seedTime), maxConnections: setting(.maxConnections),
+                maxPeersPerTorrent: setting(.maxPeers), maxActiveDownloads: setting(.maxActiveDownloads),
+                maxActiveSeeds: setting(.maxActiveSeeds)))
+        case .setSeedLimits(let id, let ratio, let seconds):
+            request = .setTorrentOptions(torrent: id.rawValue, change: TorrentOptionsChange(
+                seedRatioLimit: ratio.map { .value($0) } ?? .cleared, seedTimeLimit: seconds.map { .value($0) } ?? .cleared))
+        case .move(let id, let directory):
+            request = .move(torrent: id.rawValue, directory: TypedPath.absolute(directory))
         case .quit, .detach:
             return nil
         }

@@ -18,7 +18,16 @@ struct AddCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Add it paused.")
     var paused = false
 
+    @Flag(name: .long, help: "A magnet link: fetch its metadata, then stay paused so that files can be chosen (swarm files).")
+    var stopAfterMetadata = false
+
     @OptionGroup var state: StateOptions
+
+    func validate() throws {
+        if stopAfterMetadata && !torrent.lowercased().hasPrefix("magnet:") {
+            throw failure("--stop-after-metadata is for magnet links (a torrent file has its metadata)")
+        }
+    }
 
     func run() async throws {
         let source = try Self.source(torrent)
@@ -29,7 +38,8 @@ struct AddCommand: AsyncParsableCommand {
             client = try await DaemonConnection.connect(paths)
         } catch ControlClientError.noDaemon {
             do {
-                let file = try PendingAdds(directory: paths.pending).store(.init(source: source, directory: directory, paused: paused))
+                let file = try PendingAdds(directory: paths.pending).store(.init(
+                    source: source, directory: directory, paused: paused, stopAfterMetadata: stopAfterMetadata ? true : nil))
                 print("no daemon is running: saved for its next start (\(file.path))")
                 return
             } catch {
@@ -40,8 +50,11 @@ struct AddCommand: AsyncParsableCommand {
         }
         defer { client.close() }
         do {
-            if case .added(let hash, let name) = try await client.send(.add(source: source, directory: directory, paused: paused)) {
-                print("added \(name) (\(hash.hex.prefix(8)))\(paused ? ", paused" : "")")
+            let request = ControlRequest.add(
+                source: source, directory: directory, paused: paused, stopAfterMetadata: stopAfterMetadata ? true : nil)
+            if case .added(let hash, let name) = try await client.send(request) {
+                let note = paused ? ", paused" : stopAfterMetadata ? ", pausing once its metadata is in" : ""
+                print("added \(name) (\(hash.hex.prefix(8)))\(note)")
             }
         } catch {
             throw failure("\(error)", status: 1)
@@ -208,7 +221,7 @@ struct LimitCommand: AsyncParsableCommand {
     func validate() throws {
         for (flag, value) in [("--down", down), ("--up", up)] {
             if let value, RateText.parseLimit(value) == nil {
-                throw ValidationError("\(flag) \(value): give KiB/s, or a number with K, M or G, or none")
+                throw failure("\(flag) \(value): give KiB/s, or a number with K, M or G, or none")
             }
         }
     }
@@ -225,13 +238,13 @@ struct ShutdownCommand: AsyncParsableCommand {
 }
 
 /// Sends one request and prints the daemon's answer.
-private func perform(_ request: ControlRequest, _ state: StateOptions) async throws {
+func perform(_ request: ControlRequest, _ state: StateOptions) async throws {
     let client = try await DaemonConnection.connectOrExit(state.paths)
     defer { client.close() }
     if case .done(let message) = try await sendOrExit(client, request) { print(message) }
 }
 
-private func sendOrExit(_ client: ControlClient, _ request: ControlRequest) async throws -> ControlReply {
+func sendOrExit(_ client: ControlClient, _ request: ControlRequest) async throws -> ControlReply {
     do {
         return try await client.send(request)
     } catch {

@@ -121,7 +121,9 @@ struct DaemonCommand: AsyncParsableCommand {
                     try? FileManager.default.removeItem(at: file)
                     continue
                 }
-                let reply = await controller.handle(.add(source: entry.source, directory: entry.directory, paused: entry.paused))
+                let reply = await controller.handle(.add(
+                    source: entry.source, directory: entry.directory, paused: entry.paused,
+                    stopAfterMetadata: entry.stopAfterMetadata))
                 switch reply {
                 case .added(let hash, let name):
                     log("added \(name) (\(hash.hex.prefix(8))) saved while no daemon ran")

@@ -31,7 +31,8 @@ extension Torrent {
         case .checking, .error: return
         default: break
         }
-        try await storage.prepare(files: wantedFiles)
+        // A torrent that never ran since it was added paused creates its files when it does.
+        if filesPrepared { try await prepareFiles() }
         wantedChanged()
     }
 
@@ -52,6 +53,18 @@ extension Torrent {
         settings.uploadLimit = upload
         limits.torrentDownload.setRate(download)
         limits.torrentUpload.setRate(upload)
+    }
+
+    /// Creates the wanted files that are missing (sparse, at full length); writes create the others' on demand.
+    func prepareFiles() async throws {
+        try await storage.prepare(files: wantedFiles)
+        filesPrepared = true
+    }
+
+    /// A torrent added paused is resumed: its files are created now, in the background (writes that come
+    /// first create their file themselves); a failure puts it in Error like a failed write.
+    func prepareFilesOnResume() async {
+        do { try await prepareFiles() } catch { storageFailed(error) }
     }
 
     /// Indices of the files that are not skipped (padding files never count).

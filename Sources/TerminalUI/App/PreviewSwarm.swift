@@ -78,7 +78,21 @@ public actor PreviewSwarm: SnapshotSource, CommandSink {
             edit(id) { if $0.files.indices.contains(index) { $0.files[index].priority = priority } }
         case .recheck(let id): edit(id) { $0.row.state = $0.row.isComplete ? .seeding : .downloading }
         case .remove(let id, _): torrents.removeAll { $0.row.id == id }
-        case .add(let source):
+        case .setSequential(let id, let on): edit(id) { $0.row.sequential = on }
+        case .setFirstAndLastPiecesFirst(let id, let on): edit(id) { $0.row.firstAndLastPiecesFirst = on }
+        case .move: return "The preview has no data to move."
+        case .setRateLimits(let id?, let down, let up):
+            edit(id) {
+                $0.row.downloadLimit = down
+                $0.row.uploadLimit = up
+            }
+        case .setRateLimits(nil, _, _), .setSessionOptions: return "The preview has no engine to limit."
+        case .setSeedLimits(let id, let ratio, let seconds):
+            edit(id) {
+                $0.row.seedRatioLimit = ratio
+                $0.row.seedTimeLimit = seconds
+            }
+        case .add(let source, _, _, _):
             switch source {
             case .torrentFile(let path): return "The preview cannot open \(path): it has no engine."
             case .magnet:

@@ -59,6 +59,12 @@ extension TorrentRow {
             downloaded: s.downloaded, uploaded: s.uploaded, seedsConnected: seeds, peersConnected: s.peers.count - seeds,
             seedsKnown: s.trackers.compactMap(\.seeders).max(), peersKnown: s.trackers.compactMap(\.leechers).max(),
             priority: s.settings.priority, awaitingMetadata: s.pieceCount == 0)
+        sequential = s.settings.sequential
+        firstAndLastPiecesFirst = s.settings.firstAndLastPiecesFirst
+        downloadLimit = s.settings.downloadLimit
+        uploadLimit = s.settings.uploadLimit
+        seedRatioLimit = s.settings.seedRatioLimit
+        seedTimeLimit = s.settings.seedTimeLimit
     }
 }
 

@@ -9,6 +9,8 @@ public struct UIContext: Sendable {
     public var completePath: @Sendable (String) -> [String]
     /// The UI shows a daemon's engine: `Q` detaches, and `q` asks whether to stop the engine too.
     public var isAttached: Bool
+    /// The session's rate limits (bytes per second, nil for none), to start the limits prompt from.
+    public var sessionLimits: (download: Double?, upload: Double?) = (nil, nil)
 
     public init(
         visible: [TorrentRow], detail: TorrentDetail? = nil, anyTransferring: Bool = false,

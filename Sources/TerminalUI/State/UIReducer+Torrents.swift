@@ -70,6 +70,85 @@ extension UIReducer {
         return [.recheck(row.id)]
     }
 
+    static func toggleSequential(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
+        guard let row = selectedWithMetadata(&s, context, for: "download in order") else { return [] }
+        let on = !row.sequential
+        s.status = StatusMessage("Sequential download \(on ? "on" : "off") for \(quoted(row.name)).", isError: false)
+        return [.setSequential(row.id, on)]
+    }
+
+    static func toggleFirstLast(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
+        guard let row = selectedWithMetadata(&s, context, for: "fetch first and last pieces first") else { return [] }
+        let on = !row.firstAndLastPiecesFirst
+        s.status = StatusMessage("First and last pieces first \(on ? "on" : "off") for \(quoted(row.name)).", isError: false)
+        return [.setFirstAndLastPiecesFirst(row.id, on)]
+    }
+
+    static func askMoveDirectory(_ s: inout UIState, _ context: UIContext) {
+        guard let row = selectedWithMetadata(&s, context, for: "move") else { return }
+        if row.state.isChecking {
+            s.status = StatusMessage("\(quoted(row.name)) is being checked; move it when that is done.")
+            return
+        }
+        s.mode = .prompt(Prompt(kind: .move(row.id, name: row.name)))
+    }
+
+    static func askLimits(_ s: inout UIState, _ context: UIContext) {
+        guard let row = selectedWithMetadata(&s, context, for: "limit") else { return }
+        s.mode = .prompt(Prompt(kind: .limits(row.id, name: row.name), text: limitsText(row.downloadLimit, row.uploadLimit)))
+    }
+
+    /// Limits as the prompt shows and reads them: `down/up`, `0` for none.
+    static func limitsText(_ download: Double?, _ upload: Double?) -> String {
+        RateLimitInput.text(download) + "/" + RateLimitInput.text(upload)
+    }
+
+    /// `2M/512K`: both limits; nil with a reason when either is not a rate.
+    static func parseLimits(_ text: String) -> (download: Double?, upload: Double?)? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let down = RateLimitInput.parse(String(parts[0])), let up = RateLimitInput.parse(String(parts[1]))
+        else { return nil }
+        return (down.limit, up.limit)
+    }
+
+    static func askSeedLimits(_ s: inout UIState, _ context: UIContext) {
+        guard let row = selectedWithMetadata(&s, context, for: "set seeding limits for") else { return }
+        s.mode = .prompt(Prompt(kind: .seedLimits(row.id, name: row.name), text: seedLimitsText(row.seedRatioLimit, row.seedTimeLimit)))
+    }
+
+    /// `ratio/minutes`, `-` for all torrents' limit.
+    static func seedLimitsText(_ ratio: Double?, _ seconds: Double?) -> String {
+        func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value) }
+        return (ratio.map(number) ?? "-") + "/" + (seconds.map { number(($0 / 60).rounded()) } ?? "-")
+    }
+
+    /// Reads `ratio/minutes`; nil when either part is neither `-` nor a number from 0 up.
+    static func parseSeedLimits(_ text: String) -> (ratio: Double?, seconds: Double?)? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: " ") }
+        guard parts.count == 2 else { return nil }
+        var values: [Double?] = []
+        for part in parts {
+            if part == "-" || part.isEmpty {
+                values.append(nil)
+            } else if let value = Double(part), value.isFinite, value >= 0, value < 1e9 {
+                values.append(value)
+            } else {
+                return nil
+            }
+        }
+        return (values[0], values[1].map { $0 * 60 })
+    }
+
+    /// The selected row when its metadata is known (a magnet link has no files or pieces before).
+    private static func selectedWithMetadata(_ s: inout UIState, _ context: UIContext, for action: String) -> TorrentRow? {
+        guard let row = selected(&s, context, for: action) else { return nil }
+        if row.awaitingMetadata {
+            s.status = StatusMessage("\(quoted(row.name)) has no metadata yet: wait until it is fetched.")
+            return nil
+        }
+        return row
+    }
+
     /// The selected row, or nil with a reason in the status bar.
     private static func selected(_ s: inout UIState, _ context: UIContext, for action: String) -> TorrentRow? {
         if let row = context.selectedRow(s) { return row }
