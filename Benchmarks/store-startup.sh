@@ -76,10 +76,10 @@ sleep "$IDLE"
 c2=$(cpu); t2=$(now)
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
 kill -TERM $PID; wait $PID || true
-restored=$(grep -o 'restored [0-9]* torrents in [0-9.]*' "$WORK/log" | awk '{print $5}')
-ui_first=$(grep -o 'first_view_at=[0-9.]*' "$WORK/attach" | cut -d= -f2)
-ui_full=$(grep -o 'full_view_at=[0-9.]*' "$WORK/attach" | cut -d= -f2)
-ui_listed=$(grep -o 'listed_view_at=[0-9.]*' "$WORK/attach" | cut -d= -f2)
+restored=$(grep -o 'restored [0-9]* torrents in [0-9.]*' "$WORK/log" | awk '{print $5}' || true)
+ui_first=$(grep -o 'first_view_at=[0-9.]*' "$WORK/attach" | cut -d= -f2 || true)
+ui_full=$(grep -o 'full_view_at=[0-9.]*' "$WORK/attach" | cut -d= -f2 || true)
+ui_listed=$(grep -o 'listed_view_at=[0-9.]*' "$WORK/attach" | cut -d= -f2 || true)
 awk -v s="$start" -v f="$first" -v r="$full" -v uf="${ui_first:-0}" -v ul="${ui_listed:-0}" -v ur="${ui_full:-0}" -v rs="${restored:-0}" -v cs="$cs" \
     -v c0="$c0" -v c1="$c1" -v c2="$c2" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v hz="$TICKS" -v rss="$rss" -v n="$COUNT" 'BEGIN {
     printf "torrents=%d restored_s=%.2f list_first_s=%.2f list_full_s=%.2f ui_first_s=%.2f ui_listed_s=%.2f ui_full_s=%.2f start_cpu_s=%.2f\n",
