@@ -7,7 +7,9 @@ public final class RestoreStatus: Sendable {
     private let state = NIOLockedValueBox(State())
 
     private struct State {
+        /// Saved torrents being restored; nil once they are all back.
         var total: Int?
+        var finished = true
         var waiting: [CheckedContinuation<Void, Never>] = []
     }
 
@@ -15,7 +17,16 @@ public final class RestoreStatus: Sendable {
 
     /// The restore of `total` saved torrents has begun.
     public func begin(total: Int) {
-        state.withLockedValue { $0.total = total }
+        state.withLockedValue {
+            $0.total = total
+            $0.finished = false
+        }
+    }
+
+    /// Every torrent is back: lists stop saying they are restoring. Changes still wait for `finish()`
+    /// (the daemon's bookkeeping of what is saved comes after).
+    public func torrentsRestored() {
+        state.withLockedValue { $0.total = nil }
     }
 
     /// The restore is over (done or failed); waiting requests go ahead.
@@ -23,6 +34,7 @@ public final class RestoreStatus: Sendable {
         let waiting = state.withLockedValue { state in
             defer {
                 state.total = nil
+                state.finished = true
                 state.waiting = []
             }
             return state.waiting
@@ -30,14 +42,14 @@ public final class RestoreStatus: Sendable {
         for continuation in waiting { continuation.resume() }
     }
 
-    /// How many torrents are being restored; nil when no restore runs.
+    /// How many torrents are being restored; nil when none are.
     public var total: Int? { state.withLockedValue { $0.total } }
 
     /// Returns once no restore runs.
     public func waitUntilFinished() async {
         await withCheckedContinuation { continuation in
             let running = state.withLockedValue { state in
-                guard state.total != nil else { return false }
+                guard !state.finished else { return false }
                 state.waiting.append(continuation)
                 return true
             }

@@ -132,6 +132,7 @@ enum EngineSetup {
             let storedHashes = records.map(\.infoHash)
             records = []
             options.logger.info("restored \(storedHashes.count) torrents in \(ContinuousClock.now - began)")
+            status?.torrentsRestored()
             // Loading a large store leaves megabytes of freed buffers in the heap: hand them back.
             #if os(Linux)
             _ = glibcMallopt(glibcTopPad, 128 << 10)

@@ -67,8 +67,15 @@ final class ControlServerTests: XCTestCase {
         XCTAssertEqual(early.restoring, RestoreProgress(listed: 0, total: 5))
         let adding = Task { try await client.send(.add(source: .torrent(Data(fixture.torrentBytes)), directory: nil, paused: true)) }
         try await Task.sleep(for: .milliseconds(300))
+        status.torrentsRestored()
+        // Another connection: this one answers its requests in order, so its next waits behind the add.
+        let other = try await ControlClient.connect(socketPath: socketPath)
+        defer { other.close() }
+        guard case .overview(let restored) = try await other.send(.overview) else { return XCTFail("overview expected") }
+        XCTAssertNil(restored.restoring, "every torrent is back")
+        try await Task.sleep(for: .milliseconds(100))
         let listed = await engine.infoHashes
-        XCTAssertEqual(listed, [], "the add waits for the restore")
+        XCTAssertEqual(listed, [], "the add waits for the end of the restore")
         status.finish()
         let added = try await adding.value
         XCTAssertEqual(added, .added(infoHash: fixture.metainfo.infoHash, name: "early.bin"))

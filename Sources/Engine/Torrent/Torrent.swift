@@ -158,6 +158,9 @@ public actor Torrent {
         }
         checkProgress = nil
         lastKnownHave = nil
+        // The files were just looked at: the tick's check that they are still there can wait its 5 s
+        // (ten thousand torrents restored at once would otherwise all check on their first tick).
+        lastStorageCheck = now
         if have.isComplete && completedAt == nil { completedAt = Date() }
         picker = PiecePicker(geometry: metainfo.geometry, have: have)
         applyPiecePriorities()
