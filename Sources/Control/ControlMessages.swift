@@ -6,7 +6,8 @@ import TorrentModel
 /// `hello` first; every request carries an id that its reply repeats. The shapes of `hello`, `welcome`
 /// and `failure` never change, so any two versions can at least tell each other they differ.
 public enum ControlProtocol {
-    public static let version = 1
+    /// 2: `overview` (compact rows), and subscriptions push an `overview` then `changes`.
+    public static let version = 2
     /// A request line at most (a torrent file travels inside one, base64-encoded).
     public static let maxRequestLine = 32 << 20
     /// A reply line at most (a list of many torrents with their peers).
@@ -39,7 +40,10 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     /// `directory` nil: the daemon's download directory. `stopAfterMetadata` (magnet links only): once the
     /// metadata is in, the torrent stays paused so its files can be chosen first.
     case add(source: AddSource, directory: String?, paused: Bool, stopAfterMetadata: Bool? = nil)
+    /// Every torrent in full (peers, trackers): large with many torrents; `overview` is what lists use.
     case list
+    /// Every torrent's list row and the session's facts (`EngineView`), answered while restoring too.
+    case overview
     case pause(torrent: String)
     case resume(torrent: String)
     case recheck(torrent: String)
@@ -58,8 +62,9 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     case setTorrentOptions(torrent: String, change: TorrentOptionsChange)
     /// Seeding limits, connection limits and queue sizes for the whole session; replies with them all.
     case setSessionOptions(change: SessionOptionsChange)
-    /// Turns the connection into a stream of `snapshot` replies (id of this request), one every
-    /// `intervalMilliseconds` at the fastest; `selected` gets its piece map and files too.
+    /// Turns the connection into a stream of replies with this request's id: an `overview`, then
+    /// `changes` to it, at most one every `intervalMilliseconds` and only when something changed;
+    /// `selected` comes in full with its piece map and files.
     case subscribe(intervalMilliseconds: Int, selected: String?)
     /// On a subscribed connection: change the torrent whose detail is pushed. Gets no reply.
     case select(torrent: String?)
@@ -117,6 +122,8 @@ public enum ControlReply: Codable, Sendable, Equatable {
     case added(infoHash: InfoHash, name: String)
     case snapshot(EngineSnapshot)
     case files(TorrentFileList)
+    case overview(EngineView)
+    case changes(EngineChanges)
     case failure(message: String)
 }
 

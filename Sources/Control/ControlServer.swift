@@ -7,8 +7,8 @@ import NIOPosix
 public protocol ControlHandler: Sendable {
     /// Carries out a request other than `hello`, `subscribe` and `select`.
     func handle(_ request: ControlRequest) async -> ControlReply
-    /// The torrents, the detail of `selected` and session facts, for subscribers.
-    func snapshot(selected: String?) async -> EngineSnapshot
+    /// The torrents' rows, `selected` in full and session facts, for subscribers.
+    func view(selected: String?) async -> EngineView
 }
 
 /// The daemon's end of the control socket: a Unix socket, mode 0600, in a 0700 directory, that answers
@@ -175,17 +175,20 @@ final class ConnectionSession<Handler: ControlHandler>: Sendable {
     private func subscribe(id: Int, interval: Int, selected: String?) {
         state.withLockedValue { $0.selected = selected }
         let pusher = Task { [handler, send, state] in
-            // An idle engine's snapshot rarely changes: comparing is much cheaper than encoding it again
-            // (and the client decoding it), so only changes are sent.
-            var last: EngineSnapshot?
+            // The first push is the whole view; later ones only what changed, and nothing when nothing
+            // did (an idle engine's rows stay equal), so neither end encodes or decodes much.
+            var last: EngineView?
             while !Task.isCancelled {
                 let chosen = state.withLockedValue { $0.selected }
                 do {
-                    let snapshot = await handler.snapshot(selected: chosen)
-                    if snapshot != last {
-                        try await send(id, .snapshot(snapshot))
-                        last = snapshot
+                    let view = await handler.view(selected: chosen)
+                    if let last {
+                        let changes = EngineChanges(from: last, to: view)
+                        if !changes.changesNothing(in: last) { try await send(id, .changes(changes)) }
+                    } else {
+                        try await send(id, .overview(view))
                     }
+                    last = view
                     try await Task.sleep(for: .milliseconds(interval))
                 } catch {
                     return

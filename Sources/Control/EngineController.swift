@@ -7,16 +7,26 @@ public struct EngineController: ControlHandler {
     public let session: Session
     /// Where torrents go when a request names no directory.
     public let downloadDirectory: URL
+    /// Set while the daemon restores its saved torrents (answering lists meanwhile).
+    public let restoreStatus: RestoreStatus?
     private let shutdownRequested: @Sendable () -> Void
 
     /// `onShutdown` runs after a `shutdown` request has been answered; the daemon stops then.
-    public init(session: Session, downloadDirectory: URL, onShutdown: @escaping @Sendable () -> Void) {
+    public init(
+        session: Session, downloadDirectory: URL, restoreStatus: RestoreStatus? = nil, onShutdown: @escaping @Sendable () -> Void
+    ) {
         self.session = session
         self.downloadDirectory = downloadDirectory
+        self.restoreStatus = restoreStatus
         self.shutdownRequested = onShutdown
     }
 
     public func handle(_ request: ControlRequest) async -> ControlReply {
+        switch request {
+        case .list, .overview, .limit(nil, nil, nil), .shutdown: break
+        // Changes wait for the restore: an add must not race the saved copy of the same torrent.
+        default: await restoreStatus?.waitUntilFinished()
+        }
         do {
             return try await perform(request)
         } catch {
@@ -40,6 +50,8 @@ public struct EngineController: ControlHandler {
             }
         case .list:
             return .snapshot(await snapshot(selected: nil))
+        case .overview:
+            return .overview(await view(selected: nil))
         case .pause(let selector):
             let hash = try await resolve(selector)
             try await session.pause(hash)
@@ -103,6 +115,7 @@ public struct EngineController: ControlHandler {
         return "\(torrent.metainfo.name): download \(RateText.limit(settings.downloadLimit)), upload \(RateText.limit(settings.uploadLimit))"
     }
 
+    /// Every torrent in full, with the detail of `selected`: the answer to `list`.
     public func snapshot(selected: String?) async -> EngineSnapshot {
         let torrents = await session.snapshots()
         var detail: TorrentDetailSnapshot?
@@ -111,13 +124,30 @@ public struct EngineController: ControlHandler {
             detail = await session.detail(of: hash)
             detailHash = hash
         }
+        return EngineSnapshot(torrents: torrents, detail: detail, detailInfoHash: detailHash, summary: await summary())
+    }
+
+    /// Every torrent's list row and `selected` in full: the answer to `overview`, and what subscribers get.
+    public func view(selected: String?) async -> EngineView {
+        let torrents = await session.snapshots()
+        var chosen: SelectedTorrent?
+        if let selected, let hash = try? TorrentSelector.resolve(selected, in: torrents.map(Self.candidate)),
+            let snapshot = torrents.first(where: { $0.infoHash == hash })
+        {
+            chosen = SelectedTorrent(snapshot: snapshot, detail: await session.detail(of: hash))
+        }
+        let restoring = restoreStatus?.total.map { RestoreProgress(listed: torrents.count, total: $0) }
+        return EngineView(rows: torrents.map(TorrentListItem.init), selected: chosen, summary: await summary(), restoring: restoring)
+    }
+
+    private func summary() async -> EngineSummary {
         let limits = await session.limits
         var summary = EngineSummary(
             downloadLimit: limits.download, uploadLimit: limits.upload,
             freeDiskBytes: await session.freeSpace(at: downloadDirectory), listenPort: await session.listenPort,
             downloadDirectory: downloadDirectory.path)
         summary.dht = await session.dhtHealth()
-        return EngineSnapshot(torrents: torrents, detail: detail, detailInfoHash: detailHash, summary: summary)
+        return summary
     }
 
     func resolve(_ selector: String) async throws -> InfoHash {

@@ -83,20 +83,23 @@ struct ListCommand: AsyncParsableCommand {
     func run() async throws {
         let client = try await DaemonConnection.connectOrExit(state.paths)
         defer { client.close() }
-        guard case .snapshot(let snapshot) = try await sendOrExit(client, .list) else { return }
+        guard case .overview(let view) = try await sendOrExit(client, .overview) else { return }
+        if let restoring = view.restoring {
+            FileHandle.standardError.write(Data("swarm: the daemon is still loading its torrents (\(restoring.listed) of \(restoring.total) so far)\n".utf8))
+        }
         if json {
-            let entries = snapshot.torrents.enumerated().map { ListEntry($1, number: $0 + 1) }
+            let entries = view.rows.enumerated().map { ListEntry($1, number: $0 + 1) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(entries), as: UTF8.self))
             return
         }
-        guard !snapshot.torrents.isEmpty else {
+        guard !view.rows.isEmpty else {
             print("no torrents (add one with swarm add <file.torrent>)")
             return
         }
         print(ListEntry.header)
-        for (index, torrent) in snapshot.torrents.enumerated() { print(ListEntry(torrent, number: index + 1).line) }
+        for (index, torrent) in view.rows.enumerated() { print(ListEntry(torrent, number: index + 1).line) }
     }
 }
 
@@ -117,7 +120,7 @@ struct ListEntry: Encodable {
     var peers: Int
     var priority: String
 
-    init(_ s: TorrentSnapshot, number: Int) {
+    init(_ s: TorrentListItem, number: Int) {
         self.number = number
         infoHash = s.infoHash.hex
         name = s.name
@@ -130,8 +133,8 @@ struct ListEntry: Encodable {
         uploadRate = s.uploadRate
         downloaded = s.downloaded
         uploaded = s.uploaded
-        peers = s.peers.count
-        priority = s.settings.priority.label
+        peers = s.seedsConnected + s.peersConnected
+        priority = s.priority.label
     }
 
     static let header = "  #  hash      state              done    size       down       up  peers  name"

@@ -55,25 +55,38 @@ struct DaemonCommand: AsyncParsableCommand {
         } catch {
             throw failure("\(error)", status: 1)
         }
-        let engine: RunningEngine
+        // The socket answers while the saved torrents come back: lists show those restored so far.
+        let opened: OpenedEngine
         do {
-            engine = try await makeEngine(stateDirectory: paths.stateDirectory)
+            opened = try await EngineSetup.open(engineOptions(stateDirectory: paths.stateDirectory))
         } catch {
             throw failure("\(error)")
         }
-        let session = engine.session
+        let session = opened.session
         let stop = StopFlag()
-        let controller = EngineController(session: session, downloadDirectory: engine.downloadDirectory) { stop.set() }
+        let restoring = RestoreStatus()
+        restoring.begin(total: 0)
+        let controller = EngineController(
+            session: session, downloadDirectory: opened.downloadDirectory, restoreStatus: restoring) { stop.set() }
         let server: ControlServer
         do {
             server = try await ControlServer.start(
                 socketPath: paths.socket.path, handler: controller, group: MultiThreadedEventLoopGroup.singleton)
         } catch {
-            await engine.shutdown()
+            restoring.finish()
+            await session.shutdown()
+            try? opened.store.close()
             throw failure("cannot listen on \(paths.socket.path): \(error)", status: 1)
         }
         let peerPort = await session.listenPort
         log("listening on \(paths.socket.path) (pid \(getpid())); peers on port \(peerPort)")
+        let engine: RunningEngine
+        do {
+            engine = try await EngineSetup.restore(opened, status: restoring)
+        } catch {
+            await server.close()
+            throw failure("\(error)")
+        }
         await importPending(PendingAdds(directory: paths.pending), into: controller)
         while !signals.stopRequested && !stop.isSet {
             if signals.takeReannounceRequest() { await session.reannounceAll() }
@@ -85,14 +98,14 @@ struct DaemonCommand: AsyncParsableCommand {
         withExtendedLifetime(lock) {}
     }
 
-    /// The engine with the configuration and the saved torrents, saving as it goes.
-    private func makeEngine(stateDirectory: URL) async throws -> RunningEngine {
+    /// The engine's options: the command line's, the state directory found.
+    private func engineOptions(stateDirectory: URL) -> EngineOptions {
         var logger = Logger(label: "swarm")
         logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
-        return try await EngineSetup.start(EngineOptions(
+        return EngineOptions(
             stateDirectory: stateDirectory.path, configFile: config, downloadDirectory: dir, listenPort: listen.port,
             bindHost: listen.bind, dht: listen.dht.settings, dhtDisabledByFlag: listen.dht.noDHT,
-            saveInterval: .seconds(saveInterval), logger: logger))
+            saveInterval: .seconds(saveInterval), logger: logger)
     }
 
     /// Adds what `swarm add` saved while no daemon ran; what fails is reported and set aside.

@@ -1,3 +1,4 @@
+import Control
 import Engine
 import Foundation
 import Logging
@@ -60,11 +61,24 @@ final class RunningEngine: Sendable {
     }
 }
 
+/// A session listening, with its store open, before the saved torrents come back (`EngineSetup.restore`).
+struct OpenedEngine: Sendable {
+    let session: Session
+    let store: SessionStore
+    let config: SwarmConfig
+    let downloadDirectory: URL
+    let options: EngineOptions
+}
+
 enum EngineSetup {
-    /// Loads the configuration, opens the store, starts the session, restores every saved torrent,
-    /// starts periodic saving and the watch folder. Errors name what is wrong (the config file and line,
-    /// the state directory) for the caller to print.
+    /// `open`, then `restore`.
     static func start(_ options: EngineOptions) async throws -> RunningEngine {
+        try await restore(try await open(options))
+    }
+
+    /// Loads the configuration, opens the store and starts the session (listening, no torrents yet).
+    /// Errors name what is wrong (the config file and line, the state directory) for the caller to print.
+    static func open(_ options: EngineOptions) async throws -> OpenedEngine {
         let environment = ProcessInfo.processInfo.environment
         let config = try SwarmConfig.load(explicitPath: options.configFile.map { expandingTilde($0, environment) })
         let stateDirectory = StateDirectory.resolve(explicit: options.stateDirectory, environment: environment)
@@ -84,8 +98,24 @@ enum EngineSetup {
         let session = Session(configuration: configuration, logger: options.logger)
         do {
             try await session.start()
+        } catch {
+            await session.shutdown()
+            try? store.close()
+            throw error
+        }
+        return OpenedEngine(session: session, store: store, config: config, downloadDirectory: downloadDirectory, options: options)
+    }
+
+    /// Restores every saved torrent (`status` tells how many while it runs), starts periodic saving and
+    /// the watch folder. On failure the session and store are closed.
+    static func restore(_ opened: OpenedEngine, status: RestoreStatus? = nil) async throws -> RunningEngine {
+        let environment = ProcessInfo.processInfo.environment
+        let (session, store, options, config) = (opened.session, opened.store, opened.options, opened.config)
+        defer { status?.finish() }
+        do {
             let began = ContinuousClock.now
             var records = try await store.loadAll()
+            status?.begin(total: records.count)
             options.logger.info("loaded \(records.count) torrents from the store in \(ContinuousClock.now - began)")
             for (hash, why) in await session.restore(records) {
                 options.logger.error("cannot restore torrent \(hash.hex): \(why)")
@@ -107,13 +137,13 @@ enum EngineSetup {
             if let watch = config.watchDirectory {
                 let folder = WatchFolder(
                     directory: URL(fileURLWithPath: expandingTilde(watch, environment)), session: session,
-                    downloadDirectory: downloadDirectory, logger: options.logger)
+                    downloadDirectory: opened.downloadDirectory, logger: options.logger)
                 await folder.start()
                 watchFolder = folder
             }
             return RunningEngine(
                 session: session, store: store, saver: saver, watchFolder: watchFolder, config: config,
-                downloadDirectory: downloadDirectory)
+                downloadDirectory: opened.downloadDirectory)
         } catch {
             await session.shutdown()
             try? store.close()

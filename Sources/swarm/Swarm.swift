@@ -12,7 +12,7 @@ struct Swarm: AsyncParsableCommand {
             RecheckCommand.self, RemoveCommand.self, LimitCommand.self, PriorityCommand.self, FilesCommand.self,
             FilePriorityCommand.self, MoveCommand.self, SetCommand.self, ShutdownCommand.self,
             UIPreviewCommand.self,
-            UIBenchCommand.self,
+            UIBenchCommand.self, AttachBenchCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )
