@@ -13,6 +13,19 @@ import Testing
         return app
     }
 
+    /// The app with the first row selected and its detail carrying `settings`, as the engine sends them.
+    func app(_ rows: [TorrentRow], settings: TorrentSettings) -> AppCore {
+        var app = app(rows)
+        app.ingest(SwarmUpdate(rows: rows, detail: detail(rows[0].id, settings)), at: .zero)
+        return app
+    }
+
+    func detail(_ id: TorrentID, _ settings: TorrentSettings) -> TorrentDetail {
+        var detail = TorrentDetail(id: id)
+        detail.settings = settings
+        return detail
+    }
+
     func type(_ text: String, into app: inout AppCore) {
         for character in text { _ = app.handle(.character(character)) }
     }
@@ -67,13 +80,17 @@ import Testing
         #expect(HelpOverlay.lines(keys).contains { $0.hasPrefix("  Ctrl-T") && $0.contains("metadata is in") })
     }
 
-    @Test func sequentialAndFirstLastToggleFromTheRow() {
-        var row = Fixtures.debian
-        row.sequential = true
-        var app = app([row, Fixtures.unicode])
-        #expect(app.handle("o") == [.setSequential(row.id, false)])
-        #expect(app.handle("f") == [.setFirstAndLastPiecesFirst(row.id, true)])
+    @Test func sequentialAndFirstLastToggleFromTheSelectedTorrentsOptions() {
+        var settings = TorrentSettings()
+        settings.sequential = true
+        let rows = [Fixtures.debian, Fixtures.unicode]
+        var app = app(rows, settings: settings)
+        #expect(app.handle("o") == [.setSequential(Fixtures.debian.id, false)])
+        #expect(app.handle("f") == [.setFirstAndLastPiecesFirst(Fixtures.debian.id, true)])
         _ = app.handle(.down)
+        #expect(app.handle("o") == [], "the detail still belongs to the torrent above")
+        #expect(app.state.status?.text.contains("still on their way") == true)
+        app.ingest(SwarmUpdate(rows: rows, detail: detail(Fixtures.unicode.id, TorrentSettings())), at: .zero)
         #expect(app.handle("o") == [.setSequential(Fixtures.unicode.id, true)])
         #expect(app.state.status?.text.hasPrefix("Sequential download on") == true)
 
@@ -109,9 +126,10 @@ import Testing
     }
 
     @Test func limitsPromptStartsFromTheCurrentLimitsAndSetsBoth() {
-        var row = Fixtures.debian
-        row.downloadLimit = 2 * 1_048_576
-        var app = app([row])
+        let row = Fixtures.debian
+        var settings = TorrentSettings()
+        settings.downloadLimit = 2 * 1_048_576
+        var app = app([row], settings: settings)
         _ = app.handle("l")
         guard case .prompt(let prompt) = app.state.mode else { Issue.record("l opens the limits prompt"); return }
         #expect(prompt.text == "2M/0")
@@ -147,9 +165,10 @@ import Testing
     }
 
     @Test func seedLimitsPromptReadsRatioAndMinutes() {
-        var row = Fixtures.debian
-        row.seedRatioLimit = 1.5
-        var app = app([row])
+        let row = Fixtures.debian
+        var settings = TorrentSettings()
+        settings.seedRatioLimit = 1.5
+        var app = app([row], settings: settings)
         _ = app.handle("e")
         guard case .prompt(let prompt) = app.state.mode else { Issue.record("e opens the seeding prompt"); return }
         #expect(prompt.text == "1.50/-")

@@ -47,7 +47,7 @@ public enum FilePriority: Int, Sendable, Hashable, CaseIterable, Codable {
 
 /// What the user chose for one torrent. Changeable while it runs (`Torrent.apply(_:)`) and saved with
 /// the torrent, so it is a plain `Codable` value.
-public struct TorrentSettings: Sendable, Equatable, Codable {
+public struct TorrentSettings: Sendable, Hashable, Codable {
     public var priority: TorrentPriority = .normal
     /// One per file of the torrent; empty means every file at normal priority.
     public var filePriorities: [FilePriority] = []

@@ -71,15 +71,15 @@ extension UIReducer {
     }
 
     static func toggleSequential(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
-        guard let row = selectedWithMetadata(&s, context, for: "download in order") else { return [] }
-        let on = !row.sequential
+        guard let (row, settings) = selectedSettings(&s, context, for: "download in order") else { return [] }
+        let on = !settings.sequential
         s.status = StatusMessage("Sequential download \(on ? "on" : "off") for \(quoted(row.name)).", isError: false)
         return [.setSequential(row.id, on)]
     }
 
     static func toggleFirstLast(_ s: inout UIState, _ context: UIContext) -> [UICommand] {
-        guard let row = selectedWithMetadata(&s, context, for: "fetch first and last pieces first") else { return [] }
-        let on = !row.firstAndLastPiecesFirst
+        guard let (row, settings) = selectedSettings(&s, context, for: "fetch first and last pieces first") else { return [] }
+        let on = !settings.firstAndLastPiecesFirst
         s.status = StatusMessage("First and last pieces first \(on ? "on" : "off") for \(quoted(row.name)).", isError: false)
         return [.setFirstAndLastPiecesFirst(row.id, on)]
     }
@@ -94,8 +94,8 @@ extension UIReducer {
     }
 
     static func askLimits(_ s: inout UIState, _ context: UIContext) {
-        guard let row = selectedWithMetadata(&s, context, for: "limit") else { return }
-        s.mode = .prompt(Prompt(kind: .limits(row.id, name: row.name), text: limitsText(row.downloadLimit, row.uploadLimit)))
+        guard let (row, settings) = selectedSettings(&s, context, for: "limit") else { return }
+        s.mode = .prompt(Prompt(kind: .limits(row.id, name: row.name), text: limitsText(settings.downloadLimit, settings.uploadLimit)))
     }
 
     /// Limits as the prompt shows and reads them: `down/up`, `0` for none.
@@ -112,8 +112,9 @@ extension UIReducer {
     }
 
     static func askSeedLimits(_ s: inout UIState, _ context: UIContext) {
-        guard let row = selectedWithMetadata(&s, context, for: "set seeding limits for") else { return }
-        s.mode = .prompt(Prompt(kind: .seedLimits(row.id, name: row.name), text: seedLimitsText(row.seedRatioLimit, row.seedTimeLimit)))
+        guard let (row, settings) = selectedSettings(&s, context, for: "set seeding limits for") else { return }
+        s.mode = .prompt(Prompt(
+            kind: .seedLimits(row.id, name: row.name), text: seedLimitsText(settings.seedRatioLimit, settings.seedTimeLimit)))
     }
 
     /// `ratio/minutes`, `-` for all torrents' limit.
@@ -137,6 +138,19 @@ extension UIReducer {
             }
         }
         return (values[0], values[1].map { $0 * 60 })
+    }
+
+    /// The selected row and its options, which come with its detail (the list rows leave them out); nil
+    /// with a reason while they are not known.
+    private static func selectedSettings(
+        _ s: inout UIState, _ context: UIContext, for action: String
+    ) -> (TorrentRow, TorrentSettings)? {
+        guard let row = selectedWithMetadata(&s, context, for: action) else { return nil }
+        guard let detail = context.detail, detail.id == row.id, let settings = detail.settings else {
+            s.status = StatusMessage("The options of \(quoted(row.name)) are still on their way; try again in a moment.")
+            return nil
+        }
+        return (row, settings)
     }
 
     /// The selected row when its metadata is known (a magnet link has no files or pieces before).
