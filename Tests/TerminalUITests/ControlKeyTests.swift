@@ -228,4 +228,15 @@ import Testing
                 "\(bad): \(app.state.status?.text ?? "")")
         }
     }
+
+    @Test func theHealthTabNamesATorrentsOwnOptions() {
+        #expect(HealthTab.optionsLine(TorrentSettings()) == nil, "defaults say nothing")
+        var settings = TorrentSettings()
+        settings.sequential = true
+        settings.downloadLimit = 2 * 1_048_576
+        settings.seedRatioLimit = 1.5
+        settings.seedTimeLimit = 5400
+        #expect(HealthTab.optionsLine(settings)
+            == "Options  sequential   limits ▼ \(Units.rate(2 * 1_048_576)) ▲ ∞   seeds to ratio 1.50   seeds for 1h30")
+    }
 }
