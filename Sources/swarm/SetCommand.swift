@@ -9,8 +9,9 @@ struct SetCommand: AsyncParsableCommand {
         discussion: """
             With a torrent: --sequential, --first-last, --seed-ratio, --seed-time, --max-peers (default: back to \
             all torrents' value). Without: --seed-ratio, --seed-time, --max-peers, --max-connections, \
-            --max-active-downloads, --max-active-seeds (none: no limit). They last until the daemon stops; \
-            config.toml gives them at start. Without options: shows them.
+            --max-active-downloads, --max-active-seeds (none: no limit). A torrent's options are saved with it; \
+            those of all torrents last until the daemon stops (config.toml gives them at start). Without options: \
+            shows them.
             """)
 
     @Option(name: .long, help: "on or off: download pieces in order (to play while downloading).")
