@@ -16,17 +16,15 @@ extension UIReducer {
     static func promptKey(_ s: inout UIState, _ key: Key, _ prompt: Prompt, _ context: UIContext) -> [UICommand] {
         var p = prompt
         p.candidates = []
-        if p.kind == .add, !key.isCharacter, let action = s.keys.action(for: key) {
+        // The add prompt's toggles; keys that type a character always type it.
+        if p.kind == .add, !key.isCharacter, let action = s.keys.action(for: key), [.addPaused, .addMetadataOnly, .addTo].contains(action) {
             switch action {
             case .addPaused: p.paused.toggle()
             case .addMetadataOnly: p.stopAfterMetadata.toggle()
-            case .addTo: p.choosesDirectory.toggle()
-            default: break
+            default: p.choosesDirectory.toggle()
             }
-            if [.addPaused, .addMetadataOnly, .addTo].contains(action) {
-                s.mode = .prompt(p)
-                return []
-            }
+            s.mode = .prompt(p)
+            return []
         }
         switch key {
         case .character(let c):
