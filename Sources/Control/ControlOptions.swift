@@ -7,6 +7,8 @@ import TorrentModel
 public enum NumberSetting: Codable, Sendable, Equatable {
     case cleared
     case value(Double)
+    /// A torrent's seeding limit: none, whatever the session's; for the session the same as `cleared`.
+    case unlimited
 
     public var value: Double? {
         if case .value(let number) = self { return number }

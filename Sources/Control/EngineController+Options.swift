@@ -41,8 +41,12 @@ extension EngineController {
         var settings = await torrent.currentSettings()
         if let sequential = change.sequential { settings.sequential = sequential }
         if let firstLast = change.firstAndLastPiecesFirst { settings.firstAndLastPiecesFirst = firstLast }
-        if let ratio = change.seedRatioLimit { settings.seedRatioLimit = try Self.checkedRatio(ratio) }
-        if let time = change.seedTimeLimit { settings.seedTimeLimit = try Self.checkedSeconds(time) }
+        if let ratio = change.seedRatioLimit {
+            settings.seedRatioLimit = ratio == .unlimited ? TorrentSettings.noSeedLimit : try Self.checkedRatio(ratio)
+        }
+        if let time = change.seedTimeLimit {
+            settings.seedTimeLimit = time == .unlimited ? TorrentSettings.noSeedLimit : try Self.checkedSeconds(time)
+        }
         if let peers = change.maxPeers { settings.maxPeers = try Self.checkedCount(peers, "peers", minimum: 1) }
         if !change.isEmpty { try await session.apply(settings, to: torrent.infoHash) }
         return "\(torrent.metainfo.name): " + OptionsText.torrent(settings, session: await session.options)
@@ -124,6 +128,13 @@ public enum OptionsText {
         ].joined(separator: ", ")
     }
 
-    static func ratio(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "none" }
-    static func minutes(_ seconds: Double?) -> String { seconds.map { String(format: "%.0f min", $0 / 60) } ?? "none" }
+    static func ratio(_ value: Double?) -> String {
+        guard let value, value >= 0 else { return "none" }
+        return String(format: "%.2f", value)
+    }
+
+    static func minutes(_ seconds: Double?) -> String {
+        guard let seconds, seconds >= 0 else { return "none" }
+        return String(format: "%.0f min", seconds / 60)
+    }
 }

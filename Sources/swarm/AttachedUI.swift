@@ -120,7 +120,7 @@ struct DaemonCommands: CommandSink {
                 maxActiveSeeds: setting(.maxActiveSeeds)))
         case .setSeedLimits(let id, let ratio, let seconds):
             request = .setTorrentOptions(torrent: id.rawValue, change: TorrentOptionsChange(
-                seedRatioLimit: ratio.map { .value($0) } ?? .cleared, seedTimeLimit: seconds.map { .value($0) } ?? .cleared))
+                seedRatioLimit: NumberSetting(seedLimit: ratio), seedTimeLimit: NumberSetting(seedLimit: seconds)))
         case .move(let id, let directory):
             request = .move(torrent: id.rawValue, directory: TypedPath.absolute(directory))
         case .quit, .detach:
@@ -132,5 +132,16 @@ struct DaemonCommands: CommandSink {
         } catch {
             return "\(error)"
         }
+    }
+}
+
+extension NumberSetting {
+    /// A torrent's seeding limit as the UI holds it: nil for all torrents', `noSeedLimit` for none.
+    init(seedLimit: Double?) {
+        guard let seedLimit else {
+            self = .cleared
+            return
+        }
+        self = seedLimit < 0 ? .unlimited : .value(seedLimit)
     }
 }

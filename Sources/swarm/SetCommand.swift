@@ -8,7 +8,7 @@ struct SetCommand: AsyncParsableCommand {
         commandName: "set", abstract: "Show or change a torrent's options, or those of all torrents.",
         discussion: """
             With a torrent: --sequential, --first-last, --seed-ratio, --seed-time, --max-peers (default: back to \
-            all torrents' value). Without: --seed-ratio, --seed-time, --max-peers, --max-connections, \
+            all torrents' value; none: no seeding limit for this one). Without: --seed-ratio, --seed-time, --max-peers, --max-connections, \
             --max-active-downloads, --max-active-seeds (none: no limit). A torrent's options are saved with it; \
             those of all torrents last until the daemon stops (config.toml gives them at start). Without options: \
             shows them.
@@ -49,12 +49,17 @@ struct SetCommand: AsyncParsableCommand {
 
     private func request() throws -> ControlRequest {
         let clearWord = torrent == nil ? "none" : "default"
-        func number(_ flag: String, _ text: String?, scale: Double = 1, whole: Bool = false, minimum: Double = 0) throws -> NumberSetting? {
+        /// `seedLimit`: a torrent's seeding limit also takes `none` (no limit, whatever all torrents' is).
+        func number(
+            _ flag: String, _ text: String?, scale: Double = 1, whole: Bool = false, minimum: Double = 0, seedLimit: Bool = false
+        ) throws -> NumberSetting? {
             guard let text else { return nil }
             if text.lowercased() == clearWord { return .cleared }
+            let takesNone = seedLimit && torrent != nil
+            if takesNone && text.lowercased() == "none" { return .unlimited }
             guard let value = Double(text), value.isFinite, value >= minimum, !whole || value == value.rounded() else {
                 let kind = whole ? "a whole number from \(Int(minimum))" : "a number from \(Int(minimum))"
-                throw failure("\(flag) \(text): give \(kind) up, or \(clearWord)")
+                throw failure("\(flag) \(text): give \(kind) up, \(takesNone ? "none or " : "or ")\(clearWord)")
             }
             return .value(value * scale)
         }
@@ -66,8 +71,8 @@ struct SetCommand: AsyncParsableCommand {
             default: throw failure("\(flag) \(text): give on or off")
             }
         }
-        let ratio = try number("--seed-ratio", seedRatio)
-        let time = try number("--seed-time", seedTime, scale: 60)
+        let ratio = try number("--seed-ratio", seedRatio, seedLimit: true)
+        let time = try number("--seed-time", seedTime, scale: 60, seedLimit: true)
         let peers = try number("--max-peers", maxPeers, whole: true, minimum: 1)
         guard let torrent else {
             for (flag, value) in [("--sequential", sequential), ("--first-last", firstLast)] where value != nil {

@@ -137,6 +137,8 @@ final class DaemonOptionTests: XCTestCase {
         XCTAssertTrue(session.stdout.contains("seed time 90 min, connections 50,"), session.stdout)
         XCTAssertTrue(session.stdout.contains("active downloads 4, active seeds unlimited"), session.stdout)
         XCTAssertTrue(try swarm(["set", "1"]).stdout.contains("seed time 90 min (all torrents')"), "a torrent without its own takes the session's")
+        XCTAssertTrue(try swarm(["set", "1", "--seed-time", "none"]).stdout.contains("seed time none,"), "none of its own")
+        XCTAssertTrue(try swarm(["set", "1", "--seed-time", "default"]).stdout.contains("seed time 90 min (all torrents')"))
 
         XCTAssertEqual(try swarm(["resume", "1"]).status, 0)
         try waitUntil("the wanted files", seconds: 60) { try self.list().first?.state == "Seeding" }

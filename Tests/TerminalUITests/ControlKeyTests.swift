@@ -179,6 +179,11 @@ import Testing
         _ = app.handle(.control("u"))
         type("-/-", into: &app)
         #expect(app.handle(.enter) == [.setSeedLimits(row.id, ratio: nil, seconds: nil)], "back to all torrents' limits")
+        _ = app.handle("e")
+        _ = app.handle(.control("u"))
+        type("none/30", into: &app)
+        #expect(app.handle(.enter) == [.setSeedLimits(row.id, ratio: TorrentSettings.noSeedLimit, seconds: 1800)])
+        #expect(UIReducer.seedLimitsText(TorrentSettings.noSeedLimit, 1800) == "none/30")
         for bad in ["2", "x/5", "-1/5", "2/nan", "1/2/3"] {
             _ = app.handle("e")
             _ = app.handle(.control("u"))

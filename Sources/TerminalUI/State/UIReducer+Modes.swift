@@ -128,7 +128,7 @@ extension UIReducer {
             return [.setRateLimits(id, download: down, upload: up)]
         case .seedLimits(let id, let name):
             guard let (ratio, seconds) = parseSeedLimits(p.text) else {
-                s.status = StatusMessage("Seeding limits unchanged: type ratio/minutes such as 2/1440, - for all torrents' limit.")
+                s.status = StatusMessage("Seeding limits unchanged: type ratio/minutes such as 2/1440; - for all torrents' limit, none for no limit.")
                 return []
             }
             s.status = StatusMessage("Seeding of \(quoted(name)) stops at \(seedLimitsText(ratio, seconds)) (ratio/minutes).", isError: false)

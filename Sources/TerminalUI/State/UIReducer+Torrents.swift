@@ -117,13 +117,18 @@ extension UIReducer {
             kind: .seedLimits(row.id, name: row.name), text: seedLimitsText(settings.seedRatioLimit, settings.seedTimeLimit)))
     }
 
-    /// `ratio/minutes`, `-` for all torrents' limit.
+    /// `ratio/minutes`: `-` for all torrents' limit, `none` for no limit.
     static func seedLimitsText(_ ratio: Double?, _ seconds: Double?) -> String {
-        func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value) }
-        return (ratio.map(number) ?? "-") + "/" + (seconds.map { number(($0 / 60).rounded()) } ?? "-")
+        func text(_ value: Double?, scale: Double) -> String {
+            guard let value else { return "-" }
+            guard value >= 0 else { return "none" }
+            let scaled = scale == 1 ? value : (value / scale).rounded()
+            return scaled == scaled.rounded() ? String(Int(scaled)) : String(format: "%.2f", scaled)
+        }
+        return text(ratio, scale: 1) + "/" + text(seconds, scale: 60)
     }
 
-    /// Reads `ratio/minutes`; nil when either part is neither `-` nor a number from 0 up.
+    /// Reads `ratio/minutes`; nil when either part is neither `-`, `none` nor a number from 0 up.
     static func parseSeedLimits(_ text: String) -> (ratio: Double?, seconds: Double?)? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: " ") }
         guard parts.count == 2 else { return nil }
@@ -131,13 +136,15 @@ extension UIReducer {
         for part in parts {
             if part == "-" || part.isEmpty {
                 values.append(nil)
+            } else if part.lowercased() == "none" {
+                values.append(TorrentSettings.noSeedLimit)
             } else if let value = Double(part), value.isFinite, value >= 0, value < 1e9 {
                 values.append(value)
             } else {
                 return nil
             }
         }
-        return (values[0], values[1].map { $0 * 60 })
+        return (values[0], values[1].map { $0 < 0 ? $0 : $0 * 60 })
     }
 
     /// The selected row and its options, which come with its detail (the list rows leave them out); nil

@@ -34,8 +34,16 @@ enum HealthTab {
             func limit(_ rate: Double?) -> String { rate.map(Units.rate) ?? "∞" }
             parts.append("limits ▼ \(limit(settings.downloadLimit)) ▲ \(limit(settings.uploadLimit))")
         }
-        if let ratio = settings.seedRatioLimit { parts.append("seeds to ratio \(Units.fixed(ratio, decimals: 2))") }
-        if let seconds = settings.seedTimeLimit { parts.append("seeds for \(Units.duration(seconds: seconds))") }
+        switch settings.seedRatioLimit {
+        case let ratio? where ratio >= 0: parts.append("seeds to ratio \(Units.fixed(ratio, decimals: 2))")
+        case _?: parts.append("no ratio limit")
+        case nil: break
+        }
+        switch settings.seedTimeLimit {
+        case let seconds? where seconds >= 0: parts.append("seeds for \(Units.duration(seconds: seconds))")
+        case _?: parts.append("no seeding time limit")
+        case nil: break
+        }
         if let peers = settings.maxPeers { parts.append("at most \(peers) peers") }
         return parts.isEmpty ? nil : "Options  " + parts.joined(separator: "   ")
     }

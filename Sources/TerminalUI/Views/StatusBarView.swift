@@ -59,7 +59,7 @@ enum StatusBarView {
             return fitting("Save in (Tab completes; empty: the download folder): ", else: "Save in: ", room)
         case .seedLimits(_, let name):
             return fitting(
-                "Seeding of '\(TextFit.truncate(name, to: 30))' stops at ratio/minutes (2/1440, - all torrents'): ",
+                "Seeding of '\(TextFit.truncate(name, to: 30))' stops at ratio/minutes (2/1440, - all torrents', none): ",
                 else: "Seeding stops at ratio/minutes: ", room)
         case .add:
             let options = [
