@@ -147,6 +147,7 @@ public struct EngineController: ControlHandler {
             freeDiskBytes: await session.freeSpace(at: downloadDirectory), listenPort: await session.listenPort,
             downloadDirectory: downloadDirectory.path)
         summary.dht = await session.dhtHealth()
+        summary.options = await session.options
         return summary
     }
 

@@ -52,6 +52,7 @@ extension SwarmUpdate {
         var summary = SessionSummary(
             downloadLimit: view.summary.downloadLimit, uploadLimit: view.summary.uploadLimit,
             freeDiskBytes: view.summary.freeDiskBytes, listenPort: view.summary.listenPort)
+        summary.options = view.summary.options
         if let dht = view.summary.dht {
             summary.dhtNodes = dht.nodes
             summary.dht = dht

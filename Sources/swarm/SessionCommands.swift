@@ -109,6 +109,7 @@ struct SessionCommands: CommandSink {
             summary.dhtNodes = dht.nodes
             summary.dht = dht
         }
+        summary.options = await session.options
         return summary
     }
 }

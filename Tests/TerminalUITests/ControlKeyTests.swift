@@ -244,4 +244,20 @@ import Testing
         #expect(HealthTab.optionsLine(settings)
             == "Options  sequential   limits ▼ \(Units.rate(2 * 1_048_576)) ▲ ∞   seeds to ratio 1.50   seeds for 1h30")
     }
+
+    @Test func optionsPromptStartsFromAllTorrentsCurrentOptions() {
+        var app = app()
+        var summary = SessionSummary()
+        summary.options = Session.Options(
+            seedRatioLimit: 1.5, seedTimeLimit: 5400, maxConnections: 150, maxPeersPerTorrent: 40, maxActiveDownloads: 3,
+            maxActiveSeeds: nil)
+        app.ingest(SwarmUpdate(rows: Fixtures.rows, detail: nil, summary: summary), at: .zero)
+        _ = app.handle("O")
+        guard case .prompt(let prompt) = app.state.mode else { Issue.record("O opens the options prompt"); return }
+        #expect(prompt.text == "seed-ratio=1.50 seed-time=90 max-connections=150 max-peers=40 max-active-downloads=3 max-active-seeds=none")
+        #expect(app.handle(.enter) == [.setSessionOptions([
+            .seedRatio: .value(1.5), .seedTime: .value(5400), .maxConnections: .value(150), .maxPeers: .value(40),
+            .maxActiveDownloads: .value(3), .maxActiveSeeds: .cleared,
+        ])], "Enter on the prompt as it opened changes nothing")
+    }
 }

@@ -67,7 +67,9 @@ import Testing
         try waitUntil("a download limit") {
             swarm(["limit", "1"], state: state).stdout == "keys.bin: download 1.0 MiB/s, upload unlimited\n"
         }
-        ui.send("O", "max-active-downloads=2 seed-time=90", "Enter")
+        ui.send("O")
+        try ui.waitFor("max-active-seeds=none", seconds: 5)
+        ui.send("C-u", "max-active-downloads=2 seed-time=90", "Enter")
         try waitUntil("all torrents' options") {
             let shown = swarm(["set"], state: state).stdout
             return shown.contains("seed time 90 min") && shown.contains("active downloads 2,")
