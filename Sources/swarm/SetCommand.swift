@@ -10,7 +10,7 @@ struct SetCommand: AsyncParsableCommand {
             With a torrent: --sequential, --first-last, --seed-ratio, --seed-time, --max-peers (default: back to \
             all torrents' value; none: no seeding limit for this one). Without: --seed-ratio, --seed-time, --max-peers, --max-connections, \
             --max-active-downloads, --max-active-seeds (none: no limit). A torrent's options are saved with it; \
-            those of all torrents last until the daemon stops (config.toml gives them at start). Without options: \
+            those of all torrents too, until set again or changed in config.toml (the newer wins). Without options: \
             shows them.
             """)
 

@@ -196,6 +196,46 @@ final class DaemonOptionTests: XCTestCase {
         try await group.shutdownGracefully()
     }
 
+    /// All torrents' options and rate limits set live outlive the daemon; a config.toml value changed since wins.
+    func testOptionsOfAllTorrentsSetLiveAreKeptAcrossRestarts() throws {
+        let config = root.appendingPathComponent("config.toml")
+        func writeConfig(connections: Int) throws {
+            try Data("[limits]\nmax_connections = \(connections)\n[seeding]\nratio = 2.0\n".utf8).write(to: config)
+        }
+        try writeConfig(connections: 100)
+        try startDaemon(["--config", config.path])
+        XCTAssertTrue(try swarm(["set"]).stdout.contains("seed ratio 2.00, seed time none, connections 100,"), "config.toml's at first")
+        let set = try swarm(["set", "--max-connections", "50", "--max-active-seeds", "2", "--seed-ratio", "4"])
+        XCTAssertEqual(set.status, 0, set.stderr)
+        XCTAssertEqual(try swarm(["limit", "--up", "100"]).status, 0)
+
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        daemon?.waitUntilExit()
+        try startDaemon(["--config", config.path])
+        let kept = try swarm(["set"]).stdout
+        XCTAssertTrue(kept.contains("seed ratio 4.00, seed time none, connections 50,"), kept)
+        XCTAssertTrue(kept.contains("active seeds 2"), kept)
+        XCTAssertEqual(try swarm(["limit"]).stdout, "all torrents: download unlimited, upload 100 KiB/s\n")
+
+        // The file's max_connections changes while the daemon is stopped: the newer choice wins; the rest stays.
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        daemon?.waitUntilExit()
+        try writeConfig(connections: 80)
+        try startDaemon(["--config", config.path])
+        let changed = try swarm(["set"]).stdout
+        XCTAssertTrue(changed.contains("seed ratio 4.00, seed time none, connections 80,"), changed)
+        XCTAssertTrue(changed.contains("active seeds 2"), changed)
+        // Set back to the file's value: nothing of its own is kept any more.
+        XCTAssertEqual(try swarm(["set", "--seed-ratio", "2"]).status, 0)
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        daemon?.waitUntilExit()
+        try Data("[limits]\nmax_connections = 80\n[seeding]\nratio = 1.5\n".utf8).write(to: config)
+        try startDaemon(["--config", config.path])
+        XCTAssertTrue(try swarm(["set"]).stdout.contains("seed ratio 1.50,"), "the file's new ratio, nothing set live over it")
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        daemon?.waitUntilExit()
+    }
+
     func testAMagnetAddedToStopAfterMetadataWaitsPaused() async throws {
         let fixture = try TorrentFixture.multiFile(
             name: "pick", files: [.init("one.bin", length: 32 << 10), .init("two.bin", length: 32 << 10)], pieceLength: 16 << 10)
