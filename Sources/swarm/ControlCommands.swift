@@ -137,7 +137,7 @@ struct ListEntry: Encodable {
         priority = s.priority.label
     }
 
-    static let header = "  #  hash      state              done    size       down       up  peers  name"
+    static let header = "  #  hash      state              done    size       down       up  peers  prio    name"
 
     var line: String {
         func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
@@ -145,7 +145,7 @@ struct ListEntry: Encodable {
         let cells = [
             pad("\(number)", 3), "  ", String(infoHash.prefix(8)), "  ", state.padding(toLength: 17, withPad: " ", startingAt: 0),
             pad(percent, 6), pad(Self.bytes(Double(size)), 8), pad(Self.rate(downloadRate), 11), pad(Self.rate(uploadRate), 9),
-            pad("\(peers)", 7), "  ", name,
+            pad("\(peers)", 7), "  ", priority.padding(toLength: 6, withPad: " ", startingAt: 0), "  ", name,
         ]
         return cells.joined() + (error.map { "  (\($0))" } ?? "")
     }

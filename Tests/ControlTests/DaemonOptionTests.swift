@@ -127,6 +127,7 @@ final class DaemonOptionTests: XCTestCase {
         let high = try swarm(["priority", "1", "high"])
         XCTAssertEqual(high.stdout, "album: priority high\n", high.stderr)
         XCTAssertEqual(try list().first?.priority, "high")
+        XCTAssertTrue(try swarm(["list"]).stdout.contains("  high    album\n"), "the table's priority column")
 
         let options = try swarm(["set", "1", "--sequential", "on", "--first-last", "on", "--seed-ratio", "3"])
         XCTAssertEqual(options.status, 0, options.stderr)
