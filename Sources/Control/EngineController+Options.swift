@@ -27,8 +27,15 @@ extension EngineController {
 
     func move(_ selector: String, to directory: String) async throws -> String {
         guard directory.hasPrefix("/") else { throw BadValue(description: "the new directory must be an absolute path") }
-        let torrent = try await existingTorrent(selector)
         let target = URL(fileURLWithPath: directory).standardizedFileURL
+        let hash = try await resolve(selector)
+        if await session.torrent(for: hash) == nil, let fetch = await session.metadataFetch(for: hash) {
+            let name = await session.snapshot(of: hash)?.name ?? hash.hex
+            guard target.path != (await fetch.directory).standardizedFileURL.path else { return "\(name) already goes to \(target.path)" }
+            try await session.move(hash, to: target)
+            return "\(name) will be saved in \(target.path) (its metadata is still coming)"
+        }
+        let torrent = try await existingTorrent(selector)
         guard target.path != torrent.storage.directory.standardizedFileURL.path else {
             return "\(torrent.metainfo.name) is already in \(target.path)"
         }

@@ -256,4 +256,36 @@ final class DaemonOptionTests: XCTestCase {
         XCTAssertEqual(try swarm(["shutdown"]).status, 0)
         await seeder.shutdown()
     }
+
+    /// A magnet link still waiting for its metadata has no data yet: `swarm move` changes where its files
+    /// will go, kept across a restart, and the download lands there.
+    func testMovingAMagnetBeforeItsMetadataChangesItsFolder() async throws {
+        let fixture = try TorrentFixture.multiFile(
+            name: "later", files: [.init("one.bin", length: 32 << 10), .init("two.bin", length: 16 << 10)], pieceLength: 16 << 10)
+        defer { fixture.remove() }
+        let seeder = try await LoopbackSwarm.session()
+        _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        let port = await seeder.listenPort
+        try startDaemon()
+        let link = "magnet:?xt=urn:btih:\(fixture.metainfo.infoHash.hex)&dn=later&x.pe=127.0.0.1:\(port)"
+        XCTAssertEqual(try swarm(["add", link, "--dir", fixture.downloadDirectory.path, "--paused"]).status, 0)
+        XCTAssertEqual(try list().first?.state, "Paused")
+        let target = root.appendingPathComponent("elsewhere")
+        let move = try swarm(["move", "later", target.path])
+        XCTAssertEqual(move.stdout, "later will be saved in \(target.path) (its metadata is still coming)\n", move.stderr)
+        XCTAssertEqual(try swarm(["move", "later", target.path]).stdout, "later already goes to \(target.path)\n")
+        XCTAssertEqual(try swarm(["move", "later", " "]).status, 2, "checked by the command line")
+
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        daemon?.waitUntilExit()
+        try startDaemon()
+        XCTAssertEqual(try swarm(["resume", "1"]).status, 0)
+        try waitUntil("the metadata, then the download", seconds: 60) { try self.list().first?.state == "Seeding" }
+        XCTAssertEqual(try files().directory, target.path)
+        let data = try Data(contentsOf: target.appendingPathComponent("later/one.bin"))
+        XCTAssertEqual([UInt8](data), Array(fixture.contents(ofFile: 0)))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.downloadDirectory.appendingPathComponent("later").path))
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        await seeder.shutdown()
+    }
 }

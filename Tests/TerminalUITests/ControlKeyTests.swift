@@ -96,11 +96,13 @@ import Testing
 
         let magnet = TorrentRow(id: TorrentID("ab"), name: "m", number: 1, size: 0, bytesDone: 0, state: .fetchingMetadata(progress: 0.2))
         var waiting = self.app([magnet])
-        for key: Key in ["o", "f", "m"] {
+        for key: Key in ["o", "f"] {
             #expect(waiting.handle(key) == [])
             #expect(waiting.state.status?.text.contains("no metadata yet") == true)
             #expect(waiting.state.mode == .normal)
         }
+        _ = waiting.handle("m")
+        #expect(waiting.state.mode == .prompt(Prompt(kind: .move(magnet.id, name: "m"))), "where its files will go can change")
         var empty = self.app([])
         #expect(empty.handle("m") == [])
         #expect(empty.state.status?.isError == true)

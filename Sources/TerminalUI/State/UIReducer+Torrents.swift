@@ -84,8 +84,9 @@ extension UIReducer {
         return [.setFirstAndLastPiecesFirst(row.id, on)]
     }
 
+    /// A magnet link still fetching its metadata can be moved too: its files will go there.
     static func askMoveDirectory(_ s: inout UIState, _ context: UIContext) {
-        guard let row = selectedWithMetadata(&s, context, for: "move") else { return }
+        guard let row = selected(&s, context, for: "move") else { return }
         if row.state.isChecking {
             s.status = StatusMessage("\(quoted(row.name)) is being checked; move it when that is done.")
             return
