@@ -122,6 +122,9 @@ struct DaemonCommands: CommandSink {
         case .setSeedLimits(let id, let ratio, let seconds):
             request = .setTorrentOptions(torrent: id.rawValue, change: TorrentOptionsChange(
                 seedRatioLimit: NumberSetting(seedLimit: ratio), seedTimeLimit: NumberSetting(seedLimit: seconds)))
+        case .setMaxPeers(let id, let peers):
+            request = .setTorrentOptions(
+                torrent: id.rawValue, change: TorrentOptionsChange(maxPeers: peers.map { .value(Double($0)) } ?? .cleared))
         case .move(let id, let directory):
             request = .move(torrent: id.rawValue, directory: TypedPath.absolute(directory))
         case .quit, .detach:

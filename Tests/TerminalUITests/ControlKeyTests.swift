@@ -195,6 +195,40 @@ import Testing
         }
     }
 
+    @Test func peersPromptSetsOrClearsATorrentsPeerLimit() {
+        let row = Fixtures.debian
+        var settings = TorrentSettings()
+        var app = app([row], settings: settings)
+        _ = app.handle("P")
+        guard case .prompt(let prompt) = app.state.mode else { Issue.record("P opens the peers prompt"); return }
+        #expect(prompt.kind == .maxPeers(row.id, name: row.name))
+        #expect(prompt.text == "-", "none of its own: all torrents' limit")
+        _ = app.handle(.control("u"))
+        type("25", into: &app)
+        #expect(app.handle(.enter) == [.setMaxPeers(row.id, 25)])
+        #expect(app.state.status?.text == "Peers of '\(row.name)': at most 25.")
+
+        settings.maxPeers = 40
+        app = self.app([row], settings: settings)
+        _ = app.handle("P")
+        guard case .prompt(let own) = app.state.mode else { Issue.record("P opens the peers prompt"); return }
+        #expect(own.text == "40")
+        _ = app.handle(.control("u"))
+        type("-", into: &app)
+        #expect(app.handle(.enter) == [.setMaxPeers(row.id, nil)], "back to all torrents' limit")
+        for bad in ["0", "x", "2.5", "-3", "1/2"] {
+            _ = app.handle("P")
+            _ = app.handle(.control("u"))
+            type(bad, into: &app)
+            #expect(app.handle(.enter) == [], "\(bad)")
+            #expect(app.state.status?.text.hasPrefix("Peer limit unchanged") == true, "\(bad)")
+        }
+        let magnet = TorrentRow(id: TorrentID("ab"), name: "m", number: 1, size: 0, bytesDone: 0, state: .fetchingMetadata(progress: 0.2))
+        var waiting = self.app([magnet])
+        #expect(waiting.handle("P") == [])
+        #expect(waiting.state.status?.text.contains("no metadata yet") == true)
+    }
+
     @Test func addToAsksForTheFolderAfterThePath() {
         var app = app()
         _ = app.handle("a")

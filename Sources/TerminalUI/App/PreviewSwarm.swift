@@ -93,6 +93,7 @@ public actor PreviewSwarm: SnapshotSource, CommandSink {
                 $0.settings.seedRatioLimit = ratio
                 $0.settings.seedTimeLimit = seconds
             }
+        case .setMaxPeers(let id, let peers): edit(id) { $0.settings.maxPeers = peers }
         case .add(let source, _, _, _):
             switch source {
             case .torrentFile(let path): return "The preview cannot open \(path): it has no engine."

@@ -44,7 +44,7 @@ extension UIReducer {
             let takesPaths: Bool
             switch p.kind {
             case .add, .move, .saveIn: takesPaths = true
-            case .filter, .limits, .seedLimits, .sessionOptions: takesPaths = false
+            case .filter, .limits, .seedLimits, .sessionOptions, .maxPeers: takesPaths = false
             }
             guard takesPaths else {
                 s.status = StatusMessage("Tab completes paths in the add and move prompts only.")
@@ -133,6 +133,14 @@ extension UIReducer {
             }
             s.status = StatusMessage("Seeding of \(quoted(name)) stops at \(seedLimitsText(ratio, seconds)) (ratio/minutes).", isError: false)
             return [.setSeedLimits(id, ratio: ratio, seconds: seconds)]
+        case .maxPeers(let id, let name):
+            guard let peers = parseMaxPeers(p.text) else {
+                s.status = StatusMessage("Peer limit unchanged: type a whole number from 1, or - for all torrents' limit.")
+                return []
+            }
+            s.status = StatusMessage(
+                "Peers of \(quoted(name)): \(peers.map { "at most \($0)" } ?? "all torrents' limit").", isError: false)
+            return [.setMaxPeers(id, peers)]
         }
     }
 

@@ -118,6 +118,19 @@ extension UIReducer {
             kind: .seedLimits(row.id, name: row.name), text: seedLimitsText(settings.seedRatioLimit, settings.seedTimeLimit)))
     }
 
+    static func askMaxPeers(_ s: inout UIState, _ context: UIContext) {
+        guard let (row, settings) = selectedSettings(&s, context, for: "limit the peers of") else { return }
+        s.mode = .prompt(Prompt(kind: .maxPeers(row.id, name: row.name), text: settings.maxPeers.map(String.init) ?? "-"))
+    }
+
+    /// A peer limit as typed: `.some(nil)` for `-` or nothing (all torrents' limit), nil when not a count from 1.
+    static func parseMaxPeers(_ text: String) -> Int?? {
+        let typed = text.trimmingCharacters(in: " ")
+        if typed.isEmpty || typed == "-" { return .some(nil) }
+        guard let peers = Int(typed), (1...1_000_000).contains(peers) else { return nil }
+        return .some(peers)
+    }
+
     /// `ratio/minutes`: `-` for all torrents' limit, `none` for no limit.
     static func seedLimitsText(_ ratio: Double?, _ seconds: Double?) -> String {
         func text(_ value: Double?, scale: Double) -> String {

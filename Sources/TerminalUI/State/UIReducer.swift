@@ -70,6 +70,7 @@ public enum UIReducer {
         case .move: askMoveDirectory(&s, context)
         case .limit: askLimits(&s, context)
         case .seedLimits: askSeedLimits(&s, context)
+        case .maxPeers: askMaxPeers(&s, context)
         case .options: s.mode = .prompt(Prompt(kind: .sessionOptions, text: context.sessionOptions.map(SessionOption.text) ?? ""))
         case .limitAll:
             let (down, up) = context.sessionLimits
