@@ -54,4 +54,31 @@ final class RateLimitTests: XCTestCase {
         await leecher.shutdown()
         await seeder.shutdown()
     }
+
+    /// Under an upload limit the data leaves block by block as the limit allows, not in bursts of a whole
+    /// batch of requests after one long wait: the uploaded total grows smoothly (a 10 s window that starts
+    /// and ends next to a burst would otherwise read a whole burst low).
+    func testUploadLimitSendsInSmallSteps() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 16 * 1024 * 1024, pieceLength: 256 * 1024)
+        defer { fixture.remove() }
+        let seeder = try await LoopbackSwarm.session { $0.uploadLimit = 1024 * 1024 }
+        let leecher = try await LoopbackSwarm.session()
+        let seeding = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        let torrent = try await leecher.add(fixture.metainfo, directory: fixture.downloadDirectory)
+        await torrent.addPeers([await LoopbackSwarm.address(of: seeder)], source: .manual)
+        await LoopbackSwarm.waitUntil(seeding) { $0.uploaded > 2 * 1024 * 1024 }
+        var last = await seeding.snapshot().uploaded
+        var steps: [Int64] = []
+        for _ in 0..<16 {
+            try await Task.sleep(for: .milliseconds(250))
+            let now = await seeding.snapshot().uploaded
+            steps.append(now - last)
+            last = now
+        }
+        // A quarter of a second at 1 MiB/s is 256 KiB; a whole batch of requests (64 or more blocks) is 1 MiB.
+        XCTAssertLessThan(steps.max() ?? 0, 640 * 1024, "uploaded per 250 ms: \(steps)")
+        XCTAssertGreaterThanOrEqual(steps.filter { $0 > 0 }.count, 12, "uploaded per 250 ms: \(steps)")
+        await leecher.shutdown()
+        await seeder.shutdown()
+    }
 }

@@ -128,16 +128,48 @@ enum PeerConnection {
             do {
                 let blocks = batch.map { (piece: $0.piece, begin: $0.begin, length: $0.length) }
                 let data = try await torrent.storage.read(blocks: blocks)
-                let bytes = data.reduce(0) { $0 + $1.readableBytes }
-                let delay = torrent.uploadDelay(for: bytes)
-                if delay > .zero { try await Task.sleep(for: delay) }
-                link.send(zip(batch, data).map { .piece(piece: $0.piece, begin: $0.begin, data: $1) })
-                await torrent.sent(bytes, to: key)
+                try await send(Array(zip(batch, data)), pacedBy: torrent, key: key, link: link)
             } catch {
                 link.close()
                 return
             }
             queued.withLockedValue { $0 -= batch.count }
         }
+    }
+
+    /// At most this much is reserved from the upload limit at once.
+    static let pacingStep = 64 * 1024
+
+    /// Sends the blocks as the upload limit allows, a few at a time: a batch of a hundred requests under
+    /// a limit leaves as a steady stream, not as one burst after a wait of seconds (which starved the
+    /// peer meanwhile and made the uploaded total jump). Without a limit, the batch goes out in one write.
+    private static func send(_ blocks: [(BlockRef, ByteBuffer)], pacedBy torrent: Torrent, key: Int, link: PeerLink) async throws {
+        var ready: [(BlockRef, ByteBuffer)] = []
+        var readyBytes = 0
+        func flush() async {
+            guard !ready.isEmpty else { return }
+            link.send(ready.map { .piece(piece: $0.0.piece, begin: $0.0.begin, data: $0.1) })
+            await torrent.sent(readyBytes, to: key)
+            ready.removeAll(keepingCapacity: true)
+            readyBytes = 0
+        }
+        var start = 0
+        while start < blocks.count {
+            var end = start
+            var stepBytes = 0
+            while end < blocks.count, end == start || stepBytes + blocks[end].1.readableBytes <= pacingStep {
+                stepBytes += blocks[end].1.readableBytes
+                end += 1
+            }
+            let delay = torrent.uploadDelay(for: stepBytes)
+            if delay > .zero {
+                await flush()
+                try await Task.sleep(for: delay)
+            }
+            ready.append(contentsOf: blocks[start..<end])
+            readyBytes += stepBytes
+            start = end
+        }
+        await flush()
     }
 }
