@@ -9,7 +9,8 @@
 #   restored_s     the daemon's log: every saved torrent back (the clock starts once the session listens)
 #   list_first_s   `swarm list` first answers (while restoring it answers with what is listed so far)
 #   list_full_s    `swarm list` answers with all N torrents and the restore over
-#   ui_first_s     the attached UI's first rows; ui_full_s its complete list
+#   ui_first_s     the attached UI's first view (rows listed so far, maybe none); ui_listed_s the first
+#                  with all N rows (some may still show Checking); ui_full_s the first with the restore over
 #   start_cpu_s    the daemon's CPU time until list_full (steadier than the wall clock on a busy machine)
 #   cpu_sub_pct    CPU over the next S seconds (default 30) with the UI attached, in % of one core
 #   cpu_pct        CPU over S more seconds with nothing attached
@@ -64,7 +65,7 @@ cs=$(cpu)
 grep -E "loaded|listed|restored" "$WORK/log"
 echo "swarm list: $(count "$WORK/list") torrents"
 for _ in $(seq 1 3000); do grep -q full_view_at "$WORK/attach" && break; sleep 0.01; done
-grep -E "first_view|full_view" "$WORK/attach" || { echo "attach-bench:"; cat "$WORK/attach"; }
+grep -E "first_view|listed_view|full_view" "$WORK/attach" || { echo "attach-bench:"; cat "$WORK/attach"; }
 # With the UI attached (attach-bench holds on for S seconds after its complete list).
 c0=$(cpu); t0=$(now)
 wait $ATTACH || true
@@ -75,12 +76,13 @@ sleep "$IDLE"
 c2=$(cpu); t2=$(now)
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
 kill -TERM $PID; wait $PID || true
-restored=$(grep -o 'restored [0-9]* torrents in [0-9.]*' "$WORK/log" | awk '{print $5}')
-ui_first=$(grep -o 'first_view_at=[0-9.]*' "$WORK/attach" | cut -d= -f2)
-ui_full=$(grep -o 'full_view_at=[0-9.]*' "$WORK/attach" | cut -d= -f2)
-awk -v s="$start" -v f="$first" -v r="$full" -v uf="${ui_first:-0}" -v ur="${ui_full:-0}" -v rs="${restored:-0}" -v cs="$cs" \
+restored=$(grep -o 'restored [0-9]* torrents in [0-9.]*' "$WORK/log" | awk '{print $5}' || true)
+ui_first=$(grep -o 'first_view_at=[0-9.]*' "$WORK/attach" | cut -d= -f2 || true)
+ui_full=$(grep -o 'full_view_at=[0-9.]*' "$WORK/attach" | cut -d= -f2 || true)
+ui_listed=$(grep -o 'listed_view_at=[0-9.]*' "$WORK/attach" | cut -d= -f2 || true)
+awk -v s="$start" -v f="$first" -v r="$full" -v uf="${ui_first:-0}" -v ul="${ui_listed:-0}" -v ur="${ui_full:-0}" -v rs="${restored:-0}" -v cs="$cs" \
     -v c0="$c0" -v c1="$c1" -v c2="$c2" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v hz="$TICKS" -v rss="$rss" -v n="$COUNT" 'BEGIN {
-    printf "torrents=%d restored_s=%.2f list_first_s=%.2f list_full_s=%.2f ui_first_s=%.2f ui_full_s=%.2f start_cpu_s=%.2f\n",
-        n, rs, f - s, r - s, (uf > 0 ? uf - s : -1), (ur > 0 ? ur - s : -1), cs / hz
+    printf "torrents=%d restored_s=%.2f list_first_s=%.2f list_full_s=%.2f ui_first_s=%.2f ui_listed_s=%.2f ui_full_s=%.2f start_cpu_s=%.2f\n",
+        n, rs, f - s, r - s, (uf > 0 ? uf - s : -1), (ul > 0 ? ul - s : -1), (ur > 0 ? ur - s : -1), cs / hz
     printf "cpu_sub_pct=%.2f cpu_pct=%.2f rss_mib=%.0f\n",
         100 * (c1 - c0) / hz / (t1 - t0), 100 * (c2 - c1) / hz / (t2 - t1), rss / 1024 }'

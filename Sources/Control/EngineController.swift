@@ -51,7 +51,7 @@ public struct EngineController: ControlHandler {
         case .list:
             return .snapshot(await snapshot(selected: nil))
         case .overview:
-            return .overview(await view(selected: nil))
+            return .overview(await view(selected: nil, reusing: nil))
         case .pause(let selector):
             let hash = try await resolve(selector)
             try await session.pause(hash)
@@ -128,16 +128,28 @@ public struct EngineController: ControlHandler {
     }
 
     /// Every torrent's list row and `selected` in full: the answer to `overview`, and what subscribers get.
-    public func view(selected: String?) async -> EngineView {
-        let torrents = await session.snapshots()
+    public func view(selected: String?, reusing rows: [TorrentListItem]?) async -> EngineView {
+        let rows = if let rows { rows } else { await session.listItems() }
         var chosen: SelectedTorrent?
-        if let selected, let hash = try? TorrentSelector.resolve(selected, in: torrents.map(Self.candidate)),
-            let snapshot = torrents.first(where: { $0.infoHash == hash })
-        {
-            chosen = SelectedTorrent(snapshot: snapshot, detail: await session.detail(of: hash))
+        if let selected, let hash = try? TorrentSelector.resolve(selected, in: rows.map(Self.candidate)) {
+            if let torrent = await session.torrent(for: hash) {
+                chosen = SelectedTorrent(snapshot: await torrent.snapshot(), detail: await torrent.detail())
+            } else if let snapshot = await session.snapshot(of: hash) {
+                chosen = SelectedTorrent(snapshot: snapshot, detail: nil)
+            }
         }
-        let restoring = restoreStatus?.total.map { RestoreProgress(listed: torrents.count, total: $0) }
-        return EngineView(rows: torrents.map(TorrentListItem.init), selected: chosen, summary: await summary(), restoring: restoring)
+        let restoring = restoreStatus?.total.map { RestoreProgress(listed: rows.count, total: $0) }
+        return EngineView(rows: rows, selected: chosen, summary: await summary(), restoring: restoring)
+    }
+
+    /// While restoring, the end of the restore cuts the wait short: an attached UI shows the torrents
+    /// ready at once, not up to an interval later.
+    public func waitBeforeNextPush(_ interval: Duration) async throws {
+        guard let restoreStatus, restoreStatus.total != nil else { return try await Task.sleep(for: interval) }
+        let end = ContinuousClock.now + interval
+        while ContinuousClock.now < end, restoreStatus.total != nil {
+            try await Task.sleep(for: min(.milliseconds(20), end - ContinuousClock.now))
+        }
     }
 
     private func summary() async -> EngineSummary {
@@ -152,7 +164,7 @@ public struct EngineController: ControlHandler {
     }
 
     func resolve(_ selector: String) async throws -> InfoHash {
-        try TorrentSelector.resolve(selector, in: await session.snapshots().map(Self.candidate))
+        try TorrentSelector.resolve(selector, in: await session.listItems().map(Self.candidate))
     }
 
     func name(_ hash: InfoHash) async -> String {
@@ -161,6 +173,10 @@ public struct EngineController: ControlHandler {
 
     private static func candidate(_ snapshot: TorrentSnapshot) -> TorrentSelector.Candidate {
         TorrentSelector.Candidate(infoHash: snapshot.infoHash, name: snapshot.name)
+    }
+
+    private static func candidate(_ row: TorrentListItem) -> TorrentSelector.Candidate {
+        TorrentSelector.Candidate(infoHash: row.infoHash, name: row.name)
     }
 }
 

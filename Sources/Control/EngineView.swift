@@ -105,6 +105,22 @@ public struct EngineChanges: Codable, Sendable, Equatable {
 
     /// The changes that turn `old` into `new`: `old.applying(EngineChanges(from: old, to: new)) == new`.
     public init(from old: EngineView, to new: EngineView) {
+        // Usually the same torrents in the same order (often the very same rows, reused): compare row by
+        // row, in place, no dictionary needed.
+        let changedInPlace = old.rows.withUnsafeBufferPointer { before in
+            new.rows.withUnsafeBufferPointer { after -> [TorrentListItem]? in
+                guard before.count == after.count else { return nil }
+                if before.baseAddress == after.baseAddress { return [] }
+                for index in after.indices where before[index].infoHash != after[index].infoHash { return nil }
+                var changed: [TorrentListItem] = []
+                for index in after.indices where before[index] != after[index] { changed.append(after[index]) }
+                return changed
+            }
+        }
+        if let changedInPlace {
+            self.init(changed: changedInPlace, selected: new.selected, summary: new.summary, restoring: new.restoring)
+            return
+        }
         var before: [InfoHash: TorrentListItem] = [:]
         before.reserveCapacity(old.rows.count)
         for row in old.rows { before[row.infoHash] = row }

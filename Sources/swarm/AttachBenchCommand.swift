@@ -4,8 +4,8 @@ import Foundation
 import TerminalUI
 
 /// `swarm attach-bench`: what the UI gets from a daemon, without a terminal. Subscribes as the UI does
-/// (every 250 ms) and turns each view into the UI's rows, prints when the first view and the first
-/// complete one (restore over, `--expect` rows) arrived, then stays attached for `--hold` seconds
+/// (every 250 ms) and turns each view into the UI's rows, prints when the first view, the first with
+/// `--expect` rows (some may still be checking) and the first complete one (restore over) arrived, then stays attached for `--hold` seconds
 /// counting pushes. Hidden; `Benchmarks/store-startup.sh` runs it.
 struct AttachBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,6 +34,7 @@ struct AttachBenchCommand: AsyncParsableCommand {
         defer { client.close() }
         print("connected_at=\(Self.now())")
         var sawFirst = false
+        var sawListed = false
         var complete = false
         var pushes = 0
         var rowsChanged = 0
@@ -43,11 +44,18 @@ struct AttachBenchCommand: AsyncParsableCommand {
         do {
             for try await view in client.subscribe(intervalMilliseconds: 250, selected: nil) {
                 let update = SwarmUpdate(view, selected: nil)
+                if !complete, ProcessInfo.processInfo.environment["SWARM_ATTACH_BENCH_TRACE"] != nil {
+                    print("view_at=\(Self.now()) rows=\(update.rows.count) restoring=\(view.restoring != nil)")
+                }
                 if !sawFirst {
                     sawFirst = true
                     print("first_view_at=\(Self.now()) rows=\(update.rows.count) restoring=\(view.restoring != nil)")
                 }
                 defer { previous = view }
+                if !sawListed && update.rows.count >= max(expect, 1) {
+                    sawListed = true
+                    print("listed_view_at=\(Self.now()) rows=\(update.rows.count) restoring=\(view.restoring != nil)")
+                }
                 if complete, let previous {
                     pushes += 1
                     rowsChanged += EngineChanges(from: previous, to: view).changed.count

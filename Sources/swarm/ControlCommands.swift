@@ -85,7 +85,8 @@ struct ListCommand: AsyncParsableCommand {
         defer { client.close() }
         guard case .overview(let view) = try await sendOrExit(client, .overview) else { return }
         if let restoring = view.restoring {
-            FileHandle.standardError.write(Data("swarm: the daemon is still loading its torrents (\(restoring.listed) of \(restoring.total) so far)\n".utf8))
+            let count = restoring.total > 0 ? " (\(restoring.listed) of \(restoring.total) so far)" : ""
+            FileHandle.standardError.write(Data("swarm: the daemon is still loading its torrents\(count)\n".utf8))
         }
         if json {
             let entries = view.rows.enumerated().map { ListEntry($1, number: $0 + 1) }

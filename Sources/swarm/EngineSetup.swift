@@ -123,6 +123,12 @@ enum EngineSetup {
         let environment = ProcessInfo.processInfo.environment
         let (session, store, options, config) = (opened.session, opened.store, opened.options, opened.config)
         defer { status?.finish() }
+        #if os(Linux)
+        // Restoring thousands of torrents allocates fast from every thread: grow the heap 32 MiB at a
+        // time rather than a page or so per system call (a third of the restore time went there).
+        _ = glibcMallopt(glibcTopPad, 32 << 20)
+        defer { _ = glibcMallopt(glibcTopPad, 128 << 10) }
+        #endif
         do {
             let began = ContinuousClock.now
             var records = try await store.loadAll()
@@ -139,6 +145,7 @@ enum EngineSetup {
             options.logger.info("restored \(storedHashes.count) torrents in \(ContinuousClock.now - began)")
             // Loading a large store leaves megabytes of freed buffers in the heap: hand them back.
             #if os(Linux)
+            _ = glibcMallopt(glibcTopPad, 128 << 10)
             _ = glibcMallocTrim(0)
             #endif
             let saver = StoreSaver(
@@ -209,4 +216,9 @@ extension KeyBindingError {
 /// glibc's `malloc_trim` (in `<malloc.h>`, which the Glibc module does not export).
 @_silgen_name("malloc_trim")
 private func glibcMallocTrim(_ pad: Int) -> Int32
+
+/// glibc's `mallopt` and its `M_TOP_PAD` (how much more than asked the heap grows by; default 128 KiB).
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+private let glibcTopPad: Int32 = -2
 #endif

@@ -29,7 +29,7 @@ final class ControlServerTests: XCTestCase {
         init(frozen: Bool = false) { self.frozen = frozen }
 
         func handle(_ request: ControlRequest) async -> ControlReply { .done(message: "did \(request)") }
-        func view(selected: String?) async -> EngineView {
+        func view(selected: String?, reusing rows: [TorrentListItem]?) async -> EngineView {
             let port = frozen ? 1 : lock.withLock { calls += 1; return calls }
             return EngineView(rows: [], summary: EngineSummary(downloadLimit: nil, uploadLimit: nil, freeDiskBytes: nil, listenPort: port, downloadDirectory: selected ?? "-"))
         }
@@ -50,6 +50,71 @@ final class ControlServerTests: XCTestCase {
         client.close()
         let seen = await counting.value
         XCTAssertEqual(seen, ["-", "other"], "six polls of an unchanged engine send one snapshot; a new selection sends one more")
+        await server.close()
+    }
+
+    /// While the daemon restores, lists answer at once (marked as restoring) and changes wait for the end.
+    func testWhileRestoringListsAnswerAndChangesWait() async throws {
+        let fixture = try TorrentFixture.singleFile(name: "early.bin", length: 64 * 1024, pieceLength: 16 * 1024, trackers: [])
+        defer { fixture.remove() }
+        let engine = try await LoopbackSwarm.session()
+        let status = RestoreStatus()
+        status.begin(total: 5)
+        let controller = EngineController(session: engine, downloadDirectory: fixture.seedDirectory, restoreStatus: status) {}
+        let server = try await ControlServer.start(socketPath: socketPath, handler: controller, group: MultiThreadedEventLoopGroup.singleton)
+        let client = try await ControlClient.connect(socketPath: socketPath)
+        guard case .overview(let early) = try await client.send(.overview) else { return XCTFail("overview expected") }
+        XCTAssertEqual(early.restoring, RestoreProgress(listed: 0, total: 5))
+        let adding = Task { try await client.send(.add(source: .torrent(Data(fixture.torrentBytes)), directory: nil, paused: true)) }
+        try await Task.sleep(for: .milliseconds(300))
+        let listed = await engine.infoHashes
+        XCTAssertEqual(listed, [], "the add waits for the restore")
+        status.finish()
+        let added = try await adding.value
+        XCTAssertEqual(added, .added(infoHash: fixture.metainfo.infoHash, name: "early.bin"))
+        guard case .overview(let after) = try await client.send(.overview) else { return XCTFail("overview expected") }
+        XCTAssertNil(after.restoring)
+        XCTAssertEqual(after.rows.map(\.name), ["early.bin"])
+        client.close()
+        await server.close()
+        await engine.shutdown()
+    }
+
+    /// A handler whose rows take 40 ms to build; it counts how often they are built.
+    private final class SlowRows: ControlHandler, @unchecked Sendable {
+        private let lock = NSLock()
+        private var builds = 0
+        private var views = 0
+        var counts: (builds: Int, views: Int) { lock.withLock { (builds, views) } }
+
+        func handle(_ request: ControlRequest) async -> ControlReply { .done(message: "ok") }
+        func view(selected: String?, reusing rows: [TorrentListItem]?) async -> EngineView {
+            if rows == nil { try? await Task.sleep(for: .milliseconds(40)) }
+            let (built, seen) = lock.withLock { () -> (Int, Int) in
+                views += 1
+                if rows == nil { builds += 1 }
+                return (builds, views)
+            }
+            return EngineView(rows: [], summary: EngineSummary(
+                downloadLimit: nil, uploadLimit: nil, freeDiskBytes: Int64(seen), listenPort: built, downloadDirectory: "-"))
+        }
+    }
+
+    func testCostlyRowsAreBuiltLessOftenButAtOnceAfterARequest() async throws {
+        let handler = SlowRows()
+        let server = try await ControlServer.start(socketPath: socketPath, handler: handler, group: MultiThreadedEventLoopGroup.singleton)
+        let client = try await ControlClient.connect(socketPath: socketPath)
+        let stream = client.subscribe(intervalMilliseconds: 100, selected: nil)
+        let watching = Task { do { for try await _ in stream {} } catch {} }
+        try await Task.sleep(for: .milliseconds(1500))
+        let before = handler.counts
+        XCTAssertGreaterThanOrEqual(before.views, 5, "the summary is fresh every 100 ms or so")
+        XCTAssertLessThanOrEqual(before.builds, 2, "rows costing 40 ms are built again after 2 s at the soonest")
+        try await client.send(.pause(torrent: "x"))
+        try await Task.sleep(for: .milliseconds(400))
+        XCTAssertEqual(handler.counts.builds, before.builds + 1, "a request has the rows built again at the next push")
+        client.close()
+        watching.cancel()
         await server.close()
     }
 

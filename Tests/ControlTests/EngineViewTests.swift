@@ -176,6 +176,10 @@ final class EngineViewTests: XCTestCase {
         let session = try await LoopbackSwarm.session()
         let torrent = try await session.add(fixture.metainfo, directory: fixture.seedDirectory, paused: true)
         sample = await torrent.snapshot()
+        let item = await torrent.listItem()
+        XCTAssertEqual(item, TorrentListItem(sample!), "the row made without a snapshot is the snapshot's row")
+        let items = await session.listItems()
+        XCTAssertEqual(items, [item])
         await session.shutdown()
     }
 }

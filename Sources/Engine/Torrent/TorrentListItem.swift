@@ -1,11 +1,10 @@
-import Engine
 import Foundation
 import TorrentModel
 
 /// One torrent as a list shows it (the UI's row, a line of `swarm list`): no peers, trackers or files,
 /// and nothing that changes while the torrent is idle (such as its seeding time), so that an idle
 /// engine's list stays equal from one moment to the next. The selected torrent's full state travels
-/// separately (`SelectedTorrent`).
+/// separately (`SelectedTorrent` in the control protocol).
 ///
 /// On the wire a row is a JSON array, not an object: ten thousand rows with their keys spelled out were
 /// most of a list's bytes and of its encoding time.
@@ -165,5 +164,51 @@ extension TorrentListItem: Codable {
         case "error": .error(error ?? "")
         default: nil
         }
+    }
+}
+
+extension Torrent {
+    /// This torrent's list row: what `snapshot()` gives, without building the peer and tracker lists.
+    public func listItem() -> TorrentListItem {
+        let now = self.now
+        var seeds = 0
+        for key in peers.keys {
+            if let bits = picker.peerBitfield(key), bits.isComplete { seeds += 1 }
+        }
+        var seedsKnown: Int?
+        var peersKnown: Int?
+        for status in trackerStatuses {
+            if let seeders = status.seeders { seedsKnown = max(seedsKnown ?? seeders, seeders) }
+            if let leechers = status.leechers { peersKnown = max(peersKnown ?? leechers, leechers) }
+        }
+        let have = picker.have
+        let geometry = metainfo.geometry
+        var shownActivity = activity
+        if let checkProgress {
+            shownActivity = .checking(Double(checkProgress.current) / Double(max(metainfo.pieceCount, 1)))
+        }
+        return TorrentListItem(
+            infoHash: metainfo.infoHash, name: metainfo.name, activity: shownActivity, totalLength: metainfo.totalLength,
+            pieceCount: metainfo.pieceCount, piecesHave: have.setCount, wantedLength: geometry.byteCount(of: wantedPieces),
+            bytesHaveWanted: have.isComplete ? geometry.byteCount(of: wantedPieces) : geometry.byteCount(of: have.intersection(wantedPieces)),
+            downloadRate: isRunning ? download.rate(now: now).rounded() : 0, uploadRate: isRunning ? upload.rate(now: now).rounded() : 0,
+            downloaded: download.total, uploaded: upload.total, seedsConnected: seeds, peersConnected: peers.count - seeds,
+            seedsKnown: seedsKnown, peersKnown: peersKnown, priority: settings.priority, filesFinalized: pendingRenames == 0)
+    }
+}
+
+extension Session {
+    /// Every torrent's list row, in the order they were added (magnet links fetching metadata too).
+    public func listItems() async -> [TorrentListItem] {
+        var result: [TorrentListItem] = []
+        result.reserveCapacity(order.count)
+        for hash in order {
+            if let torrent = torrents[hash] {
+                result.append(await torrent.listItem())
+            } else if let fetch = fetches[hash] {
+                result.append(TorrentListItem(await fetch.snapshot()))
+            }
+        }
+        return result
     }
 }
