@@ -88,6 +88,7 @@ enum PeerConnection {
             queue.finish()
             writer.cancel()
         }
+        var held: HeldChunk?
         do {
             while true {
                 var messages: [PeerMessage] = []
@@ -106,11 +107,21 @@ enum PeerConnection {
                         link.send(reply.uploads.map { PeerMessage.rejectRequest($0) })
                     }
                 }
-                guard let chunk = try await iterator.next() else { return "closed by peer" }
-                // Under a download limit, reading pauses; the socket's buffers fill and TCP slows the peer.
-                let delay = torrent.downloadDelay(for: chunk.readableBytes)
-                if delay > .zero { try await Task.sleep(for: delay) }
-                stream.append(chunk)
+                if held == nil {
+                    guard let chunk = try await iterator.next() else { return "closed by peer" }
+                    // Under a download limit, reading pauses; the socket's buffers fill and TCP slows the peer.
+                    let delay = torrent.downloadDelay(for: chunk.readableBytes)
+                    guard delay > .zero else {
+                        stream.append(chunk)
+                        continue
+                    }
+                    held = HeldChunk(chunk, wait: delay)
+                }
+                // A read of up to 1 MiB is let through 64 KiB at a time over its wait, not at once at its end.
+                let (step, due, last) = held!.nextStep()
+                try await Task.sleep(until: due)
+                stream.append(step)
+                if last { held = nil }
             }
         } catch let error as WireError {
             return error.description
@@ -171,5 +182,31 @@ enum PeerConnection {
             start = end
         }
         await flush()
+    }
+}
+
+/// Bytes read from a peer under a download limit, let through in steps spread evenly over the wait the
+/// limit asked for the whole read: each step is due no earlier than the limit allows it.
+struct HeldChunk {
+    private var rest: ByteBuffer
+    private let total: Int
+    private var passed = 0
+    private let start = ContinuousClock.now
+    private let wait: Duration
+    static let step = 64 * 1024
+
+    init(_ chunk: ByteBuffer, wait: Duration) {
+        rest = chunk
+        total = chunk.readableBytes
+        self.wait = wait
+    }
+
+    /// The next step, when it is due, and whether it is the last.
+    mutating func nextStep() -> (ByteBuffer, due: ContinuousClock.Instant, last: Bool) {
+        let length = min(rest.readableBytes, Self.step)
+        let step = rest.readSlice(length: length) ?? ByteBuffer()
+        passed += length
+        let due = start + wait * (Double(passed) / Double(max(total, 1)))
+        return (step, due, rest.readableBytes == 0)
     }
 }
