@@ -205,7 +205,10 @@ struct RemoveCommand: AsyncParsableCommand {
 struct LimitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "limit", abstract: "Show or set rate limits, for all torrents or one.",
-        discussion: "R is in KiB/s, or has a K, M or G suffix (2M is 2 MiB/s); 0 or none removes the limit.")
+        discussion: """
+            R is in KiB/s, or has a K, M or G suffix (2M is 2 MiB/s); 0 or none removes the limit. Limits are kept \
+            across restarts (those of all torrents until set again or changed in config.toml).
+            """)
 
     @Option(name: .long, help: "Download limit.")
     var down: String?
