@@ -71,6 +71,11 @@ extension Session {
             // The fetch stays listed until the torrent takes its place, so that its row never vanishes.
             let torrent = try await add(
                 metainfo, directory: directory, settings: settings, paused: fetch.stopAfterMetadata)
+            // A move that came while the torrent was being added went to the fetch: carry it out now.
+            let movedTo = await fetch.directory
+            if movedTo != directory {
+                do { try await torrent.move(to: movedTo) } catch { logger.error("\(metainfo.name): cannot move to \(movedTo.path): \(error)") }
+            }
             for source in Set(peers.map(\.1)) {
                 await torrent.addPeers(peers.filter { $0.1 == source }.map(\.0), source: source)
             }
