@@ -57,6 +57,24 @@ final class ControlOptionsTests: XCTestCase {
         }
     }
 
+    func testAfterChangeRunsOnlyAfterChangesThatSucceeded() async throws {
+        let session = try await LoopbackSwarm.session()
+        let count = ChangeCounter()
+        var controller = EngineController(session: session, downloadDirectory: URL(fileURLWithPath: "/tmp")) {}
+        controller.afterChange = { count.add() }
+        _ = await controller.handle(.list)
+        _ = await controller.handle(.overview)
+        _ = await controller.handle(.limit(torrent: nil, download: nil, upload: nil))
+        XCTAssertEqual(count.value, 0, "reading changes nothing")
+        _ = await controller.handle(.setSessionOptions(change: .init(maxConnections: .value(0))))
+        _ = await controller.handle(.pause(torrent: "no-such"))
+        XCTAssertEqual(count.value, 0, "refused requests change nothing")
+        _ = await controller.handle(.setSessionOptions(change: .init(maxActiveSeeds: .value(2))))
+        _ = await controller.handle(.limit(torrent: nil, download: .unlimited, upload: nil))
+        XCTAssertEqual(count.value, 2)
+        await session.shutdown()
+    }
+
     func testTheControllerRefusesBadValuesAndChangesNothing() async throws {
         let fixture = try TorrentFixture.multiFile(
             name: "opts", files: [.init("a", length: 16 << 10), .init("b", length: 16 << 10)], pieceLength: 16 << 10)
@@ -154,4 +172,11 @@ final class ControlOptionsTests: XCTestCase {
         XCTAssertEqual(unlimited, .seeding, "no ratio limit of its own wins too")
         await session.shutdown()
     }
+}
+
+private final class ChangeCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }

@@ -233,6 +233,15 @@ final class DaemonOptionTests: XCTestCase {
         try Data("[limits]\nmax_connections = 80\n[seeding]\nratio = 1.5\n".utf8).write(to: config)
         try startDaemon(["--config", config.path])
         XCTAssertTrue(try swarm(["set"]).stdout.contains("seed ratio 1.50,"), "the file's new ratio, nothing set live over it")
+
+        // Saved before the answer: a kill right after the change does not lose it.
+        XCTAssertEqual(try swarm(["set", "--max-active-downloads", "3"]).status, 0)
+        XCTAssertEqual(try swarm(["limit", "--down", "2M"]).status, 0)
+        kill(daemon!.processIdentifier, SIGKILL)
+        daemon?.waitUntilExit()
+        try startDaemon(["--config", config.path])
+        XCTAssertTrue(try swarm(["set"]).stdout.contains("active downloads 3,"), "kept through a kill")
+        XCTAssertEqual(try swarm(["limit"]).stdout, "all torrents: download 2.0 MiB/s, upload 100 KiB/s\n")
         XCTAssertEqual(try swarm(["shutdown"]).status, 0)
         daemon?.waitUntilExit()
     }
