@@ -90,6 +90,8 @@ public struct EngineSummary: Codable, Sendable, Equatable {
     public var listenPort: Int
     public var downloadDirectory: String
     public var dht: DHTHealth?
+    /// Seeding limits, connection limits and queue sizes of all torrents (nil from daemons before them).
+    public var options: Session.Options?
 
     public init(downloadLimit: Double?, uploadLimit: Double?, freeDiskBytes: Int64?, listenPort: Int, downloadDirectory: String) {
         self.downloadLimit = downloadLimit

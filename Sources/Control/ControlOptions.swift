@@ -7,6 +7,8 @@ import TorrentModel
 public enum NumberSetting: Codable, Sendable, Equatable {
     case cleared
     case value(Double)
+    /// A torrent's seeding limit: none, whatever the session's; for the session the same as `cleared`.
+    case unlimited
 
     public var value: Double? {
         if case .value(let number) = self { return number }
@@ -39,8 +41,8 @@ public struct TorrentOptionsChange: Codable, Sendable, Equatable {
     public var isEmpty: Bool { self == TorrentOptionsChange() }
 }
 
-/// What to change of the session's options; nil fields are left as they are. They last until the daemon
-/// stops (the configuration file gives them at start).
+/// What to change of the session's options; nil fields are left as they are. The daemon keeps them
+/// across restarts until they are set again or the configuration file changes them.
 public struct SessionOptionsChange: Codable, Sendable, Equatable {
     public var seedRatioLimit: NumberSetting?
     public var seedTimeLimit: NumberSetting?

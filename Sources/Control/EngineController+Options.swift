@@ -27,8 +27,15 @@ extension EngineController {
 
     func move(_ selector: String, to directory: String) async throws -> String {
         guard directory.hasPrefix("/") else { throw BadValue(description: "the new directory must be an absolute path") }
-        let torrent = try await existingTorrent(selector)
         let target = URL(fileURLWithPath: directory).standardizedFileURL
+        let hash = try await resolve(selector)
+        if await session.torrent(for: hash) == nil, let fetch = await session.metadataFetch(for: hash) {
+            let name = await session.snapshot(of: hash)?.name ?? hash.hex
+            guard target.path != (await fetch.directory).standardizedFileURL.path else { return "\(name) already goes to \(target.path)" }
+            try await session.move(hash, to: target)
+            return "\(name) will be saved in \(target.path) (its metadata is still coming)"
+        }
+        let torrent = try await existingTorrent(selector)
         guard target.path != torrent.storage.directory.standardizedFileURL.path else {
             return "\(torrent.metainfo.name) is already in \(target.path)"
         }
@@ -41,8 +48,12 @@ extension EngineController {
         var settings = await torrent.currentSettings()
         if let sequential = change.sequential { settings.sequential = sequential }
         if let firstLast = change.firstAndLastPiecesFirst { settings.firstAndLastPiecesFirst = firstLast }
-        if let ratio = change.seedRatioLimit { settings.seedRatioLimit = try Self.checkedRatio(ratio) }
-        if let time = change.seedTimeLimit { settings.seedTimeLimit = try Self.checkedSeconds(time) }
+        if let ratio = change.seedRatioLimit {
+            settings.seedRatioLimit = ratio == .unlimited ? TorrentSettings.noSeedLimit : try Self.checkedRatio(ratio)
+        }
+        if let time = change.seedTimeLimit {
+            settings.seedTimeLimit = time == .unlimited ? TorrentSettings.noSeedLimit : try Self.checkedSeconds(time)
+        }
         if let peers = change.maxPeers { settings.maxPeers = try Self.checkedCount(peers, "peers", minimum: 1) }
         if !change.isEmpty { try await session.apply(settings, to: torrent.infoHash) }
         return "\(torrent.metainfo.name): " + OptionsText.torrent(settings, session: await session.options)
@@ -124,6 +135,13 @@ public enum OptionsText {
         ].joined(separator: ", ")
     }
 
-    static func ratio(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "none" }
-    static func minutes(_ seconds: Double?) -> String { seconds.map { String(format: "%.0f min", $0 / 60) } ?? "none" }
+    static func ratio(_ value: Double?) -> String {
+        guard let value, value >= 0 else { return "none" }
+        return String(format: "%.2f", value)
+    }
+
+    static func minutes(_ seconds: Double?) -> String {
+        guard let seconds, seconds >= 0 else { return "none" }
+        return String(format: "%.0f min", seconds / 60)
+    }
 }

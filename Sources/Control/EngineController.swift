@@ -10,6 +10,9 @@ public struct EngineController: ControlHandler {
     /// Set while the daemon restores its saved torrents (answering lists meanwhile).
     public let restoreStatus: RestoreStatus?
     private let shutdownRequested: @Sendable () -> Void
+    /// Runs after a request that changes torrents or options succeeded, before the answer (the daemon
+    /// saves the session then, so that a kill right after a change does not lose it).
+    public var afterChange: (@Sendable () async -> Void)?
 
     /// `onShutdown` runs after a `shutdown` request has been answered; the daemon stops then.
     public init(
@@ -28,7 +31,10 @@ public struct EngineController: ControlHandler {
         default: await restoreStatus?.waitUntilFinished()
         }
         do {
-            return try await perform(request)
+            let reply = try await perform(request)
+            if case .failure = reply { return reply }
+            if Self.changes(request) { await afterChange?() }
+            return reply
         } catch {
             return .failure(message: "\(error)")
         }
@@ -159,7 +165,18 @@ public struct EngineController: ControlHandler {
             freeDiskBytes: await session.freeSpace(at: downloadDirectory), listenPort: await session.listenPort,
             downloadDirectory: downloadDirectory.path)
         summary.dht = await session.dhtHealth()
+        summary.options = await session.options
         return summary
+    }
+
+    /// Whether the request changes what the store keeps.
+    static func changes(_ request: ControlRequest) -> Bool {
+        switch request {
+        case .list, .overview, .files, .shutdown, .hello, .subscribe, .select, .limit(_, nil, nil): false
+        case .add, .pause, .resume, .recheck, .remove, .limit, .setPriority, .setFilePriority, .setFilePriorities, .move,
+            .setTorrentOptions, .setSessionOptions:
+            true
+        }
     }
 
     func resolve(_ selector: String) async throws -> InfoHash {

@@ -52,6 +52,7 @@ extension SwarmUpdate {
         var summary = SessionSummary(
             downloadLimit: view.summary.downloadLimit, uploadLimit: view.summary.uploadLimit,
             freeDiskBytes: view.summary.freeDiskBytes, listenPort: view.summary.listenPort)
+        summary.options = view.summary.options
         if let dht = view.summary.dht {
             summary.dhtNodes = dht.nodes
             summary.dht = dht
@@ -120,7 +121,10 @@ struct DaemonCommands: CommandSink {
                 maxActiveSeeds: setting(.maxActiveSeeds)))
         case .setSeedLimits(let id, let ratio, let seconds):
             request = .setTorrentOptions(torrent: id.rawValue, change: TorrentOptionsChange(
-                seedRatioLimit: ratio.map { .value($0) } ?? .cleared, seedTimeLimit: seconds.map { .value($0) } ?? .cleared))
+                seedRatioLimit: NumberSetting(seedLimit: ratio), seedTimeLimit: NumberSetting(seedLimit: seconds)))
+        case .setMaxPeers(let id, let peers):
+            request = .setTorrentOptions(
+                torrent: id.rawValue, change: TorrentOptionsChange(maxPeers: peers.map { .value(Double($0)) } ?? .cleared))
         case .move(let id, let directory):
             request = .move(torrent: id.rawValue, directory: TypedPath.absolute(directory))
         case .quit, .detach:
@@ -132,5 +136,16 @@ struct DaemonCommands: CommandSink {
         } catch {
             return "\(error)"
         }
+    }
+}
+
+extension NumberSetting {
+    /// A torrent's seeding limit as the UI holds it: nil for all torrents', `noSeedLimit` for none.
+    init(seedLimit: Double?) {
+        guard let seedLimit else {
+            self = .cleared
+            return
+        }
+        self = seedLimit < 0 ? .unlimited : .value(seedLimit)
     }
 }

@@ -138,7 +138,7 @@ struct ListEntry: Encodable {
         priority = s.priority.label
     }
 
-    static let header = "  #  hash      state              done    size       down       up  peers  name"
+    static let header = "  #  hash      state              done    size       down       up  peers  prio    name"
 
     var line: String {
         func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
@@ -146,7 +146,7 @@ struct ListEntry: Encodable {
         let cells = [
             pad("\(number)", 3), "  ", String(infoHash.prefix(8)), "  ", state.padding(toLength: 17, withPad: " ", startingAt: 0),
             pad(percent, 6), pad(Self.bytes(Double(size)), 8), pad(Self.rate(downloadRate), 11), pad(Self.rate(uploadRate), 9),
-            pad("\(peers)", 7), "  ", name,
+            pad("\(peers)", 7), "  ", priority.padding(toLength: 6, withPad: " ", startingAt: 0), "  ", name,
         ]
         return cells.joined() + (error.map { "  (\($0))" } ?? "")
     }
@@ -205,7 +205,10 @@ struct RemoveCommand: AsyncParsableCommand {
 struct LimitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "limit", abstract: "Show or set rate limits, for all torrents or one.",
-        discussion: "R is in KiB/s, or has a K, M or G suffix (2M is 2 MiB/s); 0 or none removes the limit.")
+        discussion: """
+            R is in KiB/s, or has a K, M or G suffix (2M is 2 MiB/s); 0 or none removes the limit. Limits are kept \
+            across restarts (those of all torrents until set again or changed in config.toml).
+            """)
 
     @Option(name: .long, help: "Download limit.")
     var down: String?

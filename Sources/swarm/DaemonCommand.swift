@@ -66,8 +66,10 @@ struct DaemonCommand: AsyncParsableCommand {
         let stop = StopFlag()
         let restoring = RestoreStatus()
         restoring.begin(total: 0)
-        let controller = EngineController(
+        let saveNow = SaveHook()
+        var controller = EngineController(
             session: session, downloadDirectory: opened.downloadDirectory, restoreStatus: restoring) { stop.set() }
+        controller.afterChange = { await saveNow.run() }
         let server: ControlServer
         do {
             server = try await ControlServer.start(
@@ -86,6 +88,10 @@ struct DaemonCommand: AsyncParsableCommand {
         } catch {
             await server.close()
             throw failure("\(error)")
+        }
+        let saver = engine.saver
+        saveNow.set { [logger = opened.options.logger] in
+            do { try await saver.saveChanges() } catch { logger.error("cannot save the session: \(error)") }
         }
         await importPending(PendingAdds(directory: paths.pending), into: controller)
         while !signals.stopRequested && !stop.isSet {
@@ -149,6 +155,15 @@ struct DaemonCommand: AsyncParsableCommand {
     private func log(_ message: String) {
         FileHandle.standardError.write(Data("swarm daemon: \(message)\n".utf8))
     }
+}
+
+/// What saves the session after a change, once the store's saver exists (until then the periodic save
+/// and the one at exit cover them).
+final class SaveHook: @unchecked Sendable {
+    private let lock = NSLock()
+    private var save: (@Sendable () async -> Void)?
+    func set(_ save: @escaping @Sendable () async -> Void) { lock.withLock { self.save = save } }
+    func run() async { await lock.withLock { save }?() }
 }
 
 /// Set once, read from the main loop: a `shutdown` request arrived.

@@ -66,6 +66,8 @@ struct OpenedEngine: Sendable {
     let session: Session
     let store: SessionStore
     let config: SwarmConfig
+    /// All torrents' options as the configuration file gives them (before the saved ones were applied).
+    let configValues: SessionValues
     let downloadDirectory: URL
     let options: EngineOptions
 }
@@ -91,6 +93,13 @@ enum EngineSetup {
         let downloadDirectory = URL(fileURLWithPath: expandingTilde(
             options.downloadDirectory ?? config.downloadDirectory ?? "~/Downloads", environment))
         var configuration = sessionConfiguration(options, config)
+        // All torrents' options set live in an earlier run win over the file's, unless the file changed them since.
+        let configValues = SessionValues(configuration)
+        do {
+            SessionValueMemory.starting(config: configValues, saved: try await store.loadSessionValues()).apply(to: &configuration)
+        } catch {
+            options.logger.error("cannot read the options saved in the store: \(error)")
+        }
         // The DHT keeps its node id and good nodes beside the store unless told otherwise.
         if configuration.dht.stateFile == nil {
             configuration.dht.stateFile = stateDirectory.appendingPathComponent("dht.state")
@@ -103,7 +112,9 @@ enum EngineSetup {
             try? store.close()
             throw error
         }
-        return OpenedEngine(session: session, store: store, config: config, downloadDirectory: downloadDirectory, options: options)
+        return OpenedEngine(
+            session: session, store: store, config: config, configValues: configValues, downloadDirectory: downloadDirectory,
+            options: options)
     }
 
     /// Restores every saved torrent (`status` tells how many while it runs), starts periodic saving and
@@ -138,7 +149,8 @@ enum EngineSetup {
             _ = glibcMallopt(glibcTopPad, 128 << 10)
             _ = glibcMallocTrim(0)
             #endif
-            let saver = StoreSaver(store: store, session: session, logger: options.logger)
+            let saver = StoreSaver(
+                store: store, session: session, configValues: opened.configValues, logger: options.logger)
             await saver.adoptCurrentState(storedHashes: storedHashes)
             await saver.start(every: options.saveInterval)
             var watchFolder: WatchFolder?

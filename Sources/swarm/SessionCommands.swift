@@ -54,6 +54,8 @@ struct SessionCommands: CommandSink {
                     }
                 }
                 await session.setOptions(options)
+            case .setMaxPeers(let id, let peers):
+                try await changeSettings(id) { $0.maxPeers = peers }
             case .setSeedLimits(let id, let ratio, let seconds):
                 try await changeSettings(id) {
                     $0.seedRatioLimit = ratio
@@ -109,6 +111,7 @@ struct SessionCommands: CommandSink {
             summary.dhtNodes = dht.nodes
             summary.dht = dht
         }
+        summary.options = await session.options
         return summary
     }
 }

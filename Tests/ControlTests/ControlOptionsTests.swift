@@ -21,7 +21,7 @@ final class ControlOptionsTests: XCTestCase {
             .setFilePriorities(torrent: "1", files: [0, 2, 3], priority: .skip), .files(torrent: "ab12"),
             .move(torrent: "name", directory: "/data/elsewhere"),
             .setTorrentOptions(torrent: "1", change: TorrentOptionsChange(
-                sequential: true, firstAndLastPiecesFirst: false, seedRatioLimit: .value(1.5), seedTimeLimit: .cleared,
+                sequential: true, firstAndLastPiecesFirst: false, seedRatioLimit: .value(1.5), seedTimeLimit: .unlimited,
                 maxPeers: .value(30))),
             .setTorrentOptions(torrent: "1", change: TorrentOptionsChange()),
             .setSessionOptions(change: SessionOptionsChange(
@@ -55,6 +55,24 @@ final class ControlOptionsTests: XCTestCase {
         for line in lines {
             XCTAssertThrowsError(try ControlCodec.decode(RequestEnvelope.self, from: Array(line.utf8)), line)
         }
+    }
+
+    func testAfterChangeRunsOnlyAfterChangesThatSucceeded() async throws {
+        let session = try await LoopbackSwarm.session()
+        let count = ChangeCounter()
+        var controller = EngineController(session: session, downloadDirectory: URL(fileURLWithPath: "/tmp")) {}
+        controller.afterChange = { count.add() }
+        _ = await controller.handle(.list)
+        _ = await controller.handle(.overview)
+        _ = await controller.handle(.limit(torrent: nil, download: nil, upload: nil))
+        XCTAssertEqual(count.value, 0, "reading changes nothing")
+        _ = await controller.handle(.setSessionOptions(change: .init(maxConnections: .value(0))))
+        _ = await controller.handle(.pause(torrent: "no-such"))
+        XCTAssertEqual(count.value, 0, "refused requests change nothing")
+        _ = await controller.handle(.setSessionOptions(change: .init(maxActiveSeeds: .value(2))))
+        _ = await controller.handle(.limit(torrent: nil, download: .unlimited, upload: nil))
+        XCTAssertEqual(count.value, 2)
+        await session.shutdown()
     }
 
     func testTheControllerRefusesBadValuesAndChangesNothing() async throws {
@@ -115,14 +133,20 @@ final class ControlOptionsTests: XCTestCase {
     func testSessionSeedLimitsApplyLiveAndATorrentsOwnWins() async throws {
         let first = try TorrentFixture.singleFile(name: "one.bin", length: 32 << 10, seed: 1)
         let second = try TorrentFixture.singleFile(name: "two.bin", length: 32 << 10, seed: 2)
+        let third = try TorrentFixture.singleFile(name: "three.bin", length: 32 << 10, seed: 3)
         defer {
             first.remove()
             second.remove()
+            third.remove()
         }
         let session = try await LoopbackSwarm.session()
         let controller = EngineController(session: session, downloadDirectory: first.seedDirectory) {}
         _ = try await session.add(first.metainfo, directory: first.seedDirectory)
         _ = try await session.add(second.metainfo, directory: second.seedDirectory)
+        _ = try await session.add(third.metainfo, directory: third.seedDirectory)
+        let none = await controller.handle(.setTorrentOptions(torrent: "three", change: .init(seedRatioLimit: .unlimited)))
+        guard case .done(let noneMessage) = none else { return XCTFail("\(none)") }
+        XCTAssertTrue(noneMessage.contains("seed ratio none, seed time none (all torrents')"), noneMessage)
         let own = await controller.handle(.setTorrentOptions(torrent: "two", change: .init(seedRatioLimit: .value(5))))
         guard case .done(let message) = own else { return XCTFail("\(own)") }
         XCTAssertTrue(message.hasPrefix("two.bin: sequential off, first and last pieces first off, seed ratio 5.00, seed time none (all torrents')"), message)
@@ -144,6 +168,15 @@ final class ControlOptionsTests: XCTestCase {
         XCTAssertTrue(paused, "ratio 0 for all torrents stops a seed at once")
         let other = await session.snapshot(of: second.metainfo.infoHash)?.activity
         XCTAssertEqual(other, .seeding, "its own ratio of 5 wins")
+        let unlimited = await session.snapshot(of: third.metainfo.infoHash)?.activity
+        XCTAssertEqual(unlimited, .seeding, "no ratio limit of its own wins too")
         await session.shutdown()
     }
+}
+
+private final class ChangeCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }

@@ -127,6 +127,7 @@ final class DaemonOptionTests: XCTestCase {
         let high = try swarm(["priority", "1", "high"])
         XCTAssertEqual(high.stdout, "album: priority high\n", high.stderr)
         XCTAssertEqual(try list().first?.priority, "high")
+        XCTAssertTrue(try swarm(["list"]).stdout.contains("  high    album\n"), "the table's priority column")
 
         let options = try swarm(["set", "1", "--sequential", "on", "--first-last", "on", "--seed-ratio", "3"])
         XCTAssertEqual(options.status, 0, options.stderr)
@@ -137,6 +138,8 @@ final class DaemonOptionTests: XCTestCase {
         XCTAssertTrue(session.stdout.contains("seed time 90 min, connections 50,"), session.stdout)
         XCTAssertTrue(session.stdout.contains("active downloads 4, active seeds unlimited"), session.stdout)
         XCTAssertTrue(try swarm(["set", "1"]).stdout.contains("seed time 90 min (all torrents')"), "a torrent without its own takes the session's")
+        XCTAssertTrue(try swarm(["set", "1", "--seed-time", "none"]).stdout.contains("seed time none,"), "none of its own")
+        XCTAssertTrue(try swarm(["set", "1", "--seed-time", "default"]).stdout.contains("seed time 90 min (all torrents')"))
 
         XCTAssertEqual(try swarm(["resume", "1"]).status, 0)
         try waitUntil("the wanted files", seconds: 60) { try self.list().first?.state == "Seeding" }
@@ -194,6 +197,55 @@ final class DaemonOptionTests: XCTestCase {
         try await group.shutdownGracefully()
     }
 
+    /// All torrents' options and rate limits set live outlive the daemon; a config.toml value changed since wins.
+    func testOptionsOfAllTorrentsSetLiveAreKeptAcrossRestarts() throws {
+        let config = root.appendingPathComponent("config.toml")
+        func writeConfig(connections: Int) throws {
+            try Data("[limits]\nmax_connections = \(connections)\n[seeding]\nratio = 2.0\n".utf8).write(to: config)
+        }
+        try writeConfig(connections: 100)
+        try startDaemon(["--config", config.path])
+        XCTAssertTrue(try swarm(["set"]).stdout.contains("seed ratio 2.00, seed time none, connections 100,"), "config.toml's at first")
+        let set = try swarm(["set", "--max-connections", "50", "--max-active-seeds", "2", "--seed-ratio", "4"])
+        XCTAssertEqual(set.status, 0, set.stderr)
+        XCTAssertEqual(try swarm(["limit", "--up", "100"]).status, 0)
+
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        daemon?.waitUntilExit()
+        try startDaemon(["--config", config.path])
+        let kept = try swarm(["set"]).stdout
+        XCTAssertTrue(kept.contains("seed ratio 4.00, seed time none, connections 50,"), kept)
+        XCTAssertTrue(kept.contains("active seeds 2"), kept)
+        XCTAssertEqual(try swarm(["limit"]).stdout, "all torrents: download unlimited, upload 100 KiB/s\n")
+
+        // The file's max_connections changes while the daemon is stopped: the newer choice wins; the rest stays.
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        daemon?.waitUntilExit()
+        try writeConfig(connections: 80)
+        try startDaemon(["--config", config.path])
+        let changed = try swarm(["set"]).stdout
+        XCTAssertTrue(changed.contains("seed ratio 4.00, seed time none, connections 80,"), changed)
+        XCTAssertTrue(changed.contains("active seeds 2"), changed)
+        // Set back to the file's value: nothing of its own is kept any more.
+        XCTAssertEqual(try swarm(["set", "--seed-ratio", "2"]).status, 0)
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        daemon?.waitUntilExit()
+        try Data("[limits]\nmax_connections = 80\n[seeding]\nratio = 1.5\n".utf8).write(to: config)
+        try startDaemon(["--config", config.path])
+        XCTAssertTrue(try swarm(["set"]).stdout.contains("seed ratio 1.50,"), "the file's new ratio, nothing set live over it")
+
+        // Saved before the answer: a kill right after the change does not lose it.
+        XCTAssertEqual(try swarm(["set", "--max-active-downloads", "3"]).status, 0)
+        XCTAssertEqual(try swarm(["limit", "--down", "2M"]).status, 0)
+        kill(daemon!.processIdentifier, SIGKILL)
+        daemon?.waitUntilExit()
+        try startDaemon(["--config", config.path])
+        XCTAssertTrue(try swarm(["set"]).stdout.contains("active downloads 3,"), "kept through a kill")
+        XCTAssertEqual(try swarm(["limit"]).stdout, "all torrents: download 2.0 MiB/s, upload 100 KiB/s\n")
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        daemon?.waitUntilExit()
+    }
+
     func testAMagnetAddedToStopAfterMetadataWaitsPaused() async throws {
         let fixture = try TorrentFixture.multiFile(
             name: "pick", files: [.init("one.bin", length: 32 << 10), .init("two.bin", length: 32 << 10)], pieceLength: 16 << 10)
@@ -210,6 +262,38 @@ final class DaemonOptionTests: XCTestCase {
         XCTAssertEqual(try files().files.map(\.path), ["one.bin", "two.bin"])
         XCTAssertEqual(try list().first?.progress, 0, "nothing downloaded before the files are chosen")
         XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.downloadDirectory.appendingPathComponent("pick").path))
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        await seeder.shutdown()
+    }
+
+    /// A magnet link still waiting for its metadata has no data yet: `swarm move` changes where its files
+    /// will go, kept across a restart, and the download lands there.
+    func testMovingAMagnetBeforeItsMetadataChangesItsFolder() async throws {
+        let fixture = try TorrentFixture.multiFile(
+            name: "later", files: [.init("one.bin", length: 32 << 10), .init("two.bin", length: 16 << 10)], pieceLength: 16 << 10)
+        defer { fixture.remove() }
+        let seeder = try await LoopbackSwarm.session()
+        _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        let port = await seeder.listenPort
+        try startDaemon()
+        let link = "magnet:?xt=urn:btih:\(fixture.metainfo.infoHash.hex)&dn=later&x.pe=127.0.0.1:\(port)"
+        XCTAssertEqual(try swarm(["add", link, "--dir", fixture.downloadDirectory.path, "--paused"]).status, 0)
+        XCTAssertEqual(try list().first?.state, "Paused")
+        let target = root.appendingPathComponent("elsewhere")
+        let move = try swarm(["move", "later", target.path])
+        XCTAssertEqual(move.stdout, "later will be saved in \(target.path) (its metadata is still coming)\n", move.stderr)
+        XCTAssertEqual(try swarm(["move", "later", target.path]).stdout, "later already goes to \(target.path)\n")
+        XCTAssertEqual(try swarm(["move", "later", " "]).status, 2, "checked by the command line")
+
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        daemon?.waitUntilExit()
+        try startDaemon()
+        XCTAssertEqual(try swarm(["resume", "1"]).status, 0)
+        try waitUntil("the metadata, then the download", seconds: 60) { try self.list().first?.state == "Seeding" }
+        XCTAssertEqual(try files().directory, target.path)
+        let data = try Data(contentsOf: target.appendingPathComponent("later/one.bin"))
+        XCTAssertEqual([UInt8](data), Array(fixture.contents(ofFile: 0)))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.downloadDirectory.appendingPathComponent("later").path))
         XCTAssertEqual(try swarm(["shutdown"]).status, 0)
         await seeder.shutdown()
     }

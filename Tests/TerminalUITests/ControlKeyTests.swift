@@ -13,6 +13,19 @@ import Testing
         return app
     }
 
+    /// The app with the first row selected and its detail carrying `settings`, as the engine sends them.
+    func app(_ rows: [TorrentRow], settings: TorrentSettings) -> AppCore {
+        var app = app(rows)
+        app.ingest(SwarmUpdate(rows: rows, detail: detail(rows[0].id, settings)), at: .zero)
+        return app
+    }
+
+    func detail(_ id: TorrentID, _ settings: TorrentSettings) -> TorrentDetail {
+        var detail = TorrentDetail(id: id)
+        detail.settings = settings
+        return detail
+    }
+
     func type(_ text: String, into app: inout AppCore) {
         for character in text { _ = app.handle(.character(character)) }
     }
@@ -67,23 +80,29 @@ import Testing
         #expect(HelpOverlay.lines(keys).contains { $0.hasPrefix("  Ctrl-T") && $0.contains("metadata is in") })
     }
 
-    @Test func sequentialAndFirstLastToggleFromTheRow() {
-        var row = Fixtures.debian
-        row.sequential = true
-        var app = app([row, Fixtures.unicode])
-        #expect(app.handle("o") == [.setSequential(row.id, false)])
-        #expect(app.handle("f") == [.setFirstAndLastPiecesFirst(row.id, true)])
+    @Test func sequentialAndFirstLastToggleFromTheSelectedTorrentsOptions() {
+        var settings = TorrentSettings()
+        settings.sequential = true
+        let rows = [Fixtures.debian, Fixtures.unicode]
+        var app = app(rows, settings: settings)
+        #expect(app.handle("o") == [.setSequential(Fixtures.debian.id, false)])
+        #expect(app.handle("f") == [.setFirstAndLastPiecesFirst(Fixtures.debian.id, true)])
         _ = app.handle(.down)
+        #expect(app.handle("o") == [], "the detail still belongs to the torrent above")
+        #expect(app.state.status?.text.contains("still on their way") == true)
+        app.ingest(SwarmUpdate(rows: rows, detail: detail(Fixtures.unicode.id, TorrentSettings())), at: .zero)
         #expect(app.handle("o") == [.setSequential(Fixtures.unicode.id, true)])
         #expect(app.state.status?.text.hasPrefix("Sequential download on") == true)
 
         let magnet = TorrentRow(id: TorrentID("ab"), name: "m", number: 1, size: 0, bytesDone: 0, state: .fetchingMetadata(progress: 0.2))
         var waiting = self.app([magnet])
-        for key: Key in ["o", "f", "m"] {
+        for key: Key in ["o", "f"] {
             #expect(waiting.handle(key) == [])
             #expect(waiting.state.status?.text.contains("no metadata yet") == true)
             #expect(waiting.state.mode == .normal)
         }
+        _ = waiting.handle("m")
+        #expect(waiting.state.mode == .prompt(Prompt(kind: .move(magnet.id, name: "m"))), "where its files will go can change")
         var empty = self.app([])
         #expect(empty.handle("m") == [])
         #expect(empty.state.status?.isError == true)
@@ -109,9 +128,10 @@ import Testing
     }
 
     @Test func limitsPromptStartsFromTheCurrentLimitsAndSetsBoth() {
-        var row = Fixtures.debian
-        row.downloadLimit = 2 * 1_048_576
-        var app = app([row])
+        let row = Fixtures.debian
+        var settings = TorrentSettings()
+        settings.downloadLimit = 2 * 1_048_576
+        var app = app([row], settings: settings)
         _ = app.handle("l")
         guard case .prompt(let prompt) = app.state.mode else { Issue.record("l opens the limits prompt"); return }
         #expect(prompt.text == "2M/0")
@@ -147,9 +167,10 @@ import Testing
     }
 
     @Test func seedLimitsPromptReadsRatioAndMinutes() {
-        var row = Fixtures.debian
-        row.seedRatioLimit = 1.5
-        var app = app([row])
+        let row = Fixtures.debian
+        var settings = TorrentSettings()
+        settings.seedRatioLimit = 1.5
+        var app = app([row], settings: settings)
         _ = app.handle("e")
         guard case .prompt(let prompt) = app.state.mode else { Issue.record("e opens the seeding prompt"); return }
         #expect(prompt.text == "1.50/-")
@@ -160,6 +181,11 @@ import Testing
         _ = app.handle(.control("u"))
         type("-/-", into: &app)
         #expect(app.handle(.enter) == [.setSeedLimits(row.id, ratio: nil, seconds: nil)], "back to all torrents' limits")
+        _ = app.handle("e")
+        _ = app.handle(.control("u"))
+        type("none/30", into: &app)
+        #expect(app.handle(.enter) == [.setSeedLimits(row.id, ratio: TorrentSettings.noSeedLimit, seconds: 1800)])
+        #expect(UIReducer.seedLimitsText(TorrentSettings.noSeedLimit, 1800) == "none/30")
         for bad in ["2", "x/5", "-1/5", "2/nan", "1/2/3"] {
             _ = app.handle("e")
             _ = app.handle(.control("u"))
@@ -167,6 +193,40 @@ import Testing
             #expect(app.handle(.enter) == [], "\(bad)")
             #expect(app.state.status?.text.hasPrefix("Seeding limits unchanged") == true, "\(bad)")
         }
+    }
+
+    @Test func peersPromptSetsOrClearsATorrentsPeerLimit() {
+        let row = Fixtures.debian
+        var settings = TorrentSettings()
+        var app = app([row], settings: settings)
+        _ = app.handle("P")
+        guard case .prompt(let prompt) = app.state.mode else { Issue.record("P opens the peers prompt"); return }
+        #expect(prompt.kind == .maxPeers(row.id, name: row.name))
+        #expect(prompt.text == "-", "none of its own: all torrents' limit")
+        _ = app.handle(.control("u"))
+        type("25", into: &app)
+        #expect(app.handle(.enter) == [.setMaxPeers(row.id, 25)])
+        #expect(app.state.status?.text == "Peers of '\(row.name)': at most 25.")
+
+        settings.maxPeers = 40
+        app = self.app([row], settings: settings)
+        _ = app.handle("P")
+        guard case .prompt(let own) = app.state.mode else { Issue.record("P opens the peers prompt"); return }
+        #expect(own.text == "40")
+        _ = app.handle(.control("u"))
+        type("-", into: &app)
+        #expect(app.handle(.enter) == [.setMaxPeers(row.id, nil)], "back to all torrents' limit")
+        for bad in ["0", "x", "2.5", "-3", "1/2"] {
+            _ = app.handle("P")
+            _ = app.handle(.control("u"))
+            type(bad, into: &app)
+            #expect(app.handle(.enter) == [], "\(bad)")
+            #expect(app.state.status?.text.hasPrefix("Peer limit unchanged") == true, "\(bad)")
+        }
+        let magnet = TorrentRow(id: TorrentID("ab"), name: "m", number: 1, size: 0, bytesDone: 0, state: .fetchingMetadata(progress: 0.2))
+        var waiting = self.app([magnet])
+        #expect(waiting.handle("P") == [])
+        #expect(waiting.state.status?.text.contains("no metadata yet") == true)
     }
 
     @Test func addToAsksForTheFolderAfterThePath() {
@@ -208,5 +268,32 @@ import Testing
             #expect(app.state.status?.text.hasPrefix("Options unchanged") == true && app.state.status?.text.contains(reason) == true,
                 "\(bad): \(app.state.status?.text ?? "")")
         }
+    }
+
+    @Test func theHealthTabNamesATorrentsOwnOptions() {
+        #expect(HealthTab.optionsLine(TorrentSettings()) == nil, "defaults say nothing")
+        var settings = TorrentSettings()
+        settings.sequential = true
+        settings.downloadLimit = 2 * 1_048_576
+        settings.seedRatioLimit = 1.5
+        settings.seedTimeLimit = 5400
+        #expect(HealthTab.optionsLine(settings)
+            == "Options  sequential   limits ▼ \(Units.rate(2 * 1_048_576)) ▲ ∞   seeds to ratio 1.50   seeds for 1h30")
+    }
+
+    @Test func optionsPromptStartsFromAllTorrentsCurrentOptions() {
+        var app = app()
+        var summary = SessionSummary()
+        summary.options = Session.Options(
+            seedRatioLimit: 1.5, seedTimeLimit: 5400, maxConnections: 150, maxPeersPerTorrent: 40, maxActiveDownloads: 3,
+            maxActiveSeeds: nil)
+        app.ingest(SwarmUpdate(rows: Fixtures.rows, detail: nil, summary: summary), at: .zero)
+        _ = app.handle("O")
+        guard case .prompt(let prompt) = app.state.mode else { Issue.record("O opens the options prompt"); return }
+        #expect(prompt.text == "seed-ratio=1.50 seed-time=90 max-connections=150 max-peers=40 max-active-downloads=3 max-active-seeds=none")
+        #expect(app.handle(.enter) == [.setSessionOptions([
+            .seedRatio: .value(1.5), .seedTime: .value(5400), .maxConnections: .value(150), .maxPeers: .value(40),
+            .maxActiveDownloads: .value(3), .maxActiveSeeds: .cleared,
+        ])], "Enter on the prompt as it opened changes nothing")
     }
 }

@@ -50,7 +50,16 @@ import Testing
         defer { ui.stop() }
         try ui.waitFor("keys.bin", seconds: 30)
 
-        ui.send("o")
+        // The options travel with the selected torrent's detail, a moment after the list: until then the
+        // key says so and changes nothing.
+        var sequential = false
+        for _ in 0..<20 where !sequential {
+            ui.send("o")
+            sequential = (try? waitUntil("sequential on", seconds: 1.5) {
+                swarm(["set", "1"], state: state).stdout.contains("sequential on")
+            }) != nil
+        }
+        #expect(sequential, "the options never arrived")
         try waitUntil("sequential on") { swarm(["set", "1"], state: state).stdout.contains("sequential on") }
         ui.send("e", "C-u", "2/-", "Enter")
         try waitUntil("seed ratio 2") { swarm(["set", "1"], state: state).stdout.contains("seed ratio 2.00,") }
@@ -58,7 +67,9 @@ import Testing
         try waitUntil("a download limit") {
             swarm(["limit", "1"], state: state).stdout == "keys.bin: download 1.0 MiB/s, upload unlimited\n"
         }
-        ui.send("O", "max-active-downloads=2 seed-time=90", "Enter")
+        ui.send("O")
+        try ui.waitFor("max-active-seeds=none", seconds: 5)
+        ui.send("C-u", "max-active-downloads=2 seed-time=90", "Enter")
         try waitUntil("all torrents' options") {
             let shown = swarm(["set"], state: state).stdout
             return shown.contains("seed time 90 min") && shown.contains("active downloads 2,")

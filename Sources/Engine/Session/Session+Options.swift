@@ -2,7 +2,7 @@ import Strategy
 
 /// The session-wide options front ends change while it runs: seeding limits, connection limits, queue sizes.
 extension Session {
-    public struct Options: Sendable, Equatable {
+    public struct Options: Sendable, Hashable, Codable {
         /// Uploaded / size at which a torrent stops seeding; nil to seed on. A torrent's own limit wins.
         public var seedRatioLimit: Double?
         /// Seconds of seeding after which a torrent stops; nil to seed on. A torrent's own limit wins.
@@ -13,6 +13,18 @@ extension Session {
         /// Torrents downloading / seeding at once; nil for no limit.
         public var maxActiveDownloads: Int?
         public var maxActiveSeeds: Int?
+
+        public init(
+            seedRatioLimit: Double?, seedTimeLimit: Double?, maxConnections: Int, maxPeersPerTorrent: Int,
+            maxActiveDownloads: Int?, maxActiveSeeds: Int?
+        ) {
+            self.seedRatioLimit = seedRatioLimit
+            self.seedTimeLimit = seedTimeLimit
+            self.maxConnections = maxConnections
+            self.maxPeersPerTorrent = maxPeersPerTorrent
+            self.maxActiveDownloads = maxActiveDownloads
+            self.maxActiveSeeds = maxActiveSeeds
+        }
     }
 
     public var options: Options {

@@ -104,8 +104,8 @@ extension Torrent {
     /// Ratio and seeding-time limits: this torrent's own, else the session's.
     var reachedSeedLimit: Bool {
         guard picker.isComplete else { return false }
-        let ratioLimit = settings.seedRatioLimit ?? configuration.seedRatioLimit
-        let timeLimit = settings.seedTimeLimit ?? configuration.seedTimeLimit
+        let ratioLimit = TorrentSettings.effectiveSeedLimit(own: settings.seedRatioLimit, session: configuration.seedRatioLimit)
+        let timeLimit = TorrentSettings.effectiveSeedLimit(own: settings.seedTimeLimit, session: configuration.seedTimeLimit)
         if let ratioLimit, metainfo.totalLength > 0,
             Double(upload.total) / Double(metainfo.totalLength) >= ratioLimit
         {

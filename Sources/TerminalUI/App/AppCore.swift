@@ -50,6 +50,7 @@ public struct AppCore: Sendable {
             anyTransferring: model.rows.contains { $0.state.isTransferring }, completePath: completePath,
             isAttached: isAttached)
         context.sessionLimits = (model.summary.downloadLimit, model.summary.uploadLimit)
+        context.sessionOptions = model.summary.options
         return context
     }
 

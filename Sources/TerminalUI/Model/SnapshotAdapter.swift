@@ -59,12 +59,6 @@ extension TorrentRow {
             downloaded: s.downloaded, uploaded: s.uploaded, seedsConnected: seeds, peersConnected: s.peers.count - seeds,
             seedsKnown: s.trackers.compactMap(\.seeders).max(), peersKnown: s.trackers.compactMap(\.leechers).max(),
             priority: s.settings.priority, awaitingMetadata: s.pieceCount == 0)
-        sequential = s.settings.sequential
-        firstAndLastPiecesFirst = s.settings.firstAndLastPiecesFirst
-        downloadLimit = s.settings.downloadLimit
-        uploadLimit = s.settings.uploadLimit
-        seedRatioLimit = s.settings.seedRatioLimit
-        seedTimeLimit = s.settings.seedTimeLimit
     }
 }
 
@@ -81,6 +75,7 @@ extension TorrentDetail {
             trackers: s.trackers.map(TrackerRow.init), pieceCount: s.pieceCount,
             pieceLength: extra.map { Int64($0.pieceLength) }, piecesHave: s.piecesHave, hashFailures: s.hashFailures,
             wasted: s.wasted, bannedPeers: s.bannedPeers, knownPeers: s.knownPeers, status: s.status)
+        settings = s.settings
     }
 }
 

@@ -77,15 +77,6 @@ public struct TorrentRow: Sendable, Hashable {
     /// A magnet link whose metadata is not known yet (fetching, or paused before it arrived): no size,
     /// nothing done.
     public var awaitingMetadata: Bool
-    /// Piece order options (see `TorrentSettings`).
-    public var sequential = false
-    public var firstAndLastPiecesFirst = false
-    /// This torrent's own rate limits in bytes per second; nil for none.
-    public var downloadLimit: Double?
-    public var uploadLimit: Double?
-    /// This torrent's own seeding limits (ratio; seconds); nil: all torrents' limits apply.
-    public var seedRatioLimit: Double?
-    public var seedTimeLimit: Double?
 
     public init(
         id: TorrentID, name: String, number: Int, size: Int64, bytesDone: Int64, state: TorrentState,

@@ -25,6 +25,8 @@ public enum KeyAction: String, CaseIterable, Sendable, Hashable {
     case addTo = "add-to"
     /// All torrents' seeding limits, connection limits and queue sizes.
     case options
+    /// The selected torrent's peer limit.
+    case maxPeers = "max-peers"
 }
 
 /// Which keys do what. The defaults follow rTorrent and vi habits; a user's config may rebind any action
@@ -43,6 +45,7 @@ public struct KeyBindings: Sendable, Hashable {
         .nextView: ["v"], .previousView: ["V"], .detach: ["Q"], .sequential: ["o"], .firstLast: ["f"], .move: ["m"],
         .addPaused: [.control("p")], .addMetadataOnly: [.control("o")], .limit: ["l"], .limitAll: ["L"],
         .seedLimits: ["e"], .addTo: [.control("d")], .options: ["O"],
+        .maxPeers: ["P"],
     ])
 
     private init(keys: [KeyAction: [Key]]) {

@@ -1,3 +1,5 @@
+import Engine
+
 /// The options of all torrents together that the UI's options prompt changes, by the names `swarm set` uses.
 public enum SessionOption: String, CaseIterable, Sendable, Hashable {
     case seedRatio = "seed-ratio"
@@ -22,6 +24,21 @@ public enum SessionOption: String, CaseIterable, Sendable, Hashable {
     public enum Value: Sendable, Hashable {
         case cleared
         case value(Double)
+    }
+
+    /// `options` as the prompt reads them back, every one named.
+    static func text(_ options: Session.Options) -> String {
+        func number(_ value: Double?) -> String {
+            guard let value else { return "none" }
+            return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+        }
+        let values: [(SessionOption, String)] = [
+            (.seedRatio, number(options.seedRatioLimit)), (.seedTime, number(options.seedTimeLimit.map { ($0 / 60).rounded() })),
+            (.maxConnections, "\(options.maxConnections)"), (.maxPeers, "\(options.maxPeersPerTorrent)"),
+            (.maxActiveDownloads, number(options.maxActiveDownloads.map(Double.init))),
+            (.maxActiveSeeds, number(options.maxActiveSeeds.map(Double.init))),
+        ]
+        return values.map { "\($0.rawValue)=\($1)" }.joined(separator: " ")
     }
 
     /// Reads `seed-ratio=2 max-active-downloads=3 seed-time=none`: nil and a reason when a part is wrong.

@@ -21,6 +21,8 @@ public enum UICommand: Sendable, Hashable {
     case setRateLimits(TorrentID?, download: Double?, upload: Double?)
     /// Seeding stops at this ratio or after these seconds of seeding; nil: all torrents' limit applies.
     case setSeedLimits(TorrentID, ratio: Double?, seconds: Double?)
+    /// Connected peers of a torrent at most; nil: all torrents' limit applies.
+    case setMaxPeers(TorrentID, Int?)
     /// Options of all torrents together; those not named stay as they are (seeding time in seconds).
     case setSessionOptions([SessionOption: SessionOption.Value])
     /// Leave the UI and stop the session. Handled by the app itself, never sent to the sink.

@@ -16,17 +16,15 @@ extension UIReducer {
     static func promptKey(_ s: inout UIState, _ key: Key, _ prompt: Prompt, _ context: UIContext) -> [UICommand] {
         var p = prompt
         p.candidates = []
-        if p.kind == .add, !key.isCharacter, let action = s.keys.action(for: key) {
+        // The add prompt's toggles; keys that type a character always type it.
+        if p.kind == .add, !key.isCharacter, let action = s.keys.action(for: key), [.addPaused, .addMetadataOnly, .addTo].contains(action) {
             switch action {
             case .addPaused: p.paused.toggle()
             case .addMetadataOnly: p.stopAfterMetadata.toggle()
-            case .addTo: p.choosesDirectory.toggle()
-            default: break
+            default: p.choosesDirectory.toggle()
             }
-            if [.addPaused, .addMetadataOnly, .addTo].contains(action) {
-                s.mode = .prompt(p)
-                return []
-            }
+            s.mode = .prompt(p)
+            return []
         }
         switch key {
         case .character(let c):
@@ -46,7 +44,7 @@ extension UIReducer {
             let takesPaths: Bool
             switch p.kind {
             case .add, .move, .saveIn: takesPaths = true
-            case .filter, .limits, .seedLimits, .sessionOptions: takesPaths = false
+            case .filter, .limits, .seedLimits, .sessionOptions, .maxPeers: takesPaths = false
             }
             guard takesPaths else {
                 s.status = StatusMessage("Tab completes paths in the add and move prompts only.")
@@ -130,11 +128,19 @@ extension UIReducer {
             return [.setRateLimits(id, download: down, upload: up)]
         case .seedLimits(let id, let name):
             guard let (ratio, seconds) = parseSeedLimits(p.text) else {
-                s.status = StatusMessage("Seeding limits unchanged: type ratio/minutes such as 2/1440, - for all torrents' limit.")
+                s.status = StatusMessage("Seeding limits unchanged: type ratio/minutes such as 2/1440; - for all torrents' limit, none for no limit.")
                 return []
             }
             s.status = StatusMessage("Seeding of \(quoted(name)) stops at \(seedLimitsText(ratio, seconds)) (ratio/minutes).", isError: false)
             return [.setSeedLimits(id, ratio: ratio, seconds: seconds)]
+        case .maxPeers(let id, let name):
+            guard let peers = parseMaxPeers(p.text) else {
+                s.status = StatusMessage("Peer limit unchanged: type a whole number from 1, or - for all torrents' limit.")
+                return []
+            }
+            s.status = StatusMessage(
+                "Peers of \(quoted(name)): \(peers.map { "at most \($0)" } ?? "all torrents' limit").", isError: false)
+            return [.setMaxPeers(id, peers)]
         }
     }
 

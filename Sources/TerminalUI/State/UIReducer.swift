@@ -70,7 +70,8 @@ public enum UIReducer {
         case .move: askMoveDirectory(&s, context)
         case .limit: askLimits(&s, context)
         case .seedLimits: askSeedLimits(&s, context)
-        case .options: s.mode = .prompt(Prompt(kind: .sessionOptions))
+        case .maxPeers: askMaxPeers(&s, context)
+        case .options: s.mode = .prompt(Prompt(kind: .sessionOptions, text: context.sessionOptions.map(SessionOption.text) ?? ""))
         case .limitAll:
             let (down, up) = context.sessionLimits
             s.mode = .prompt(Prompt(kind: .limits(nil, name: "all torrents"), text: limitsText(down, up)))

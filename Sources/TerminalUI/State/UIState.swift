@@ -60,6 +60,8 @@ public struct Prompt: Sendable, Hashable {
         case limits(TorrentID?, name: String)
         /// Seeding limits of one torrent, `ratio/minutes`.
         case seedLimits(TorrentID, name: String)
+        /// Connected peers of one torrent at most: a number, or `-` for all torrents' limit.
+        case maxPeers(TorrentID, name: String)
         /// The folder to save an add in (the add prompt's text and options come along).
         case saveIn(UICommand.AddSource, paused: Bool, stopAfterMetadata: Bool)
         /// Options of all torrents: `name=value` pairs.

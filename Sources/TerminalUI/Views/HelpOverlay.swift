@@ -19,6 +19,7 @@ enum HelpOverlay {
         ([.move], "move the selected torrent's data to another directory"),
         ([.limit, .limitAll], "rate limits of the selected torrent;  of all torrents together"),
         ([.seedLimits], "seeding limits of the selected torrent: ratio and minutes"),
+        ([.maxPeers], "peers of the selected torrent at most (- all torrents' limit)"),
         ([.options], "all torrents: seed-ratio=2 seed-time=1440 max-active-downloads=3 ..."),
         ([.remove], "remove from the list (asks)"),
         ([.removeWithData], "remove and DELETE the data (asks)"),

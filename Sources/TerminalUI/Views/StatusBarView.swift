@@ -57,9 +57,11 @@ enum StatusBarView {
                 else: "All torrents, name=value: ", room)
         case .saveIn:
             return fitting("Save in (Tab completes; empty: the download folder): ", else: "Save in: ", room)
+        case .maxPeers(_, let name):
+            return fitting("Peers of '\(TextFit.truncate(name, to: 30))' at most (- all torrents'): ", else: "Peers at most: ", room)
         case .seedLimits(_, let name):
             return fitting(
-                "Seeding of '\(TextFit.truncate(name, to: 30))' stops at ratio/minutes (2/1440, - all torrents'): ",
+                "Seeding of '\(TextFit.truncate(name, to: 30))' stops at ratio/minutes (2/1440, - all torrents', none): ",
                 else: "Seeding stops at ratio/minutes: ", room)
         case .add:
             let options = [
