@@ -145,7 +145,7 @@ final class ConnectionSession<Handler: ControlHandler>: Sendable {
     }
 
     /// Rows are built again at most this often however cheap, and at least this often however costly.
-    static var rowBudget: Int { 50 }
+    static var rowBudget: Int { 100 }
     static var slowestRowRefresh: Duration { .seconds(3) }
 
     init(handler: Handler, send: @escaping @Sendable (Int?, ControlReply) async throws -> Void) {
@@ -197,7 +197,7 @@ final class ConnectionSession<Handler: ControlHandler>: Sendable {
             // The first push is the whole view; later ones only what changed, and nothing when nothing
             // did (an idle engine's rows stay equal), so neither end encodes or decodes much. Building
             // every torrent's row is what costs with thousands of torrents: the rows are built again
-            // only once `rowBudget` times their last cost has passed (so they take at most 2% of a core;
+            // only once `rowBudget` times their last cost has passed (so they take at most 1% of a core;
             // the requested interval with a few hundred torrents), at once after a request on this
             // connection, and every time while the daemon restores. The selected torrent and the
             // summary are fresh on every push.
