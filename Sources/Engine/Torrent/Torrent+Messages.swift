@@ -61,6 +61,7 @@ extension Torrent {
         peers[key] = nil
         picker.peerLeft(key)
         superSeedPeerLeft(key)
+        allowedFastRation.peerLeft(key)
         if optimisticPeer == key { optimisticPeer = nil }
         logger.debug("\(peer.link.address) disconnected: \(reason)")
         connectMore()

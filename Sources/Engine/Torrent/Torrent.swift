@@ -88,6 +88,8 @@ public actor Torrent {
     var reannounceRequested = false
     /// Set while super-seeding (see `Torrent+SuperSeeding.swift`).
     var superSeeder: SuperSeeder?
+    /// Which allowed-fast requests from choked peers are served (see `Torrent+Fast.swift`).
+    var allowedFastRation = AllowedFastRation()
     /// Files being renamed from `.part` to their final names; the torrent is not complete before that.
     var pendingRenames = 0
     /// Pieces being hashed and written.
