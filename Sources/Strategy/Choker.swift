@@ -29,8 +29,12 @@
 /// **While seeding** nobody uploads to us, so there is no rate to reciprocate. Ranking by how fast peers
 /// take our data (what BEP 3 suggests, and libtorrent's "fastest upload") rewards free riders: a peer that
 /// uploads nothing has all of its bandwidth free to download from us, so it is the fastest taker and wins a
-/// slot every time. A seed wants its data *spread*, so it ranks peers by what the swarm gives them:
-/// - **Gained from others**: the bytes a peer announced (its `have` messages: ``Peer/bytesHave``) minus the
+/// slot every time. A seed wants its data *spread*, so it ranks peers by whether its pieces go on from them,
+/// then by what the swarm gives them:
+/// - **Passed on**: pieces that only this peer had and that other peers then got without us
+///   (``Peer/piecesPassedOn``, from ``SpreadLedger``), over the last ``seedWindow``. It is the one trace of
+///   a peer's *upload* a seed can see, and a free rider's is zero; honest peers show some within seconds.
+/// - **Gained from others** (among equals): the bytes a peer announced (its `have` messages: ``Peer/bytesHave``) minus the
 ///   bytes we sent it (``Peer/uploaded``), per second over the last ``seedWindow`` (30 s). Under tit-for-tat
 ///   the other peers feed those who upload to them, so this is the swarm's own verdict on the peer, and the
 ///   seed can observe it for choked peers too. A free rider gets only optimistic unchokes from others, and a
@@ -41,6 +45,12 @@
 ///   joiner has nothing to trade and no record yet), kept while it is a newcomer; when there is none,
 ///   to the best choked peer. The seed keeps measuring choked peers, so it does not need luck to find good
 ///   ones, and once measured a free rider gets a seed slot only when no reciprocating peer wants one.
+/// - **Free riders wait**: a peer we found to be a free rider while we were leeching (the verdict is kept
+///   once we seed, until it sends us something), or a **hoarder** (``Peer/isHoarder``: pieces that only it
+///   had and others needed never went from it to them; see ``SpreadLedger``) gets no slot, regular or
+///   optimistic, while any other interested peer wants one. Ranking by "gained from others" alone is not
+///   enough: in the first seconds a free rider gains as fast as anyone (every leecher's allowance), and
+///   the seed's upload is the scarcest in the swarm. Only when nobody else wants it do free riders get it.
 /// - Snubbing means nothing to a seed (it asks nobody for data).
 ///
 /// **Seeds** are never unchoked: they have every piece, so they have nothing to ask of us.
@@ -69,12 +79,20 @@ public struct Choker: Sendable {
         public var amInterested: Bool
         /// It chokes us.
         public var isChokingUs: Bool
+        /// Pieces only it had, which other peers needed, did not go from it to them (``SpreadLedger``).
+        public var isHoarder: Bool
+        /// Pieces that only it had and that other peers then got without us (``SpreadLedger/passedOn``):
+        /// what we saw it pass on, since it connected.
+        public var piecesPassedOn: Int
 
         public init(
             key: PeerKey, isInterested: Bool, downloadRate: Double = 0, uploadRate: Double = 0,
             connectedAt: Duration = .zero, isSnubbed: Bool = false, isSeed: Bool = false, bytesHave: Int64 = 0,
-            uploaded: Int64 = 0, downloaded: Int64 = 0, amInterested: Bool = false, isChokingUs: Bool = false
+            uploaded: Int64 = 0, downloaded: Int64 = 0, amInterested: Bool = false, isChokingUs: Bool = false,
+            isHoarder: Bool = false, piecesPassedOn: Int = 0
         ) {
+            self.isHoarder = isHoarder
+            self.piecesPassedOn = piecesPassedOn
             self.downloaded = downloaded
             self.amInterested = amInterested
             self.isChokingUs = isChokingUs
@@ -131,11 +149,15 @@ public struct Choker: Sendable {
     private var history: [PeerKey: [Sample]] = [:]
     /// While seeding: the first rechoke that saw each peer.
     private var firstSeen: [PeerKey: Duration] = [:]
+    /// Peers found to be free riders while we were leeching (took our allowance, never sent us a byte
+    /// though they had pieces we wanted). The verdict outlives our download: see the seeding rules.
+    public private(set) var freeRiders: Set<PeerKey> = []
 
     private struct Sample: Sendable {
         var at: Duration
         var bytesHave: Int64
         var uploaded: Int64
+        var passedOn: Int
     }
 
     public init(
@@ -163,9 +185,13 @@ public struct Choker: Sendable {
     public mutating func rechoke(peers: [Peer], isSeeding: Bool, now: Duration) -> Decision {
         lastRechoke = now
         if firstInterestAt == nil && peers.contains(where: { $0.isInterested && !$0.isSeed }) { firstInterestAt = now }
+        let present = Set(peers.map(\.key))
+        freeRiders = freeRiders.filter { present.contains($0) }
+        for peer in peers where peer.downloaded > 0 { freeRiders.remove(peer.key) }
         if isSeeding { return seedingRechoke(peers: peers, now: now) }
         history.removeAll()
         firstSeen.removeAll()
+        for peer in peers where isProvenFreeRider(peer) { freeRiders.insert(peer.key) }
         let ranked = peers.filter { !$0.isSeed }.sorted { ranks($0, before: $1) }
         let interested = ranked.filter(\.isInterested)
         let traders = interested.filter { !isProvenFreeRider($0) }
@@ -206,6 +232,13 @@ public struct Choker: Sendable {
         return Double(gained) / Self.seconds(last.at - first.at)
     }
 
+    /// While seeding: pieces the peer passed on over the last ``seedWindow`` (all of them since it was
+    /// first seen, when that is less).
+    public func passedOnInWindow(of key: PeerKey) -> Int {
+        guard let samples = history[key], let first = samples.first, let last = samples.last else { return 0 }
+        return last.passedOn - (samples.count > 1 ? first.passedOn : 0)
+    }
+
     private mutating func seedingRechoke(peers: [Peer], now: Duration) -> Decision {
         let present = Set(peers.map(\.key))
         history = history.filter { present.contains($0.key) }
@@ -213,13 +246,15 @@ public struct Choker: Sendable {
         for peer in peers {
             if firstSeen[peer.key] == nil { firstSeen[peer.key] = now }
             var samples = history[peer.key] ?? []
-            samples.append(Sample(at: now, bytesHave: peer.bytesHave, uploaded: peer.uploaded))
+            samples.append(Sample(at: now, bytesHave: peer.bytesHave, uploaded: peer.uploaded, passedOn: peer.piecesPassedOn))
             // Keep the newest sample at or before the window's start, and every later one.
             while samples.count > 2 && samples[1].at <= now - seedWindow { samples.removeFirst() }
             history[peer.key] = samples
         }
         let rates = Dictionary(uniqueKeysWithValues: peers.map { ($0.key, gainedFromOthersRate(of: $0.key)) })
+        let passed = Dictionary(uniqueKeysWithValues: peers.map { ($0.key, passedOnInWindow(of: $0.key)) })
         func before(_ a: Peer, _ b: Peer) -> Bool {
+            if passed[a.key]! != passed[b.key]! { return passed[a.key]! > passed[b.key]! }
             let rateA = rates[a.key]! ?? 0
             let rateB = rates[b.key]! ?? 0
             if rateA != rateB { return rateA > rateB }
@@ -228,8 +263,10 @@ public struct Choker: Sendable {
             return a.key < b.key
         }
         let interested = peers.filter { $0.isInterested && !$0.isSeed }.sorted(by: before)
-        var unchoked = Set(interested.prefix(regularSlots).map(\.key))
-        let choked = interested.filter { !unchoked.contains($0.key) }
+        let traders = interested.filter { !$0.isHoarder && !freeRiders.contains($0.key) }
+        let pool = traders.isEmpty ? interested : traders
+        var unchoked = Set(pool.prefix(regularSlots).map(\.key))
+        let choked = pool.filter { !unchoked.contains($0.key) }
         let newcomers = choked.filter { now - firstSeen[$0.key]! < rechokeInterval }
         if let current = optimisticPeer, let since = optimisticSince, now - since < optimisticInterval,
             newcomers.contains(where: { $0.key == current })

@@ -46,7 +46,9 @@ extension Torrent {
                 uploadRate: state.upload.rate(now: now), connectedAt: state.connectedAt, isSnubbed: state.isSnubbed,
                 isSeed: picker.peerBitfield(key)?.isComplete ?? false,
                 bytesHave: picker.peerBitfield(key).map(metainfo.geometry.byteCount(of:)) ?? 0,
-                uploaded: state.upload.total, downloaded: state.download.total, amInterested: state.amInterested, isChokingUs: state.peerChoking))
+                uploaded: state.upload.total, downloaded: state.download.total, amInterested: state.amInterested,
+                isChokingUs: state.peerChoking, isHoarder: spreadLedger.isHoarder(key),
+                piecesPassedOn: spreadLedger.passedOn[key] ?? 0))
         }
         var decision = superSeedDecision(candidates) ?? choker.rechoke(peers: candidates, isSeeding: seeding, now: now)
         if configuration.freeRide { decision = Choker.Decision(unchoked: [], optimistic: nil) }

@@ -39,7 +39,9 @@ extension Torrent {
         switch answer {
         case .serve where state.amChoking && !admitAllowedFast(block.piece, to: key):
             peers[key]!.link.send(.rejectRequest(block))
-        case .serve: reply.uploads.append(block)
+        case .serve:
+            reply.uploads.append(block)
+            spreadLedger.sent(block.piece, to: key)
         case .reject: peers[key]!.link.send(.rejectRequest(block))
         case .ignore: break
         }

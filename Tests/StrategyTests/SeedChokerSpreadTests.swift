@@ -1,0 +1,68 @@
+import Testing
+
+@testable import Strategy
+
+/// The seed's slots and what it saw peers pass on (``SpreadLedger``), and free riders found while leeching.
+@Suite struct SeedChokerSpreadTests {
+    private func peer(
+        _ key: PeerKey, passedOn: Int = 0, hoarder: Bool = false, uploaded: Int64 = 0, downloaded: Int64 = 0,
+        interested: Bool = true, amInterested: Bool = false
+    ) -> Choker.Peer {
+        Choker.Peer(
+            key: key, isInterested: interested, uploaded: uploaded, downloaded: downloaded,
+            amInterested: amInterested, isHoarder: hoarder, piecesPassedOn: passedOn)
+    }
+
+    @Test func peersThatPassPiecesOnRankFirst() {
+        var choker = Choker(regularSlots: 2, seed: 1)
+        _ = choker.rechoke(peers: (1...5).map { peer($0) }, isSeeding: true, now: .seconds(100))
+        // Peers 4 and 5 passed pieces on since; the others took more from us but passed on nothing.
+        let decision = choker.rechoke(
+            peers: (1...5).map { peer($0, passedOn: $0 >= 4 ? $0 : 0, uploaded: $0 >= 4 ? 0 : 9 << 20) },
+            isSeeding: true, now: .seconds(110))
+        #expect(decision.regular == [4, 5])
+    }
+
+    @Test func aHoarderGetsNoSlotWhileOthersWantOneAndIsServedAlone() {
+        var choker = Choker(regularSlots: 4, seed: 1)
+        // The hoarder (9) took least from us, so it would come first at the start without the verdict.
+        let crowd = [peer(9, hoarder: true)] + (1...4).map { peer($0, uploaded: 1 << 20) }
+        for second in stride(from: 100, through: 160, by: 10) {
+            #expect(!choker.rechoke(peers: crowd, isSeeding: true, now: .seconds(second)).unchoked.contains(9))
+        }
+        // Six peers for five slots: still nothing for it.
+        let more = crowd + [peer(5, uploaded: 1 << 20)]
+        #expect(!choker.rechoke(peers: more, isSeeding: true, now: .seconds(170)).unchoked.contains(9))
+        // The others are done (not interested): the upload would sit idle, so it gets it.
+        let alone = [peer(9, hoarder: true)] + (1...4).map { peer($0, interested: false) }
+        #expect(choker.rechoke(peers: alone, isSeeding: true, now: .seconds(180)).unchoked == [9])
+    }
+
+    @Test func aFreeRiderFoundWhileLeechingStaysOutOnceWeSeed() {
+        var choker = Choker(regularSlots: 4, seed: 1)
+        // Leeching: peer 9 took 2 MiB and never sent a byte although it has pieces we want.
+        let leeching = [peer(9, uploaded: 2 << 20, amInterested: true)]
+            + (1...5).map { peer($0, uploaded: 1 << 20, downloaded: 1 << 20, amInterested: true) }
+        _ = choker.rechoke(peers: leeching, isSeeding: false, now: .seconds(100))
+        #expect(choker.freeRiders == [9])
+        // We completed: now it has nothing we want, but the verdict holds for our seed slots.
+        let seeding = [peer(9, uploaded: 2 << 20)] + (1...5).map { peer($0, uploaded: 1 << 20, downloaded: 1 << 20) }
+        for second in stride(from: 110, through: 150, by: 10) {
+            #expect(!choker.rechoke(peers: seeding, isSeeding: true, now: .seconds(second)).unchoked.contains(9))
+        }
+        // It uploads to us after all: the verdict is lifted.
+        let reformed = [peer(9, uploaded: 2 << 20, downloaded: 16 << 10)] + seeding.dropFirst()
+        _ = choker.rechoke(peers: reformed, isSeeding: true, now: .seconds(160))
+        #expect(choker.freeRiders.isEmpty)
+    }
+
+    @Test func aFreeRiderThatLeftIsForgotten() {
+        var choker = Choker(regularSlots: 4, seed: 1)
+        _ = choker.rechoke(
+            peers: [peer(9, uploaded: 2 << 20, amInterested: true), peer(1, downloaded: 1, amInterested: true)],
+            isSeeding: false, now: .seconds(100))
+        #expect(choker.freeRiders == [9])
+        _ = choker.rechoke(peers: [peer(1, downloaded: 1)], isSeeding: true, now: .seconds(110))
+        #expect(choker.freeRiders.isEmpty)
+    }
+}
