@@ -14,10 +14,12 @@
 ///   The unchoke is a trial: a peer that has pieces we want (``Peer/amInterested``) but keeps choking us
 ///   (``Peer/isChokingUs``) does not reciprocate, and loses the slot at the next rechoke instead of after
 ///   30 s. And a peer that took ``freeRiderAllowance`` (2 MiB) from us and never sent us a byte, although
-///   it has pieces we want, is a proven free rider: it gets no slot, regular or optimistic, while any other
-///   interested peer can use our upload; only when nobody else wants it is it unchoked (then the upload
-///   would sit idle). Letting it fill slots that reciprocating peers did not want at that moment made it
-///   finish with them, not last. (It can still earn a slot the BEP 3 way, by uploading to us.)
+///   it has pieces we want, is a proven free rider (``freeRiders``; the verdict stays when it later has
+///   nothing we want, and when we seed): it gets no slot, regular or optimistic, while any other
+///   interested peer can use our upload; when nobody else wants it, it gets the optimistic slot's share
+///   (``freeRidersTurn(_:now:)``). Letting it fill slots that reciprocating peers did not want at that
+///   moment made it finish with them, not last. (It can still earn a slot the BEP 3 way, by uploading to
+///   us: one byte lifts the verdict.)
 /// - **Quick start**: until a rechoke finds an interested peer, and for ``quickStartWindow`` (10 s) after,
 ///   rechokes come every ``quickStartInterval`` (2 s). Until the first rates exist, peers are unchoked
 ///   as they come (the engine fills free slots), free riders included; ten seconds of that is a large
@@ -50,7 +52,8 @@
 ///   had and others needed never went from it to them; see ``SpreadLedger``) gets no slot, regular or
 ///   optimistic, while any other interested peer wants one. Ranking by "gained from others" alone is not
 ///   enough: in the first seconds a free rider gains as fast as anyone (every leecher's allowance), and
-///   the seed's upload is the scarcest in the swarm. Only when nobody else wants it do free riders get it.
+///   the seed's upload is the scarcest in the swarm. When nobody else wants it, they get the optimistic
+///   slot's share of it and no more (see ``freeRidersTurn(_:now:)``).
 /// - Snubbing means nothing to a seed (it asks nobody for data).
 ///
 /// **Seeds** are never unchoked: they have every piece, so they have nothing to ask of us.
@@ -152,6 +155,9 @@ public struct Choker: Sendable {
     /// Peers found to be free riders while we were leeching (took our allowance, never sent us a byte
     /// though they had pieces we wanted). The verdict outlives our download: see the seeding rules.
     public private(set) var freeRiders: Set<PeerKey> = []
+    /// While seeding to free riders only: when the current one's turn began, and how many turns so far.
+    private var freeRiderTurnStart: Duration?
+    private var freeRiderTurns = 0
 
     private struct Sample: Sendable {
         var at: Duration
@@ -191,11 +197,15 @@ public struct Choker: Sendable {
         if isSeeding { return seedingRechoke(peers: peers, now: now) }
         history.removeAll()
         firstSeen.removeAll()
-        for peer in peers where isProvenFreeRider(peer) { freeRiders.insert(peer.key) }
         let ranked = peers.filter { !$0.isSeed }.sorted { ranks($0, before: $1) }
         let interested = ranked.filter(\.isInterested)
-        let traders = interested.filter { !isProvenFreeRider($0) }
-        let regular = Array((traders.isEmpty ? interested : traders).prefix(regularSlots))
+        for peer in peers where isProvenFreeRider(peer) { freeRiders.insert(peer.key) }
+        // Once proven, always (until it sends us something): late in a download a free rider may have
+        // nothing left that we want, and it would pass for a trader again.
+        let traders = interested.filter { !freeRiders.contains($0.key) }
+        if traders.isEmpty && !interested.isEmpty { return freeRidersTurn(interested, now: now) }
+        freeRiderTurnStart = nil
+        let regular = Array(traders.prefix(regularSlots))
         var unchoked = Set(regular.map(\.key))
 
         if let slowest = regular.last, regular.count == regularSlots {
@@ -264,7 +274,9 @@ public struct Choker: Sendable {
         }
         let interested = peers.filter { $0.isInterested && !$0.isSeed }.sorted(by: before)
         let traders = interested.filter { !$0.isHoarder && !freeRiders.contains($0.key) }
-        let pool = traders.isEmpty ? interested : traders
+        if traders.isEmpty && !interested.isEmpty { return freeRidersTurn(interested, now: now) }
+        freeRiderTurnStart = nil
+        let pool = traders
         var unchoked = Set(pool.prefix(regularSlots).map(\.key))
         let choked = pool.filter { !unchoked.contains($0.key) }
         let newcomers = choked.filter { now - firstSeen[$0.key]! < rechokeInterval }
@@ -281,6 +293,31 @@ public struct Choker: Sendable {
         }
         if let optimisticPeer { unchoked.insert(optimisticPeer) }
         return Decision(unchoked: unchoked, optimistic: optimisticPeer)
+    }
+
+    /// Only free riders (and, while seeding, hoarders) want our upload. They get what BEP 3 gives a peer
+    /// that does not reciprocate, the optimistic slot, and no more: one of them at a time, unchoked for the
+    /// last ``rechokeInterval`` of every `regularSlots + 1` (the share of upload that slot is worth),
+    /// starting one period after the others stopped wanting it. Serving them at full speed once the honest
+    /// peers are done would let a free rider finish right after them (they all seed on), so free riding
+    /// would cost next to nothing; and if every seed served it at once, the first turn alone would do it.
+    private mutating func freeRidersTurn(_ candidates: [Peer], now: Duration) -> Decision {
+        let period = rechokeInterval * (regularSlots + 1)
+        if let start = freeRiderTurnStart, now - start < period {
+            if now - start >= period - rechokeInterval {
+                let current = optimisticPeer.flatMap { key in candidates.first { $0.key == key } }
+                    ?? candidates[freeRiderTurns % candidates.count]
+                optimisticPeer = current.key
+                optimisticSince = optimisticSince ?? now
+                return Decision(unchoked: [current.key], optimistic: current.key)
+            }
+        } else {
+            freeRiderTurnStart = now
+            freeRiderTurns += 1
+        }
+        optimisticPeer = nil
+        optimisticSince = nil
+        return Decision(unchoked: [], optimistic: nil)
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -33,9 +33,24 @@ import Testing
         // Six peers for five slots: still nothing for it.
         let more = crowd + [peer(5, uploaded: 1 << 20)]
         #expect(!choker.rechoke(peers: more, isSeeding: true, now: .seconds(170)).unchoked.contains(9))
-        // The others are done (not interested): the upload would sit idle, so it gets it.
+        // The others are done (not interested): it gets the optimistic slot's share, the last 10 s of
+        // every 50, starting one period after the others left.
         let alone = [peer(9, hoarder: true)] + (1...4).map { peer($0, interested: false) }
-        #expect(choker.rechoke(peers: alone, isSeeding: true, now: .seconds(180)).unchoked == [9])
+        let served = stride(from: 180, through: 300, by: 10).filter {
+            choker.rechoke(peers: alone, isSeeding: true, now: .seconds($0)).unchoked == [9]
+        }
+        #expect(served == [220, 270])
+    }
+
+    @Test func freeRidersAloneTakeTurns() {
+        var choker = Choker(regularSlots: 1, seed: 1)
+        let riders = [peer(7, hoarder: true), peer(8, hoarder: true)]
+        let turns = stride(from: 100, through: 170, by: 10).map {
+            choker.rechoke(peers: riders, isSeeding: true, now: .seconds($0)).unchoked
+        }
+        #expect(turns.map(\.isEmpty) == [true, false, true, false, true, false, true, false])
+        #expect(turns.allSatisfy { $0.count <= 1 })
+        #expect(Set(turns.flatMap { $0 }) == [7, 8])
     }
 
     @Test func aFreeRiderFoundWhileLeechingStaysOutOnceWeSeed() {
