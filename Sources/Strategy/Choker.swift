@@ -155,9 +155,13 @@ public struct Choker: Sendable {
     /// Peers found to be free riders while we were leeching (took our allowance, never sent us a byte
     /// though they had pieces we wanted). The verdict outlives our download: see the seeding rules.
     public private(set) var freeRiders: Set<PeerKey> = []
+    /// Peers that had pieces we wanted at some rechoke while we were leeching.
+    private var hadWhatWeWanted: Set<PeerKey> = []
     /// While seeding to free riders only: when the current one's turn began, and how many turns so far.
     private var freeRiderTurnStart: Duration?
     private var freeRiderTurns = 0
+    /// Which rechoke interval of the current period is the free riders' turn.
+    private var freeRiderTurnSlot = 1
 
     private struct Sample: Sendable {
         var at: Duration
@@ -193,16 +197,21 @@ public struct Choker: Sendable {
         if firstInterestAt == nil && peers.contains(where: { $0.isInterested && !$0.isSeed }) { firstInterestAt = now }
         let present = Set(peers.map(\.key))
         freeRiders = freeRiders.filter { present.contains($0) }
+        hadWhatWeWanted = hadWhatWeWanted.filter { present.contains($0) }
+        for peer in peers where peer.amInterested && !isSeeding { hadWhatWeWanted.insert(peer.key) }
+        for peer in peers where isProvenFreeRider(peer) { freeRiders.insert(peer.key) }
         for peer in peers where peer.downloaded > 0 { freeRiders.remove(peer.key) }
         if isSeeding { return seedingRechoke(peers: peers, now: now) }
         history.removeAll()
         firstSeen.removeAll()
         let ranked = peers.filter { !$0.isSeed }.sorted { ranks($0, before: $1) }
         let interested = ranked.filter(\.isInterested)
-        for peer in peers where isProvenFreeRider(peer) { freeRiders.insert(peer.key) }
         // Once proven, always (until it sends us something): late in a download a free rider may have
         // nothing left that we want, and it would pass for a trader again.
-        let traders = interested.filter { !freeRiders.contains($0.key) }
+        // A hoarder (see ``Peer/isHoarder``) counts as one too: a free rider that is behind us has nothing
+        // we want, so it is never proven, and took regular slots that traders left free (11-13 MiB from
+        // each of three 2 MiB/s leechers in one tit-for-tat run).
+        let traders = interested.filter { !freeRiders.contains($0.key) && !$0.isHoarder }
         if traders.isEmpty && !interested.isEmpty { return freeRidersTurn(interested, now: now) }
         freeRiderTurnStart = nil
         let regular = Array(traders.prefix(regularSlots))
@@ -216,20 +225,33 @@ public struct Choker: Sendable {
 
         let choked = traders.filter { !unchoked.contains($0.key) }
         if let current = optimisticPeer, let since = optimisticSince, now - since < optimisticInterval,
-            let peer = choked.first(where: { $0.key == current }), !(peer.amInterested && peer.isChokingUs)
+            let peer = choked.first(where: { $0.key == current }), !(peer.amInterested && peer.isChokingUs),
+            !usedItsTrial(peer)
         {
             // Kept for its full period while it reciprocates.
         } else {
-            optimisticPeer = pickOptimistic(among: choked, previous: optimisticPeer, now: now)
+            let untried = choked.filter { !usedItsTrial($0) }
+            optimisticPeer = pickOptimistic(among: untried.isEmpty ? choked : untried, previous: optimisticPeer, now: now)
             optimisticSince = optimisticPeer == nil ? nil : now
         }
         if let optimisticPeer { unchoked.insert(optimisticPeer) }
         return Decision(unchoked: unchoked, optimistic: optimisticPeer)
     }
 
-    /// It took our allowance and never sent us a byte, though it has pieces we want.
+    /// It took our allowance and never sent us a byte, whether or not it has anything we want: its trial
+    /// (the optimistic slot) is over, and the slot goes to peers that have not had one, when there are any.
+    /// A free rider that has nothing we want yet is not proven, but kept for a whole optimistic period
+    /// it took 11-15 MiB from a 2 MiB/s leecher.
+    private func usedItsTrial(_ peer: Peer) -> Bool {
+        peer.downloaded == 0 && peer.uploaded >= freeRiderAllowance
+    }
+
+    /// It took our allowance and never sent us a byte, though it has (or, once we seed, had while we were
+    /// leeching) pieces we want. A finished leecher that had served it less than the allowance so far
+    /// would otherwise seed to it at full speed.
     private func isProvenFreeRider(_ peer: Peer) -> Bool {
-        peer.amInterested && peer.downloaded == 0 && peer.uploaded >= freeRiderAllowance
+        (peer.amInterested || hadWhatWeWanted.contains(peer.key)) && peer.downloaded == 0
+            && peer.uploaded >= freeRiderAllowance
     }
 
     /// While seeding: bytes per second the peer gained from others over the last ``seedWindow``, or nil when
@@ -295,16 +317,18 @@ public struct Choker: Sendable {
         return Decision(unchoked: unchoked, optimistic: optimisticPeer)
     }
 
-    /// Only free riders (and, while seeding, hoarders) want our upload. They get what BEP 3 gives a peer
-    /// that does not reciprocate, the optimistic slot, and no more: one of them at a time, unchoked for the
-    /// last ``rechokeInterval`` of every `regularSlots + 1` (the share of upload that slot is worth),
-    /// starting one period after the others stopped wanting it. Serving them at full speed once the honest
-    /// peers are done would let a free rider finish right after them (they all seed on), so free riding
-    /// would cost next to nothing; and if every seed served it at once, the first turn alone would do it.
+    /// Only free riders and hoarders want our upload. They get what BEP 3 gives a peer that does not
+    /// reciprocate, the optimistic slot, and no more: one of them at a time, unchoked for one
+    /// ``rechokeInterval`` in every `regularSlots + 1` (the share of upload that slot is worth). Which
+    /// interval of the period is random but never the first, so a free rider waits once the others are
+    /// done, and the seeds of a swarm (all finishing at about the same time) do not serve it in step.
+    /// Serving free riders at full speed once the honest peers are done would let one finish right after
+    /// them (they all seed on), so free riding would cost next to nothing.
     private mutating func freeRidersTurn(_ candidates: [Peer], now: Duration) -> Decision {
         let period = rechokeInterval * (regularSlots + 1)
         if let start = freeRiderTurnStart, now - start < period {
-            if now - start >= period - rechokeInterval {
+            let turn = start + rechokeInterval * freeRiderTurnSlot
+            if now >= turn && now - turn < rechokeInterval {
                 let current = optimisticPeer.flatMap { key in candidates.first { $0.key == key } }
                     ?? candidates[freeRiderTurns % candidates.count]
                 optimisticPeer = current.key
@@ -314,6 +338,7 @@ public struct Choker: Sendable {
         } else {
             freeRiderTurnStart = now
             freeRiderTurns += 1
+            freeRiderTurnSlot = Int.random(in: 1...max(1, regularSlots), using: &generator)
         }
         optimisticPeer = nil
         optimisticSince = nil
