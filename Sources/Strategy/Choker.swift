@@ -211,7 +211,7 @@ public struct Choker: Sendable {
         // A hoarder (see ``Peer/isHoarder``) counts as one too: a free rider that is behind us has nothing
         // we want, so it is never proven, and took regular slots that traders left free (11-13 MiB from
         // each of three 2 MiB/s leechers in one tit-for-tat run).
-        let traders = interested.filter { !freeRiders.contains($0.key) && !$0.isHoarder }
+        let traders = interested.filter { !isFreeRiding($0) }
         if traders.isEmpty && !interested.isEmpty { return freeRidersTurn(interested, now: now) }
         freeRiderTurnStart = nil
         let regular = Array(traders.prefix(regularSlots))
@@ -236,6 +236,14 @@ public struct Choker: Sendable {
         }
         if let optimisticPeer { unchoked.insert(optimisticPeer) }
         return Decision(unchoked: unchoked, optimistic: optimisticPeer)
+    }
+
+    /// A proven free rider that we never saw pass a piece on, or a hoarder. In a flash crowd an honest
+    /// peer may never send *us* a byte (its slots go to others) and be proven by our rule; but it passes
+    /// pieces on, and the ledger sees that, so it is not held to the free riders' turn when it is the last
+    /// one downloading.
+    private func isFreeRiding(_ peer: Peer) -> Bool {
+        (freeRiders.contains(peer.key) && peer.piecesPassedOn == 0) || peer.isHoarder
     }
 
     /// It took our allowance and never sent us a byte, whether or not it has anything we want: its trial
@@ -295,7 +303,7 @@ public struct Choker: Sendable {
             return a.key < b.key
         }
         let interested = peers.filter { $0.isInterested && !$0.isSeed }.sorted(by: before)
-        let traders = interested.filter { !$0.isHoarder && !freeRiders.contains($0.key) }
+        let traders = interested.filter { !isFreeRiding($0) }
         if traders.isEmpty && !interested.isEmpty { return freeRidersTurn(interested, now: now) }
         freeRiderTurnStart = nil
         let pool = traders

@@ -89,6 +89,19 @@ import Testing
         #expect(!choker.freeRiders.contains(10))
     }
 
+    @Test func aPeerProvenByUsButSeenPassingPiecesOnIsNoFreeRider() {
+        // Flash crowd: peer 9 never sent us a byte (its slots went to others), but it passed pieces on.
+        var choker = Choker(regularSlots: 4, seed: 1)
+        let honest = peer(9, passedOn: 3, uploaded: 2 << 20, amInterested: true)
+        let two = (1...2).map { peer($0, uploaded: 1 << 20, downloaded: 1 << 20, amInterested: true) }
+        let decision = choker.rechoke(peers: [honest] + two, isSeeding: false, now: .seconds(100))
+        #expect(choker.freeRiders == [9])
+        #expect(decision.unchoked.contains(9), "a free slot is not kept from it")
+        // Last one downloading: served in full, not in free riders' turns.
+        let alone = [peer(9, passedOn: 3, uploaded: 2 << 20)] + (1...2).map { peer($0, interested: false) }
+        #expect(choker.rechoke(peers: alone, isSeeding: true, now: .seconds(110)).unchoked == [9])
+    }
+
     @Test func aFreeRiderThatLeftIsForgotten() {
         var choker = Choker(regularSlots: 4, seed: 1)
         _ = choker.rechoke(

@@ -61,7 +61,9 @@ extension Torrent {
     /// Unchokes an interested newcomer at once when fewer peers than the slots are unchoked.
     func unchokeIfSlotFree(_ key: PeerKey) {
         let unchoked = peers.values.filter { !$0.state.amChoking }.count
-        guard !configuration.freeRide, !choker.freeRiders.contains(key), !spreadLedger.isHoarder(key) else { return }
+        guard !configuration.freeRide, !spreadLedger.isHoarder(key),
+            !choker.freeRiders.contains(key) || spreadLedger.passedOn[key] != nil
+        else { return }
         if unchoked < configuration.unchokeSlots + 1 || isSuperSeeding { setChoked(key, false) }
     }
 
