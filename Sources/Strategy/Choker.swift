@@ -214,7 +214,10 @@ public struct Choker: Sendable {
         let traders = interested.filter { !isFreeRiding($0) }
         if traders.isEmpty && !interested.isEmpty { return freeRidersTurn(interested, now: now) }
         freeRiderTurnStart = nil
-        let regular = Array(traders.prefix(regularSlots))
+        // Peers that took the allowance and sent nothing back, though not proven (they have nothing we
+        // want: behind us, or a free rider that is), come after every other trader for regular slots too.
+        let tried = traders.filter { !usedItsTrial($0) } + traders.filter(usedItsTrial)
+        let regular = Array(tried.prefix(regularSlots))
         var unchoked = Set(regular.map(\.key))
 
         if let slowest = regular.last, regular.count == regularSlots {

@@ -144,6 +144,20 @@ extension Choker.Decision {
         #expect(choker.isRechokeDue(now: .seconds(118)))
     }
 
+    @Test func aPeerThatTookTheAllowanceAndGaveNothingComesLastForRegularSlots() {
+        // Peer 5 has nothing we want and took 2 MiB; peers 6 and 7 are new. Only three interested peers
+        // send us anything, so one regular slot is left for these: it goes to an untried one.
+        var choker = Choker(seed: 1)
+        let three = [peer(1, down: 90), peer(2, down: 80), peer(3, down: 70)]
+        let taker = Choker.Peer(key: 5, isInterested: true, uploaded: 2 << 20)
+        let decision = choker.rechoke(peers: three + [taker, peer(6), peer(7)], isSeeding: false, now: start)
+        #expect(decision.regular.isSuperset(of: [1, 2, 3]))
+        #expect(!decision.regular.contains(5))
+        // With nobody else left, it is served (it is no proven free rider).
+        let alone = choker.rechoke(peers: [taker], isSeeding: false, now: start + .seconds(10))
+        #expect(alone.unchoked == [5])
+    }
+
     @Test func aHoarderGetsNoLeecherSlotWhileTradersWantOne() {
         // Peer 5 has nothing we want (no proven free rider), but what it had alone never went on.
         var choker = Choker(seed: 1)
