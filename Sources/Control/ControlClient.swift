@@ -34,11 +34,17 @@ public final class ControlClient: Sendable {
     private struct State {
         var nextID = 1
         var waiting: [Int: CheckedContinuation<ControlReply, Error>] = [:]
-        var subscriptions: [Int: AsyncThrowingStream<EngineSnapshot, Error>.Continuation] = [:]
+        var subscriptions: [Int: Subscription] = [:]
         /// Set once the connection has ended; later requests fail with it.
         var ended: ControlClientError?
         /// A failure the daemon sent about the connection itself (no request id).
         var lastProblem: String?
+    }
+
+    /// A subscription's stream and the view its pushes have built so far.
+    private struct Subscription {
+        let continuation: AsyncThrowingStream<EngineView, Error>.Continuation
+        var view: EngineView?
     }
 
     /// Connects and says hello. `clientName` shows in the daemon's log.
@@ -107,9 +113,10 @@ public final class ControlClient: Sendable {
         }
     }
 
-    /// Snapshots pushed by the daemon, at most one per `intervalMilliseconds`, until `close()`.
-    public func subscribe(intervalMilliseconds: Int, selected: String?) -> AsyncThrowingStream<EngineSnapshot, Error> {
-        let (stream, continuation) = AsyncThrowingStream<EngineSnapshot, Error>.makeStream()
+    /// The daemon's view, whole each time: its first push, then that view with each push of changes
+    /// applied; at most one per `intervalMilliseconds`, only when something changed, until `close()`.
+    public func subscribe(intervalMilliseconds: Int, selected: String?) -> AsyncThrowingStream<EngineView, Error> {
+        let (stream, continuation) = AsyncThrowingStream<EngineView, Error>.makeStream()
         let id = state.withLockedValue { state -> Int? in
             if let ended = state.ended {
                 continuation.finish(throwing: ended)
@@ -117,7 +124,7 @@ public final class ControlClient: Sendable {
             }
             let id = state.nextID
             state.nextID += 1
-            state.subscriptions[id] = continuation
+            state.subscriptions[id] = Subscription(continuation: continuation)
             return id
         }
         if let id { write(RequestEnvelope(id: id, request: .subscribe(intervalMilliseconds: intervalMilliseconds, selected: selected))) }
@@ -174,7 +181,7 @@ public final class ControlClient: Sendable {
             return (state.waiting, state.subscriptions, state.ended!)
         }
         for continuation in waiting.values { continuation.resume(throwing: problem) }
-        for continuation in subscriptions.values { continuation.finish(throwing: problem) }
+        for subscription in subscriptions.values { subscription.continuation.finish(throwing: problem) }
     }
 
     private func deliver(_ envelope: ReplyEnvelope) {
@@ -182,20 +189,49 @@ public final class ControlClient: Sendable {
             if case .failure(let message) = envelope.reply { state.withLockedValue { $0.lastProblem = message } }
             return
         }
-        // Snapshots with a subscription's id are pushes; a `list` reply is a snapshot too, for its request.
-        if case .snapshot(let snapshot) = envelope.reply, let subscription = state.withLockedValue({ $0.subscriptions[id] }) {
-            subscription.yield(snapshot)
-            return
-        }
+        // An overview or changes with a subscription's id are pushes; an `overview` reply answers a request.
+        if push(envelope.reply, to: id) { return }
         if let subscription = state.withLockedValue({ $0.subscriptions.removeValue(forKey: id) }) {
             if case .failure(let message) = envelope.reply {
-                subscription.finish(throwing: ControlClientError.failed(message))
+                subscription.continuation.finish(throwing: ControlClientError.failed(message))
             } else {
-                subscription.finish()
+                subscription.continuation.finish()
             }
             return
         }
         state.withLockedValue { $0.waiting.removeValue(forKey: id) }?.resume(returning: envelope.reply)
+    }
+}
+
+extension ControlClient {
+    /// Applies an `overview` or `changes` to the view of subscription `id` and hands on the result; false
+    /// when `id` is no subscription or `reply` no push. Changes before an overview end the subscription.
+    private func push(_ reply: ControlReply, to id: Int) -> Bool {
+        typealias Outcome = (continuation: AsyncThrowingStream<EngineView, Error>.Continuation, view: EngineView?)
+        let outcome = state.withLockedValue { state -> Outcome? in
+            guard var subscription = state.subscriptions[id] else { return nil }
+            switch reply {
+            case .overview(let view):
+                subscription.view = view
+            case .changes(let changes):
+                guard let base = subscription.view else {
+                    state.subscriptions[id] = nil
+                    return (subscription.continuation, nil)
+                }
+                subscription.view = base.applying(changes)
+            default:
+                return nil
+            }
+            state.subscriptions[id] = subscription
+            return (subscription.continuation, subscription.view)
+        }
+        guard let outcome else { return false }
+        if let view = outcome.view {
+            outcome.continuation.yield(view)
+        } else {
+            outcome.continuation.finish(throwing: ControlClientError.failed("the daemon sent changes before the list they change"))
+        }
+        return true
     }
 }
 

@@ -6,7 +6,8 @@ import TorrentModel
 /// `hello` first; every request carries an id that its reply repeats. The shapes of `hello`, `welcome`
 /// and `failure` never change, so any two versions can at least tell each other they differ.
 public enum ControlProtocol {
-    public static let version = 1
+    /// 2: `overview` (compact rows), and subscriptions push an `overview` then `changes`.
+    public static let version = 2
     /// A request line at most (a torrent file travels inside one, base64-encoded).
     public static let maxRequestLine = 32 << 20
     /// A reply line at most (a list of many torrents with their peers).
@@ -36,9 +37,13 @@ public enum RateLimitSetting: Codable, Sendable, Equatable {
 /// first), or a name (or part of one); see `TorrentSelector`.
 public enum ControlRequest: Codable, Sendable, Equatable {
     case hello(version: Int, client: String)
-    /// `directory` nil: the daemon's download directory.
-    case add(source: AddSource, directory: String?, paused: Bool)
+    /// `directory` nil: the daemon's download directory. `stopAfterMetadata` (magnet links only): once the
+    /// metadata is in, the torrent stays paused so its files can be chosen first.
+    case add(source: AddSource, directory: String?, paused: Bool, stopAfterMetadata: Bool? = nil)
+    /// Every torrent in full (peers, trackers): large with many torrents; `overview` is what lists use.
     case list
+    /// Every torrent's list row and the session's facts (`EngineView`), answered while restoring too.
+    case overview
     case pause(torrent: String)
     case resume(torrent: String)
     case recheck(torrent: String)
@@ -47,8 +52,19 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     case limit(torrent: String?, download: RateLimitSetting?, upload: RateLimitSetting?)
     case setPriority(torrent: String, priority: TorrentPriority)
     case setFilePriority(torrent: String, file: Int, priority: FilePriority)
-    /// Turns the connection into a stream of `snapshot` replies (id of this request), one every
-    /// `intervalMilliseconds` at the fastest; `selected` gets its piece map and files too.
+    /// Several files at once (indices as `files` lists them); all or none are changed.
+    case setFilePriorities(torrent: String, files: [Int], priority: FilePriority)
+    /// Replies `files`.
+    case files(torrent: String)
+    /// Moves the torrent's data into `directory` (absolute); it carries on from there.
+    case move(torrent: String, directory: String)
+    /// Sequential order, first and last pieces first, seeding limits, peers; replies with them all.
+    case setTorrentOptions(torrent: String, change: TorrentOptionsChange)
+    /// Seeding limits, connection limits and queue sizes for the whole session; replies with them all.
+    case setSessionOptions(change: SessionOptionsChange)
+    /// Turns the connection into a stream of replies with this request's id: an `overview`, then
+    /// `changes` to it, at most one every `intervalMilliseconds` and only when something changed;
+    /// `selected` comes in full with its piece map and files.
     case subscribe(intervalMilliseconds: Int, selected: String?)
     /// On a subscribed connection: change the torrent whose detail is pushed. Gets no reply.
     case select(torrent: String?)
@@ -74,6 +90,8 @@ public struct EngineSummary: Codable, Sendable, Equatable {
     public var listenPort: Int
     public var downloadDirectory: String
     public var dht: DHTHealth?
+    /// Seeding limits, connection limits and queue sizes of all torrents (nil from daemons before them).
+    public var options: Session.Options?
 
     public init(downloadLimit: Double?, uploadLimit: Double?, freeDiskBytes: Int64?, listenPort: Int, downloadDirectory: String) {
         self.downloadLimit = downloadLimit
@@ -105,6 +123,9 @@ public enum ControlReply: Codable, Sendable, Equatable {
     case done(message: String)
     case added(infoHash: InfoHash, name: String)
     case snapshot(EngineSnapshot)
+    case files(TorrentFileList)
+    case overview(EngineView)
+    case changes(EngineChanges)
     case failure(message: String)
 }
 

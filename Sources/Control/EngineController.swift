@@ -7,18 +7,34 @@ public struct EngineController: ControlHandler {
     public let session: Session
     /// Where torrents go when a request names no directory.
     public let downloadDirectory: URL
+    /// Set while the daemon restores its saved torrents (answering lists meanwhile).
+    public let restoreStatus: RestoreStatus?
     private let shutdownRequested: @Sendable () -> Void
+    /// Runs after a request that changes torrents or options succeeded, before the answer (the daemon
+    /// saves the session then, so that a kill right after a change does not lose it).
+    public var afterChange: (@Sendable () async -> Void)?
 
     /// `onShutdown` runs after a `shutdown` request has been answered; the daemon stops then.
-    public init(session: Session, downloadDirectory: URL, onShutdown: @escaping @Sendable () -> Void) {
+    public init(
+        session: Session, downloadDirectory: URL, restoreStatus: RestoreStatus? = nil, onShutdown: @escaping @Sendable () -> Void
+    ) {
         self.session = session
         self.downloadDirectory = downloadDirectory
+        self.restoreStatus = restoreStatus
         self.shutdownRequested = onShutdown
     }
 
     public func handle(_ request: ControlRequest) async -> ControlReply {
+        switch request {
+        case .list, .overview, .limit(nil, nil, nil), .shutdown: break
+        // Changes wait for the restore: an add must not race the saved copy of the same torrent.
+        default: await restoreStatus?.waitUntilFinished()
+        }
         do {
-            return try await perform(request)
+            let reply = try await perform(request)
+            if case .failure = reply { return reply }
+            if Self.changes(request) { await afterChange?() }
+            return reply
         } catch {
             return .failure(message: "\(error)")
         }
@@ -26,7 +42,7 @@ public struct EngineController: ControlHandler {
 
     private func perform(_ request: ControlRequest) async throws -> ControlReply {
         switch request {
-        case .add(let source, let directory, let paused):
+        case .add(let source, let directory, let paused, let stopAfterMetadata):
             let folder = directory.map { URL(fileURLWithPath: $0) } ?? downloadDirectory
             switch source {
             case .torrent(let bytes):
@@ -34,11 +50,14 @@ public struct EngineController: ControlHandler {
                 return .added(infoHash: torrent.metainfo.infoHash, name: torrent.metainfo.name)
             case .magnet(let text):
                 let link = try MagnetLink(parsing: text)
-                let hash = try await session.addMagnet(link, directory: folder, paused: paused)
+                let hash = try await session.addMagnet(
+                    link, directory: folder, paused: paused, stopAfterMetadata: stopAfterMetadata ?? false)
                 return .added(infoHash: hash, name: link.displayName ?? hash.hex)
             }
         case .list:
             return .snapshot(await snapshot(selected: nil))
+        case .overview:
+            return .overview(await view(selected: nil, reusing: nil))
         case .pause(let selector):
             let hash = try await resolve(selector)
             try await session.pause(hash)
@@ -67,6 +86,16 @@ public struct EngineController: ControlHandler {
             guard let torrent = await session.torrent(for: hash) else { throw Session.ControlError.noSuchTorrent(selector) }
             try await torrent.setPriority(priority, ofFile: file)
             return .done(message: "\(await name(hash)): file \(file) priority \(priority.label)")
+        case .setFilePriorities(let selector, let files, let priority):
+            return .done(message: try await setFilePriorities(selector, files: files, priority: priority))
+        case .files(let selector):
+            return .files(try await files(selector))
+        case .move(let selector, let directory):
+            return .done(message: try await move(selector, to: directory))
+        case .setTorrentOptions(let selector, let change):
+            return .done(message: try await setOptions(change, of: selector))
+        case .setSessionOptions(let change):
+            return .done(message: try await setSessionOptions(change))
         case .shutdown:
             shutdownRequested()
             return .done(message: "the daemon is stopping")
@@ -92,6 +121,7 @@ public struct EngineController: ControlHandler {
         return "\(torrent.metainfo.name): download \(RateText.limit(settings.downloadLimit)), upload \(RateText.limit(settings.uploadLimit))"
     }
 
+    /// Every torrent in full, with the detail of `selected`: the answer to `list`.
     public func snapshot(selected: String?) async -> EngineSnapshot {
         let torrents = await session.snapshots()
         var detail: TorrentDetailSnapshot?
@@ -100,25 +130,69 @@ public struct EngineController: ControlHandler {
             detail = await session.detail(of: hash)
             detailHash = hash
         }
+        return EngineSnapshot(torrents: torrents, detail: detail, detailInfoHash: detailHash, summary: await summary())
+    }
+
+    /// Every torrent's list row and `selected` in full: the answer to `overview`, and what subscribers get.
+    public func view(selected: String?, reusing rows: [TorrentListItem]?) async -> EngineView {
+        let rows = if let rows { rows } else { await session.listItems() }
+        var chosen: SelectedTorrent?
+        if let selected, let hash = try? TorrentSelector.resolve(selected, in: rows.map(Self.candidate)) {
+            if let torrent = await session.torrent(for: hash) {
+                chosen = SelectedTorrent(snapshot: await torrent.snapshot(), detail: await torrent.detail())
+            } else if let snapshot = await session.snapshot(of: hash) {
+                chosen = SelectedTorrent(snapshot: snapshot, detail: nil)
+            }
+        }
+        let restoring = restoreStatus?.total.map { RestoreProgress(listed: rows.count, total: $0) }
+        return EngineView(rows: rows, selected: chosen, summary: await summary(), restoring: restoring)
+    }
+
+    /// While restoring, the end of the restore cuts the wait short: an attached UI shows the torrents
+    /// ready at once, not up to an interval later.
+    public func waitBeforeNextPush(_ interval: Duration) async throws {
+        guard let restoreStatus, restoreStatus.total != nil else { return try await Task.sleep(for: interval) }
+        let end = ContinuousClock.now + interval
+        while ContinuousClock.now < end, restoreStatus.total != nil {
+            try await Task.sleep(for: min(.milliseconds(20), end - ContinuousClock.now))
+        }
+    }
+
+    private func summary() async -> EngineSummary {
         let limits = await session.limits
         var summary = EngineSummary(
             downloadLimit: limits.download, uploadLimit: limits.upload,
             freeDiskBytes: await session.freeSpace(at: downloadDirectory), listenPort: await session.listenPort,
             downloadDirectory: downloadDirectory.path)
         summary.dht = await session.dhtHealth()
-        return EngineSnapshot(torrents: torrents, detail: detail, detailInfoHash: detailHash, summary: summary)
+        summary.options = await session.options
+        return summary
     }
 
-    private func resolve(_ selector: String) async throws -> InfoHash {
-        try TorrentSelector.resolve(selector, in: await session.snapshots().map(Self.candidate))
+    /// Whether the request changes what the store keeps.
+    static func changes(_ request: ControlRequest) -> Bool {
+        switch request {
+        case .list, .overview, .files, .shutdown, .hello, .subscribe, .select, .limit(_, nil, nil): false
+        case .add, .pause, .resume, .recheck, .remove, .limit, .setPriority, .setFilePriority, .setFilePriorities, .move,
+            .setTorrentOptions, .setSessionOptions:
+            true
+        }
     }
 
-    private func name(_ hash: InfoHash) async -> String {
+    func resolve(_ selector: String) async throws -> InfoHash {
+        try TorrentSelector.resolve(selector, in: await session.listItems().map(Self.candidate))
+    }
+
+    func name(_ hash: InfoHash) async -> String {
         await session.torrent(for: hash)?.metainfo.name ?? hash.hex
     }
 
     private static func candidate(_ snapshot: TorrentSnapshot) -> TorrentSelector.Candidate {
         TorrentSelector.Candidate(infoHash: snapshot.infoHash, name: snapshot.name)
+    }
+
+    private static func candidate(_ row: TorrentListItem) -> TorrentSelector.Candidate {
+        TorrentSelector.Candidate(infoHash: row.infoHash, name: row.name)
     }
 }
 
@@ -132,19 +206,10 @@ public enum RateText {
     /// Parses a limit given on the command line: `0` or `none` for none; a number in KiB/s, or with a
     /// `K`, `M` or `G` suffix (KiB/s, MiB/s, GiB/s).
     public static func parseLimit(_ text: String) -> RateLimitSetting? {
-        let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
-        if lower == "none" || lower == "unlimited" { return .unlimited }
-        var number = Substring(lower)
-        var scale = 1024.0
-        if number.hasSuffix("/s") { number = number.dropLast(2) }
-        if number.hasSuffix("ib") { number = number.dropLast(2) } else if number.hasSuffix("b") { number = number.dropLast() }
-        switch number.last {
-        case "k": scale = 1024; number = number.dropLast()
-        case "m": scale = 1_048_576; number = number.dropLast()
-        case "g": scale = 1_073_741_824; number = number.dropLast()
-        default: break
+        switch RateLimitInput.parse(text) {
+        case .unlimited: .unlimited
+        case .bytesPerSecond(let rate): .bytesPerSecond(rate)
+        case nil: nil
         }
-        guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
-        return value == 0 ? .unlimited : .bytesPerSecond(value * scale)
     }
 }

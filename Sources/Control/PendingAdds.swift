@@ -8,11 +8,14 @@ public struct PendingAdds: Sendable {
         /// Absolute; nil for the daemon's download directory.
         public var directory: String?
         public var paused: Bool
+        /// A magnet link that stays paused once its metadata is in; nil in files older than this option.
+        public var stopAfterMetadata: Bool?
 
-        public init(source: AddSource, directory: String?, paused: Bool) {
+        public init(source: AddSource, directory: String?, paused: Bool, stopAfterMetadata: Bool? = nil) {
             self.source = source
             self.directory = directory
             self.paused = paused
+            self.stopAfterMetadata = stopAfterMetadata
         }
     }
 

@@ -13,13 +13,21 @@ public actor StoreSaver {
     private var saved: [InfoHash: TorrentRecord.Mark] = [:]
     /// The magnet links as last saved (written again only when they change).
     private var savedMagnets: [MagnetRecord]?
+    /// The configuration file's values for all torrents' options: those set live that differ are saved.
+    let configValues: SessionValues?
+    /// All torrents' options as last saved.
+    private var savedValues: SessionValues?
     private var task: Task<Void, Never>?
     /// How many torrents each save wrote, for tests and logs.
     public private(set) var lastSaveCount = 0
 
-    public init(store: SessionStore, session: Session, logger: Logger = Logger(label: "swarm.store")) {
+    /// With `configValues`, all torrents' options set live are saved too (see `SessionValueMemory`).
+    public init(
+        store: SessionStore, session: Session, configValues: SessionValues? = nil, logger: Logger = Logger(label: "swarm.store")
+    ) {
         self.store = store
         self.session = session
+        self.configValues = configValues
         self.logger = logger
     }
 
@@ -41,6 +49,13 @@ public actor StoreSaver {
         if everything || magnets != savedMagnets {
             try await store.replaceMagnets(with: magnets)
             savedMagnets = magnets
+        }
+        if let configValues {
+            let current = await SessionValues(of: session)
+            if everything || current != savedValues {
+                try await store.replaceSessionValues(with: SessionValueMemory.toSave(current: current, config: configValues))
+                savedValues = current
+            }
         }
         let marks = await session.saveMarks()
         var changed = Set<InfoHash>()

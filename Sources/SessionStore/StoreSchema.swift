@@ -50,6 +50,17 @@ enum StoreSchema {
                 )
                 """)
         }
+        migrator.registerMigration("v4: all torrents' options set live") { db in
+            // One row per option that differs from the configuration file's: the value set live (NULL: none)
+            // and the file's value then (see `SessionValueMemory`).
+            try db.execute(sql: """
+                CREATE TABLE sessionValue (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    value REAL,
+                    configValue REAL
+                )
+                """)
+        }
         return migrator
     }
 }

@@ -24,6 +24,13 @@ public struct InfoHash: Hashable, Sendable, CustomStringConvertible {
 
     public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
+
+    /// SHA-1 output is evenly spread, so its first eight bytes key a dictionary as well as all twenty, at a
+    /// fraction of the cost (equality still compares all twenty). Sessions look torrents up by info-hash a
+    /// lot: every list of ten thousand torrents is ten thousand lookups.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine($0.loadUnaligned(as: UInt64.self)) }
+    }
 }
 
 /// Lower-case hexadecimal.

@@ -18,7 +18,16 @@ struct AddCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Add it paused.")
     var paused = false
 
+    @Flag(name: .long, help: "A magnet link: fetch its metadata, then stay paused so that files can be chosen (swarm files).")
+    var stopAfterMetadata = false
+
     @OptionGroup var state: StateOptions
+
+    func validate() throws {
+        if stopAfterMetadata && !torrent.lowercased().hasPrefix("magnet:") {
+            throw failure("--stop-after-metadata is for magnet links (a torrent file has its metadata)")
+        }
+    }
 
     func run() async throws {
         let source = try Self.source(torrent)
@@ -29,7 +38,8 @@ struct AddCommand: AsyncParsableCommand {
             client = try await DaemonConnection.connect(paths)
         } catch ControlClientError.noDaemon {
             do {
-                let file = try PendingAdds(directory: paths.pending).store(.init(source: source, directory: directory, paused: paused))
+                let file = try PendingAdds(directory: paths.pending).store(.init(
+                    source: source, directory: directory, paused: paused, stopAfterMetadata: stopAfterMetadata ? true : nil))
                 print("no daemon is running: saved for its next start (\(file.path))")
                 return
             } catch {
@@ -40,8 +50,11 @@ struct AddCommand: AsyncParsableCommand {
         }
         defer { client.close() }
         do {
-            if case .added(let hash, let name) = try await client.send(.add(source: source, directory: directory, paused: paused)) {
-                print("added \(name) (\(hash.hex.prefix(8)))\(paused ? ", paused" : "")")
+            let request = ControlRequest.add(
+                source: source, directory: directory, paused: paused, stopAfterMetadata: stopAfterMetadata ? true : nil)
+            if case .added(let hash, let name) = try await client.send(request) {
+                let note = paused ? ", paused" : stopAfterMetadata ? ", pausing once its metadata is in" : ""
+                print("added \(name) (\(hash.hex.prefix(8)))\(note)")
             }
         } catch {
             throw failure("\(error)", status: 1)
@@ -70,20 +83,24 @@ struct ListCommand: AsyncParsableCommand {
     func run() async throws {
         let client = try await DaemonConnection.connectOrExit(state.paths)
         defer { client.close() }
-        guard case .snapshot(let snapshot) = try await sendOrExit(client, .list) else { return }
+        guard case .overview(let view) = try await sendOrExit(client, .overview) else { return }
+        if let restoring = view.restoring {
+            let count = restoring.total > 0 ? " (\(restoring.listed) of \(restoring.total) so far)" : ""
+            FileHandle.standardError.write(Data("swarm: the daemon is still loading its torrents\(count)\n".utf8))
+        }
         if json {
-            let entries = snapshot.torrents.enumerated().map { ListEntry($1, number: $0 + 1) }
+            let entries = view.rows.enumerated().map { ListEntry($1, number: $0 + 1) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(entries), as: UTF8.self))
             return
         }
-        guard !snapshot.torrents.isEmpty else {
+        guard !view.rows.isEmpty else {
             print("no torrents (add one with swarm add <file.torrent>)")
             return
         }
         print(ListEntry.header)
-        for (index, torrent) in snapshot.torrents.enumerated() { print(ListEntry(torrent, number: index + 1).line) }
+        for (index, torrent) in view.rows.enumerated() { print(ListEntry(torrent, number: index + 1).line) }
     }
 }
 
@@ -104,7 +121,7 @@ struct ListEntry: Encodable {
     var peers: Int
     var priority: String
 
-    init(_ s: TorrentSnapshot, number: Int) {
+    init(_ s: TorrentListItem, number: Int) {
         self.number = number
         infoHash = s.infoHash.hex
         name = s.name
@@ -117,11 +134,11 @@ struct ListEntry: Encodable {
         uploadRate = s.uploadRate
         downloaded = s.downloaded
         uploaded = s.uploaded
-        peers = s.peers.count
-        priority = s.settings.priority.label
+        peers = s.seedsConnected + s.peersConnected
+        priority = s.priority.label
     }
 
-    static let header = "  #  hash      state              done    size       down       up  peers  name"
+    static let header = "  #  hash      state              done    size       down       up  peers  prio    name"
 
     var line: String {
         func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
@@ -129,7 +146,7 @@ struct ListEntry: Encodable {
         let cells = [
             pad("\(number)", 3), "  ", String(infoHash.prefix(8)), "  ", state.padding(toLength: 17, withPad: " ", startingAt: 0),
             pad(percent, 6), pad(Self.bytes(Double(size)), 8), pad(Self.rate(downloadRate), 11), pad(Self.rate(uploadRate), 9),
-            pad("\(peers)", 7), "  ", name,
+            pad("\(peers)", 7), "  ", priority.padding(toLength: 6, withPad: " ", startingAt: 0), "  ", name,
         ]
         return cells.joined() + (error.map { "  (\($0))" } ?? "")
     }
@@ -188,7 +205,10 @@ struct RemoveCommand: AsyncParsableCommand {
 struct LimitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "limit", abstract: "Show or set rate limits, for all torrents or one.",
-        discussion: "R is in KiB/s, or has a K, M or G suffix (2M is 2 MiB/s); 0 or none removes the limit.")
+        discussion: """
+            R is in KiB/s, or has a K, M or G suffix (2M is 2 MiB/s); 0 or none removes the limit. Limits are kept \
+            across restarts (those of all torrents until set again or changed in config.toml).
+            """)
 
     @Option(name: .long, help: "Download limit.")
     var down: String?
@@ -204,7 +224,7 @@ struct LimitCommand: AsyncParsableCommand {
     func validate() throws {
         for (flag, value) in [("--down", down), ("--up", up)] {
             if let value, RateText.parseLimit(value) == nil {
-                throw ValidationError("\(flag) \(value): give KiB/s, or a number with K, M or G, or none")
+                throw failure("\(flag) \(value): give KiB/s, or a number with K, M or G, or none")
             }
         }
     }
@@ -221,13 +241,13 @@ struct ShutdownCommand: AsyncParsableCommand {
 }
 
 /// Sends one request and prints the daemon's answer.
-private func perform(_ request: ControlRequest, _ state: StateOptions) async throws {
+func perform(_ request: ControlRequest, _ state: StateOptions) async throws {
     let client = try await DaemonConnection.connectOrExit(state.paths)
     defer { client.close() }
     if case .done(let message) = try await sendOrExit(client, request) { print(message) }
 }
 
-private func sendOrExit(_ client: ControlClient, _ request: ControlRequest) async throws -> ControlReply {
+func sendOrExit(_ client: ControlClient, _ request: ControlRequest) async throws -> ControlReply {
     do {
         return try await client.send(request)
     } catch {

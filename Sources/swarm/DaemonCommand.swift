@@ -55,25 +55,44 @@ struct DaemonCommand: AsyncParsableCommand {
         } catch {
             throw failure("\(error)", status: 1)
         }
-        let engine: RunningEngine
+        // The socket answers while the saved torrents come back: lists show those restored so far.
+        let opened: OpenedEngine
         do {
-            engine = try await makeEngine(stateDirectory: paths.stateDirectory)
+            opened = try await EngineSetup.open(engineOptions(stateDirectory: paths.stateDirectory))
         } catch {
             throw failure("\(error)")
         }
-        let session = engine.session
+        let session = opened.session
         let stop = StopFlag()
-        let controller = EngineController(session: session, downloadDirectory: engine.downloadDirectory) { stop.set() }
+        let restoring = RestoreStatus()
+        restoring.begin(total: 0)
+        let saveNow = SaveHook()
+        var controller = EngineController(
+            session: session, downloadDirectory: opened.downloadDirectory, restoreStatus: restoring) { stop.set() }
+        controller.afterChange = { await saveNow.run() }
         let server: ControlServer
         do {
             server = try await ControlServer.start(
                 socketPath: paths.socket.path, handler: controller, group: MultiThreadedEventLoopGroup.singleton)
         } catch {
-            await engine.shutdown()
+            restoring.finish()
+            await session.shutdown()
+            try? opened.store.close()
             throw failure("cannot listen on \(paths.socket.path): \(error)", status: 1)
         }
         let peerPort = await session.listenPort
         log("listening on \(paths.socket.path) (pid \(getpid())); peers on port \(peerPort)")
+        let engine: RunningEngine
+        do {
+            engine = try await EngineSetup.restore(opened, status: restoring)
+        } catch {
+            await server.close()
+            throw failure("\(error)")
+        }
+        let saver = engine.saver
+        saveNow.set { [logger = opened.options.logger] in
+            do { try await saver.saveChanges() } catch { logger.error("cannot save the session: \(error)") }
+        }
         await importPending(PendingAdds(directory: paths.pending), into: controller)
         while !signals.stopRequested && !stop.isSet {
             if signals.takeReannounceRequest() { await session.reannounceAll() }
@@ -85,14 +104,14 @@ struct DaemonCommand: AsyncParsableCommand {
         withExtendedLifetime(lock) {}
     }
 
-    /// The engine with the configuration and the saved torrents, saving as it goes.
-    private func makeEngine(stateDirectory: URL) async throws -> RunningEngine {
+    /// The engine's options: the command line's, the state directory found.
+    private func engineOptions(stateDirectory: URL) -> EngineOptions {
         var logger = Logger(label: "swarm")
         logger.logLevel = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
-        return try await EngineSetup.start(EngineOptions(
+        return EngineOptions(
             stateDirectory: stateDirectory.path, configFile: config, downloadDirectory: dir, listenPort: listen.port,
             bindHost: listen.bind, dht: listen.dht.settings, dhtDisabledByFlag: listen.dht.noDHT,
-            saveInterval: .seconds(saveInterval), logger: logger))
+            saveInterval: .seconds(saveInterval), logger: logger)
     }
 
     /// Adds what `swarm add` saved while no daemon ran; what fails is reported and set aside.
@@ -108,7 +127,9 @@ struct DaemonCommand: AsyncParsableCommand {
                     try? FileManager.default.removeItem(at: file)
                     continue
                 }
-                let reply = await controller.handle(.add(source: entry.source, directory: entry.directory, paused: entry.paused))
+                let reply = await controller.handle(.add(
+                    source: entry.source, directory: entry.directory, paused: entry.paused,
+                    stopAfterMetadata: entry.stopAfterMetadata))
                 switch reply {
                 case .added(let hash, let name):
                     log("added \(name) (\(hash.hex.prefix(8))) saved while no daemon ran")
@@ -134,6 +155,15 @@ struct DaemonCommand: AsyncParsableCommand {
     private func log(_ message: String) {
         FileHandle.standardError.write(Data("swarm daemon: \(message)\n".utf8))
     }
+}
+
+/// What saves the session after a change, once the store's saver exists (until then the periodic save
+/// and the one at exit cover them).
+final class SaveHook: @unchecked Sendable {
+    private let lock = NSLock()
+    private var save: (@Sendable () async -> Void)?
+    func set(_ save: @escaping @Sendable () async -> Void) { lock.withLock { self.save = save } }
+    func run() async { await lock.withLock { save }?() }
 }
 
 /// Set once, read from the main loop: a `shutdown` request arrived.

@@ -9,9 +9,10 @@ struct Swarm: AsyncParsableCommand {
             OpenCommand.self, DownloadCommand.self, SeedCommand.self, InfoCommand.self, CreateCommand.self, TrackerCommand.self,
             DemoCommand.self,
             DaemonCommand.self, AddCommand.self, ListCommand.self, PauseCommand.self, ResumeCommand.self,
-            RecheckCommand.self, RemoveCommand.self, LimitCommand.self, ShutdownCommand.self,
+            RecheckCommand.self, RemoveCommand.self, LimitCommand.self, PriorityCommand.self, FilesCommand.self,
+            FilePriorityCommand.self, MoveCommand.self, SetCommand.self, ShutdownCommand.self,
             UIPreviewCommand.self,
-            UIBenchCommand.self,
+            UIBenchCommand.self, AttachBenchCommand.self,
         ],
         defaultSubcommand: OpenCommand.self
     )

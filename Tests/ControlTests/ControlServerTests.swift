@@ -29,9 +29,9 @@ final class ControlServerTests: XCTestCase {
         init(frozen: Bool = false) { self.frozen = frozen }
 
         func handle(_ request: ControlRequest) async -> ControlReply { .done(message: "did \(request)") }
-        func snapshot(selected: String?) async -> EngineSnapshot {
+        func view(selected: String?, reusing rows: [TorrentListItem]?) async -> EngineView {
             let port = frozen ? 1 : lock.withLock { calls += 1; return calls }
-            return EngineSnapshot(torrents: [], summary: EngineSummary(downloadLimit: nil, uploadLimit: nil, freeDiskBytes: nil, listenPort: port, downloadDirectory: selected ?? "-"))
+            return EngineView(rows: [], summary: EngineSummary(downloadLimit: nil, uploadLimit: nil, freeDiskBytes: nil, listenPort: port, downloadDirectory: selected ?? "-"))
         }
     }
 
@@ -50,6 +50,71 @@ final class ControlServerTests: XCTestCase {
         client.close()
         let seen = await counting.value
         XCTAssertEqual(seen, ["-", "other"], "six polls of an unchanged engine send one snapshot; a new selection sends one more")
+        await server.close()
+    }
+
+    /// While the daemon restores, lists answer at once (marked as restoring) and changes wait for the end.
+    func testWhileRestoringListsAnswerAndChangesWait() async throws {
+        let fixture = try TorrentFixture.singleFile(name: "early.bin", length: 64 * 1024, pieceLength: 16 * 1024, trackers: [])
+        defer { fixture.remove() }
+        let engine = try await LoopbackSwarm.session()
+        let status = RestoreStatus()
+        status.begin(total: 5)
+        let controller = EngineController(session: engine, downloadDirectory: fixture.seedDirectory, restoreStatus: status) {}
+        let server = try await ControlServer.start(socketPath: socketPath, handler: controller, group: MultiThreadedEventLoopGroup.singleton)
+        let client = try await ControlClient.connect(socketPath: socketPath)
+        guard case .overview(let early) = try await client.send(.overview) else { return XCTFail("overview expected") }
+        XCTAssertEqual(early.restoring, RestoreProgress(listed: 0, total: 5))
+        let adding = Task { try await client.send(.add(source: .torrent(Data(fixture.torrentBytes)), directory: nil, paused: true)) }
+        try await Task.sleep(for: .milliseconds(300))
+        let listed = await engine.infoHashes
+        XCTAssertEqual(listed, [], "the add waits for the restore")
+        status.finish()
+        let added = try await adding.value
+        XCTAssertEqual(added, .added(infoHash: fixture.metainfo.infoHash, name: "early.bin"))
+        guard case .overview(let after) = try await client.send(.overview) else { return XCTFail("overview expected") }
+        XCTAssertNil(after.restoring)
+        XCTAssertEqual(after.rows.map(\.name), ["early.bin"])
+        client.close()
+        await server.close()
+        await engine.shutdown()
+    }
+
+    /// A handler whose rows take 40 ms to build; it counts how often they are built.
+    private final class SlowRows: ControlHandler, @unchecked Sendable {
+        private let lock = NSLock()
+        private var builds = 0
+        private var views = 0
+        var counts: (builds: Int, views: Int) { lock.withLock { (builds, views) } }
+
+        func handle(_ request: ControlRequest) async -> ControlReply { .done(message: "ok") }
+        func view(selected: String?, reusing rows: [TorrentListItem]?) async -> EngineView {
+            if rows == nil { try? await Task.sleep(for: .milliseconds(40)) }
+            let (built, seen) = lock.withLock { () -> (Int, Int) in
+                views += 1
+                if rows == nil { builds += 1 }
+                return (builds, views)
+            }
+            return EngineView(rows: [], summary: EngineSummary(
+                downloadLimit: nil, uploadLimit: nil, freeDiskBytes: Int64(seen), listenPort: built, downloadDirectory: "-"))
+        }
+    }
+
+    func testCostlyRowsAreBuiltLessOftenButAtOnceAfterARequest() async throws {
+        let handler = SlowRows()
+        let server = try await ControlServer.start(socketPath: socketPath, handler: handler, group: MultiThreadedEventLoopGroup.singleton)
+        let client = try await ControlClient.connect(socketPath: socketPath)
+        let stream = client.subscribe(intervalMilliseconds: 100, selected: nil)
+        let watching = Task { do { for try await _ in stream {} } catch {} }
+        try await Task.sleep(for: .milliseconds(1500))
+        let before = handler.counts
+        XCTAssertGreaterThanOrEqual(before.views, 5, "the summary is fresh every 100 ms or so")
+        XCTAssertLessThanOrEqual(before.builds, 2, "rows costing 40 ms are built again after 2 s at the soonest")
+        try await client.send(.pause(torrent: "x"))
+        try await Task.sleep(for: .milliseconds(400))
+        XCTAssertEqual(handler.counts.builds, before.builds + 1, "a request has the rows built again at the next push")
+        client.close()
+        watching.cancel()
         await server.close()
     }
 
@@ -166,7 +231,7 @@ final class ControlServerTests: XCTestCase {
         let server = try await ControlServer.start(socketPath: socketPath, handler: Echo(), group: MultiThreadedEventLoopGroup.singleton)
         let client = try await ControlClient.connect(socketPath: socketPath)
         let start = ContinuousClock.now
-        var received: [EngineSnapshot] = []
+        var received: [EngineView] = []
         for try await snapshot in client.subscribe(intervalMilliseconds: 1, selected: "first") {
             received.append(snapshot)
             if received.count == 3 { client.select("second") }
@@ -297,6 +362,40 @@ final class ControlServerTests: XCTestCase {
         await seeder.shutdown()
         await tracker.stop()
         try await group.shutdownGracefully()
+    }
+
+    /// A subscriber's view, built from one overview and then only changes, follows adds, pauses and
+    /// removals, and ends equal to a fresh overview.
+    func testASubscribersViewFollowsTheEngine() async throws {
+        let first = try TorrentFixture.singleFile(name: "one.bin", length: 256 * 1024, pieceLength: 32 * 1024, trackers: [])
+        let second = try TorrentFixture.singleFile(name: "two.bin", length: 128 * 1024, pieceLength: 32 * 1024, trackers: [])
+        defer { first.remove(); second.remove() }
+        let engine = try await LoopbackSwarm.session()
+        let controller = EngineController(session: engine, downloadDirectory: first.seedDirectory) {}
+        let server = try await ControlServer.start(socketPath: socketPath, handler: controller, group: MultiThreadedEventLoopGroup.singleton)
+        let client = try await ControlClient.connect(socketPath: socketPath)
+        let views = client.subscribe(intervalMilliseconds: 100, selected: "two")
+        var iterator = views.makeAsyncIterator()
+        func waitFor(_ what: String, _ condition: (EngineView) -> Bool) async throws -> EngineView {
+            while let view = try await iterator.next() { if condition(view) { return view } }
+            throw RawSocket.Failure(description: "the subscription ended before \(what)")
+        }
+        _ = try await waitFor("the empty list") { $0.rows.isEmpty }
+        try await client.send(.add(source: .torrent(Data(first.torrentBytes)), directory: nil, paused: false))
+        try await client.send(.add(source: .torrent(Data(second.torrentBytes)), directory: second.seedDirectory.path, paused: true))
+        let both = try await waitFor("both torrents") { $0.rows.count == 2 && $0.rows[0].activity == .seeding }
+        XCTAssertEqual(both.rows.map(\.name), ["one.bin", "two.bin"])
+        XCTAssertEqual(both.rows[1].activity, .paused)
+        XCTAssertEqual(both.selected?.snapshot.name, "two.bin", "the selected torrent comes in full")
+        XCTAssertEqual(both.selected?.detail?.files.count, 1)
+        try await client.send(.remove(torrent: "one", deleteData: false))
+        try await client.send(.resume(torrent: "two"))
+        let last = try await waitFor("the removal and the resume") { $0.rows.count == 1 && $0.rows[0].activity == .seeding }
+        guard case .overview(let fresh) = try await client.send(.overview) else { return XCTFail("overview expected") }
+        XCTAssertEqual(last.rows, fresh.rows, "changes applied to the first overview give what a new overview says")
+        client.close()
+        await server.close()
+        await engine.shutdown()
     }
 
     /// `swarm add <magnet>` reaches the engine: the metadata comes from the peer the link names, then

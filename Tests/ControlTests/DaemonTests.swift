@@ -140,6 +140,8 @@ final class DaemonTests: XCTestCase {
 
         let table = try swarm(["list"])
         XCTAssertTrue(table.stdout.contains("daemon.bin") && table.stdout.contains(String(fixture.metainfo.infoHash.hex.prefix(8))), table.stdout)
+        XCTAssertTrue(table.stdout.hasPrefix("  #  hash      state ") && table.stdout.contains("  peers  prio    name\n"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("  normal  daemon.bin"), "the priority column: \(table.stdout)")
 
         let pause = try swarm(["pause", "daemon"])
         XCTAssertEqual(pause.stdout, "paused daemon.bin\n", pause.stderr)

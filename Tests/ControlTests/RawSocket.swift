@@ -66,6 +66,12 @@ struct RawSocket {
 
     /// Listens at `path`, accepts one client, reads its first line and answers `reply` (a fake daemon).
     static func serveOnce(_ path: String, reply: String) throws -> Thread {
+        try serve(path, replies: [reply])
+    }
+
+    /// A fake daemon for one client: reads a line, writes the next of `replies`, and so on; then reads
+    /// until the client hangs up.
+    static func serve(_ path: String, replies: [String]) throws -> Thread {
         let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -81,9 +87,11 @@ struct RawSocket {
             Glibc.close(listener)
             guard fd >= 0 else { return }
             let client = RawSocket(fd: fd)
-            _ = client.readLine()
-            client.write(reply + "\n")
-            _ = client.readLine()
+            for reply in replies {
+                _ = client.readLine()
+                client.write(reply + "\n")
+            }
+            while client.readLine() != nil {}
             client.close()
         }
         thread.start()

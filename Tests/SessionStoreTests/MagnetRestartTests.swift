@@ -54,4 +54,27 @@ final class MagnetRestartTests: XCTestCase {
         await session.shutdown()
         try store.close()
     }
+
+    func testMovingAMagnetBeforeItsMetadataIsSaved() async throws {
+        let state = try TemporaryDirectory(prefix: "swarm-magnet-move")
+        defer { state.remove() }
+        let hash = String(repeating: "12", count: 20)
+        let link = try MagnetLink(parsing: "magnet:?xt=urn:btih:\(hash)&dn=Later&x.pe=127.0.0.1:9")
+        let store = try SessionStore(directory: state.url)
+        let session = try await LoopbackSwarm.session()
+        try await session.addMagnet(link, directory: state.url.appendingPathComponent("first"), paused: true)
+        let saver = StoreSaver(store: store, session: session)
+        try await saver.saveChanges()
+        let target = state.url.appendingPathComponent("second/deeper")
+        try await session.move(link.infoHash, to: target)
+        var isDirectory: ObjCBool = false
+        XCTAssertTrue(FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) && isDirectory.boolValue,
+                      "the new folder is made (and checked writable) at once")
+        try await saver.saveChanges()
+        let saved = try await store.loadMagnets()
+        XCTAssertEqual(saved.map(\.directory), [target.path])
+        XCTAssertEqual(saved.map(\.paused), [true])
+        await session.shutdown()
+        try store.close()
+    }
 }

@@ -35,7 +35,7 @@ extension Session {
             guard torrents[hash] == nil, let fetch = fetches[hash] else { continue }
             guard let paused = await fetch.pausedIfPending else { continue }
             records.append(MagnetRecord(
-                infoHash: hash, link: fetch.link.uri, directory: fetch.directory.path, paused: paused,
+                infoHash: hash, link: fetch.link.uri, directory: await fetch.directory.path, paused: paused,
                 stopAfterMetadata: fetch.stopAfterMetadata, settings: fetch.settings, addedAt: fetch.addedAt))
         }
         return records

@@ -26,7 +26,8 @@ public struct MagnetConfiguration: Sendable {
 public actor MetadataFetch {
     public nonisolated let link: MagnetLink
     public nonisolated var infoHash: InfoHash { link.infoHash }
-    nonisolated let directory: URL
+    /// Where the torrent's files will go; `swarm move` may change it while the metadata is coming.
+    public private(set) var directory: URL
     nonisolated let settings: TorrentSettings
     nonisolated let stopAfterMetadata: Bool
     /// When the user added the link (kept across restarts).
@@ -61,6 +62,11 @@ public actor MetadataFetch {
     /// The peer whose connection goes on for the torrent once the metadata is complete.
     var handOverKey: PeerKey?
     var reannounceRequested = false
+
+    /// The folder the torrent's files will go to once the metadata is known (nothing is on disk yet).
+    func setDirectory(_ new: URL) {
+        directory = new
+    }
 
     init(
         link: MagnetLink, directory: URL, settings: TorrentSettings, stopAfterMetadata: Bool, addedAt: Date = Date(),

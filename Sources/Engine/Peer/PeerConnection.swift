@@ -88,6 +88,7 @@ enum PeerConnection {
             queue.finish()
             writer.cancel()
         }
+        var held: HeldChunk?
         do {
             while true {
                 var messages: [PeerMessage] = []
@@ -106,11 +107,21 @@ enum PeerConnection {
                         link.send(reply.uploads.map { PeerMessage.rejectRequest($0) })
                     }
                 }
-                guard let chunk = try await iterator.next() else { return "closed by peer" }
-                // Under a download limit, reading pauses; the socket's buffers fill and TCP slows the peer.
-                let delay = torrent.downloadDelay(for: chunk.readableBytes)
-                if delay > .zero { try await Task.sleep(for: delay) }
-                stream.append(chunk)
+                if held == nil {
+                    guard let chunk = try await iterator.next() else { return "closed by peer" }
+                    // Under a download limit, reading pauses; the socket's buffers fill and TCP slows the peer.
+                    let delay = torrent.downloadDelay(for: chunk.readableBytes)
+                    guard delay > .zero else {
+                        stream.append(chunk)
+                        continue
+                    }
+                    held = HeldChunk(chunk, wait: delay)
+                }
+                // A read of up to 1 MiB is let through 64 KiB at a time over its wait, not at once at its end.
+                let (step, due, last) = held!.nextStep()
+                try await Task.sleep(until: due)
+                stream.append(step)
+                if last { held = nil }
             }
         } catch let error as WireError {
             return error.description
@@ -128,16 +139,74 @@ enum PeerConnection {
             do {
                 let blocks = batch.map { (piece: $0.piece, begin: $0.begin, length: $0.length) }
                 let data = try await torrent.storage.read(blocks: blocks)
-                let bytes = data.reduce(0) { $0 + $1.readableBytes }
-                let delay = torrent.uploadDelay(for: bytes)
-                if delay > .zero { try await Task.sleep(for: delay) }
-                link.send(zip(batch, data).map { .piece(piece: $0.piece, begin: $0.begin, data: $1) })
-                await torrent.sent(bytes, to: key)
+                try await send(Array(zip(batch, data)), pacedBy: torrent, key: key, link: link)
             } catch {
                 link.close()
                 return
             }
             queued.withLockedValue { $0 -= batch.count }
         }
+    }
+
+    /// At most this much is reserved from the upload limit at once.
+    static let pacingStep = 64 * 1024
+
+    /// Sends the blocks as the upload limit allows, a few at a time: a batch of a hundred requests under
+    /// a limit leaves as a steady stream, not as one burst after a wait of seconds (which starved the
+    /// peer meanwhile and made the uploaded total jump). Without a limit, the batch goes out in one write.
+    private static func send(_ blocks: [(BlockRef, ByteBuffer)], pacedBy torrent: Torrent, key: Int, link: PeerLink) async throws {
+        var ready: [(BlockRef, ByteBuffer)] = []
+        var readyBytes = 0
+        func flush() async {
+            guard !ready.isEmpty else { return }
+            link.send(ready.map { .piece(piece: $0.0.piece, begin: $0.0.begin, data: $0.1) })
+            await torrent.sent(readyBytes, to: key)
+            ready.removeAll(keepingCapacity: true)
+            readyBytes = 0
+        }
+        var start = 0
+        while start < blocks.count {
+            var end = start
+            var stepBytes = 0
+            while end < blocks.count, end == start || stepBytes + blocks[end].1.readableBytes <= pacingStep {
+                stepBytes += blocks[end].1.readableBytes
+                end += 1
+            }
+            let delay = torrent.uploadDelay(for: stepBytes)
+            if delay > .zero {
+                await flush()
+                try await Task.sleep(for: delay)
+            }
+            ready.append(contentsOf: blocks[start..<end])
+            readyBytes += stepBytes
+            start = end
+        }
+        await flush()
+    }
+}
+
+/// Bytes read from a peer under a download limit, let through in steps spread evenly over the wait the
+/// limit asked for the whole read: each step is due no earlier than the limit allows it.
+struct HeldChunk {
+    private var rest: ByteBuffer
+    private let total: Int
+    private var passed = 0
+    private let start = ContinuousClock.now
+    private let wait: Duration
+    static let step = 64 * 1024
+
+    init(_ chunk: ByteBuffer, wait: Duration) {
+        rest = chunk
+        total = chunk.readableBytes
+        self.wait = wait
+    }
+
+    /// The next step, when it is due, and whether it is the last.
+    mutating func nextStep() -> (ByteBuffer, due: ContinuousClock.Instant, last: Bool) {
+        let length = min(rest.readableBytes, Self.step)
+        let step = rest.readSlice(length: length) ?? ByteBuffer()
+        passed += length
+        let due = start + wait * (Double(passed) / Double(max(total, 1)))
+        return (step, due, rest.readableBytes == 0)
     }
 }

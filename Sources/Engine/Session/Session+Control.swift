@@ -162,8 +162,17 @@ extension Session {
 }
 
 extension Session {
-    /// Moves a torrent's data to another directory.
+    /// Moves a torrent's data to another directory. A magnet link still fetching its metadata has no data
+    /// yet: its files will go there instead.
     public func move(_ infoHash: InfoHash, to directory: URL) async throws {
+        if torrents[infoHash] == nil, let fetch = fetches[infoHash] {
+            try await checkDirectory(directory)
+            // The metadata may have come meanwhile: then the torrent's data moves.
+            if torrents[infoHash] == nil {
+                await fetch.setDirectory(directory)
+                return
+            }
+        }
         try await existing(infoHash).move(to: directory)
     }
 }

@@ -66,10 +66,16 @@ extension Session {
             settings.filePriorities = metainfo.files.indices.map { selection.contains($0) ? .normal : .skip }
         }
         let peers = await fetch.dialablePeers()
+        let directory = await fetch.directory
         do {
             // The fetch stays listed until the torrent takes its place, so that its row never vanishes.
             let torrent = try await add(
-                metainfo, directory: fetch.directory, settings: settings, paused: fetch.stopAfterMetadata)
+                metainfo, directory: directory, settings: settings, paused: fetch.stopAfterMetadata)
+            // A move that came while the torrent was being added went to the fetch: carry it out now.
+            let movedTo = await fetch.directory
+            if movedTo != directory {
+                do { try await torrent.move(to: movedTo) } catch { logger.error("\(metainfo.name): cannot move to \(movedTo.path): \(error)") }
+            }
             for source in Set(peers.map(\.1)) {
                 await torrent.addPeers(peers.filter { $0.1 == source }.map(\.0), source: source)
             }
@@ -96,7 +102,7 @@ extension Session {
         await fetch.connectionEnded(address, failed: !offered)
     }
 
-    private func checkDirectory(_ directory: URL) async throws {
+    func checkDirectory(_ directory: URL) async throws {
         let path = directory.path
         try await pool.runIfActive { try Storage.makeWritableDirectory(path) }
     }

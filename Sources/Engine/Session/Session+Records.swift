@@ -20,7 +20,7 @@ extension Session {
 
     /// Brings back saved torrents, in their queue order, each as it was (paused ones stay paused, queued
     /// ones queued) and without hashing again the pieces saved as verified whose files did not change. A
-    /// torrent whose data cannot be reached (folder gone) stays listed in Error. Runs a few at a time.
+    /// torrent whose data cannot be reached (folder gone) stays listed in Error. Runs a few dozen at a time.
     /// Returns, for each record that could not be restored at all (a damaged torrent file, a duplicate),
     /// the reason.
     public func restore(_ records: [TorrentRecord]) async -> [(InfoHash, String)] {
@@ -68,7 +68,9 @@ extension Session {
         await withTaskGroup(of: Void.self) { group in
             var running = 0
             for (torrent, record) in started {
-                if running == 8 {
+                // Enough in flight to keep the disk threads busy (two of them: no more disk work than that
+                // runs at once); too few and each torrent waits for a thread to wake up.
+                if running == 32 {
                     await group.next()
                     running -= 1
                 }

@@ -45,6 +45,8 @@ public actor Session {
     var queueTask: Task<Void, Never>?
     /// Peer connections of all torrents together at most; `setConnectionLimit` changes it.
     var connectionLimit: Int
+    /// Settings new torrents start with: the configuration's, as `setTorrentDefaults` changed them since.
+    var torrentDefaults: TorrentConfiguration
     private var listener: Channel?
     private var connections = 0
     /// Every socket to a peer, so that shutdown can close those still in their handshake too.
@@ -63,6 +65,7 @@ public actor Session {
         pool.start()
         self.trackerTransport = TrackerTransport(group: group)
         self.connectionLimit = configuration.maxConnections
+        self.torrentDefaults = configuration.torrent
         self.downloadLimiter = RateLimiter(bytesPerSecond: configuration.downloadLimit)
         self.uploadLimiter = RateLimiter(bytesPerSecond: configuration.uploadLimit)
         self.queue = QueuePlanner(
@@ -150,7 +153,7 @@ public actor Session {
             listenPort: UInt16(listenPort), bindHost: configuration.specificBindHost,
             transport: trackerTransport)
         return Torrent(
-            metainfo: metainfo, configuration: configuration.torrent, settings: settings,
+            metainfo: metainfo, configuration: torrentDefaults, settings: settings,
             sessionLimits: (downloadLimiter, uploadLimiter), storage: storage,
             connector: connector, announcer: announcer, logger: logger, savedHave: savedHave)
     }

@@ -41,7 +41,8 @@ extension Torrent {
 
     /// A seeding-time limit must be noticed even with no peer around.
     private var watchesSeedingTime: Bool {
-        activity == .seeding && !ignoresSeedLimits && (settings.seedTimeLimit ?? configuration.seedTimeLimit) != nil
+        activity == .seeding && !ignoresSeedLimits
+            && TorrentSettings.effectiveSeedLimit(own: settings.seedTimeLimit, session: configuration.seedTimeLimit) != nil
     }
 
     /// Seeding time including the stretch since the last tick (a parked tick does not count it yet).

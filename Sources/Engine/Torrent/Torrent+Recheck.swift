@@ -36,7 +36,7 @@ extension Torrent {
         case .paused, .queued, .stopped:
             activity = previous
         default:
-            try await storage.prepare(files: wantedFiles)
+            try await prepareFiles()
             activity = picker.isComplete ? .seeding : .downloading
             lastTickAt = nil
             startLoops()

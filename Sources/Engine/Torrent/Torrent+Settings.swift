@@ -31,7 +31,8 @@ extension Torrent {
         case .checking, .error: return
         default: break
         }
-        try await storage.prepare(files: wantedFiles)
+        // A torrent that never ran since it was added paused creates its files when it does.
+        if filesPrepared { try await prepareFiles() }
         wantedChanged()
     }
 
@@ -52,6 +53,18 @@ extension Torrent {
         settings.uploadLimit = upload
         limits.torrentDownload.setRate(download)
         limits.torrentUpload.setRate(upload)
+    }
+
+    /// Creates the wanted files that are missing (sparse, at full length); writes create the others' on demand.
+    func prepareFiles() async throws {
+        try await storage.prepare(files: wantedFiles)
+        filesPrepared = true
+    }
+
+    /// A torrent added paused is resumed: its files are created now, in the background (writes that come
+    /// first create their file themselves); a failure puts it in Error like a failed write.
+    func prepareFilesOnResume() async {
+        do { try await prepareFiles() } catch { storageFailed(error) }
     }
 
     /// Indices of the files that are not skipped (padding files never count).
@@ -91,8 +104,8 @@ extension Torrent {
     /// Ratio and seeding-time limits: this torrent's own, else the session's.
     var reachedSeedLimit: Bool {
         guard picker.isComplete else { return false }
-        let ratioLimit = settings.seedRatioLimit ?? configuration.seedRatioLimit
-        let timeLimit = settings.seedTimeLimit ?? configuration.seedTimeLimit
+        let ratioLimit = TorrentSettings.effectiveSeedLimit(own: settings.seedRatioLimit, session: configuration.seedRatioLimit)
+        let timeLimit = TorrentSettings.effectiveSeedLimit(own: settings.seedTimeLimit, session: configuration.seedTimeLimit)
         if let ratioLimit, metainfo.totalLength > 0,
             Double(upload.total) / Double(metainfo.totalLength) >= ratioLimit
         {

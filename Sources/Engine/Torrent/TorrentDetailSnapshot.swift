@@ -14,6 +14,14 @@ public struct TorrentDetailSnapshot: Sendable, Equatable, Codable {
         public var path: String
         public var size: Int64
         public var bytesDone: Int64
+
+        public init(index: Int, priority: FilePriority, path: String, size: Int64, bytesDone: Int64) {
+            self.index = index
+            self.priority = priority
+            self.path = path
+            self.size = size
+            self.bytesDone = bytesDone
+        }
     }
 
     public var pieceLength: Int

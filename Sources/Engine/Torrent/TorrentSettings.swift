@@ -47,17 +47,19 @@ public enum FilePriority: Int, Sendable, Hashable, CaseIterable, Codable {
 
 /// What the user chose for one torrent. Changeable while it runs (`Torrent.apply(_:)`) and saved with
 /// the torrent, so it is a plain `Codable` value.
-public struct TorrentSettings: Sendable, Equatable, Codable {
+public struct TorrentSettings: Sendable, Hashable, Codable {
     public var priority: TorrentPriority = .normal
     /// One per file of the torrent; empty means every file at normal priority.
     public var filePriorities: [FilePriority] = []
     /// Bytes per second; nil for no limit of this torrent's own (the session's limit still applies).
     public var downloadLimit: Double?
     public var uploadLimit: Double?
-    /// Stop seeding once uploaded / size reaches this; nil for the session's default.
+    /// Stop seeding once uploaded / size reaches this; nil for the session's default, `noSeedLimit` for none.
     public var seedRatioLimit: Double?
-    /// Stop seeding after this many seconds spent seeding; nil for the session's default.
+    /// Stop seeding after this many seconds spent seeding; nil for the session's default, `noSeedLimit` for none.
     public var seedTimeLimit: Double?
+    /// A seeding limit of this torrent's own that is no limit, whatever the session's (qBittorrent's -1).
+    public static let noSeedLimit: Double = -1
     /// Download pieces in order (for playing while downloading).
     public var sequential = false
     /// Download the first and last piece of each wanted file before the rest (for previews).
@@ -66,6 +68,12 @@ public struct TorrentSettings: Sendable, Equatable, Codable {
     public var maxPeers: Int?
 
     public init() {}
+
+    /// The limit that applies: this torrent's own, else the session's; nil when none does.
+    public static func effectiveSeedLimit(own: Double?, session: Double?) -> Double? {
+        guard let own else { return session }
+        return own < 0 ? nil : own
+    }
 
     /// The priority of file `index`; files without an entry are normal.
     public func priority(ofFile index: Int) -> FilePriority {

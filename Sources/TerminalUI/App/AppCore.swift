@@ -46,9 +46,12 @@ public struct AppCore: Sendable {
     public func render() -> ScreenBuffer { ScreenRenderer.render(state: state, model: model) }
 
     private var context: UIContext {
-        UIContext(visible: model.visible, detail: model.detail?.id == state.selectedID ? model.detail : nil,
+        var context = UIContext(visible: model.visible, detail: model.detail?.id == state.selectedID ? model.detail : nil,
             anyTransferring: model.rows.contains { $0.state.isTransferring }, completePath: completePath,
             isAttached: isAttached)
+        context.sessionLimits = (model.summary.downloadLimit, model.summary.uploadLimit)
+        context.sessionOptions = model.summary.options
+        return context
     }
 
     private mutating func refresh() {

@@ -9,6 +9,7 @@ public actor PreviewSwarm: SnapshotSource, CommandSink {
         var pieceCount: Int
         var files: [FileRow]
         var trackers: [TrackerRow]
+        var settings = TorrentSettings()
     }
 
     private var torrents: [Torrent]
@@ -78,7 +79,22 @@ public actor PreviewSwarm: SnapshotSource, CommandSink {
             edit(id) { if $0.files.indices.contains(index) { $0.files[index].priority = priority } }
         case .recheck(let id): edit(id) { $0.row.state = $0.row.isComplete ? .seeding : .downloading }
         case .remove(let id, _): torrents.removeAll { $0.row.id == id }
-        case .add(let source):
+        case .setSequential(let id, let on): edit(id) { $0.settings.sequential = on }
+        case .setFirstAndLastPiecesFirst(let id, let on): edit(id) { $0.settings.firstAndLastPiecesFirst = on }
+        case .move: return "The preview has no data to move."
+        case .setRateLimits(let id?, let down, let up):
+            edit(id) {
+                $0.settings.downloadLimit = down
+                $0.settings.uploadLimit = up
+            }
+        case .setRateLimits(nil, _, _), .setSessionOptions: return "The preview has no engine to limit."
+        case .setSeedLimits(let id, let ratio, let seconds):
+            edit(id) {
+                $0.settings.seedRatioLimit = ratio
+                $0.settings.seedTimeLimit = seconds
+            }
+        case .setMaxPeers(let id, let peers): edit(id) { $0.settings.maxPeers = peers }
+        case .add(let source, _, _, _):
             switch source {
             case .torrentFile(let path): return "The preview cannot open \(path): it has no engine."
             case .magnet:
@@ -145,9 +161,11 @@ public actor PreviewSwarm: SnapshotSource, CommandSink {
                 downloaded: Int64(Double(t.row.downloaded) * share), uploaded: Int64(Double(t.row.uploaded) * share),
                 source: n % 3 == 0 ? .incoming : .tracker)
         }
-        return TorrentDetail(id: t.row.id, peers: peers, pieces: PieceMapData(states: states, availability: t.availability),
+        var detail = TorrentDetail(id: t.row.id, peers: peers, pieces: PieceMapData(states: states, availability: t.availability),
             files: files, trackers: t.trackers, pieceCount: t.pieceCount, pieceLength: 1 << 18, piecesHave: have,
             knownPeers: 340)
+        detail.settings = t.settings
+        return detail
     }
 
     private static func sine(_ x: Double) -> Double {

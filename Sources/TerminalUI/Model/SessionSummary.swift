@@ -12,6 +12,8 @@ public struct SessionSummary: Sendable, Hashable {
     public var listenPort: Int?
     /// The DHT's lookups, for the status bar; nil when DHT is off or absent.
     public var dht: DHTHealth?
+    /// All torrents' seeding limits, connection limits and queue sizes; nil when unknown.
+    public var options: Session.Options?
 
     public init(
         downloadLimit: Double? = nil, uploadLimit: Double? = nil, freeDiskBytes: Int64? = nil,

@@ -75,6 +75,7 @@ extension TorrentDetail {
             trackers: s.trackers.map(TrackerRow.init), pieceCount: s.pieceCount,
             pieceLength: extra.map { Int64($0.pieceLength) }, piecesHave: s.piecesHave, hashFailures: s.hashFailures,
             wasted: s.wasted, bannedPeers: s.bannedPeers, knownPeers: s.knownPeers, status: s.status)
+        settings = s.settings
     }
 }
 

@@ -21,6 +21,8 @@ public struct TorrentDetail: Sendable, Hashable {
     public var diskError: String?
     /// What the torrent waits for, from the engine (a magnet link with no peers yet).
     public var status: String?
+    /// The user's options for this torrent (order, limits, seeding); nil where the source has none.
+    public var settings: TorrentSettings?
 
     public init(
         id: TorrentID, peers: [PeerRow] = [], pieces: PieceMapData? = nil, files: [FileRow]? = nil,

@@ -16,3 +16,8 @@ public enum Key: Sendable, Hashable {
 extension Key: ExpressibleByExtendedGraphemeClusterLiteral {
     public init(extendedGraphemeClusterLiteral value: Character) { self = .character(value) }
 }
+
+extension Key {
+    /// A key that types a character in a prompt.
+    var isCharacter: Bool { if case .character = self { true } else { false } }
+}

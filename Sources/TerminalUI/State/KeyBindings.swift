@@ -12,6 +12,21 @@ public enum KeyAction: String, CaseIterable, Sendable, Hashable {
     case reverseSort = "reverse-sort"
     case nextView = "next-view", previousView = "previous-view"
     case detach
+    case sequential
+    case firstLast = "first-last"
+    case move
+    /// In the add prompt, these toggle the option; elsewhere they open the prompt with it on.
+    case addPaused = "add-paused"
+    case addMetadataOnly = "add-metadata-only"
+    case limit
+    case limitAll = "limit-all"
+    case seedLimits = "seed-limits"
+    /// In the add prompt: ask for the folder to save in after Enter.
+    case addTo = "add-to"
+    /// All torrents' seeding limits, connection limits and queue sizes.
+    case options
+    /// The selected torrent's peer limit.
+    case maxPeers = "max-peers"
 }
 
 /// Which keys do what. The defaults follow rTorrent and vi habits; a user's config may rebind any action
@@ -27,7 +42,10 @@ public struct KeyBindings: Sendable, Hashable {
         .details: [.enter], .back: [.escape], .nextTab: [.tab, .right], .previousTab: [.backTab, .left],
         .pause: ["p", " "], .priorityUp: ["+", "="], .priorityDown: ["-", "_"], .add: ["a"], .remove: ["d"],
         .removeWithData: ["D"], .recheck: ["r"], .filter: ["/"], .sort: ["s"], .reverseSort: ["S"],
-        .nextView: ["v"], .previousView: ["V"], .detach: ["Q"],
+        .nextView: ["v"], .previousView: ["V"], .detach: ["Q"], .sequential: ["o"], .firstLast: ["f"], .move: ["m"],
+        .addPaused: [.control("p")], .addMetadataOnly: [.control("o")], .limit: ["l"], .limitAll: ["L"],
+        .seedLimits: ["e"], .addTo: [.control("d")], .options: ["O"],
+        .maxPeers: ["P"],
     ])
 
     private init(keys: [KeyAction: [Key]]) {

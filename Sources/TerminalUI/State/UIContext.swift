@@ -1,3 +1,5 @@
+import Engine
+
 /// What the reducer may read besides the state: the rows on screen and the selected torrent's detail.
 public struct UIContext: Sendable {
     /// The list as shown: filtered, in view, sorted.
@@ -9,6 +11,10 @@ public struct UIContext: Sendable {
     public var completePath: @Sendable (String) -> [String]
     /// The UI shows a daemon's engine: `Q` detaches, and `q` asks whether to stop the engine too.
     public var isAttached: Bool
+    /// The session's rate limits (bytes per second, nil for none), to start the limits prompt from.
+    public var sessionLimits: (download: Double?, upload: Double?) = (nil, nil)
+    /// All torrents' options, to start the options prompt from; nil when the engine did not say.
+    public var sessionOptions: Session.Options?
 
     public init(
         visible: [TorrentRow], detail: TorrentDetail? = nil, anyTransferring: Bool = false,

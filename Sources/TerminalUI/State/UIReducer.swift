@@ -53,6 +53,28 @@ public enum UIReducer {
         case .priorityUp: return changePriority(&s, up: true, context)
         case .priorityDown: return changePriority(&s, up: false, context)
         case .add: s.mode = .prompt(Prompt(kind: .add))
+        case .addPaused:
+            var prompt = Prompt(kind: .add)
+            prompt.paused = true
+            s.mode = .prompt(prompt)
+        case .addMetadataOnly:
+            var prompt = Prompt(kind: .add)
+            prompt.stopAfterMetadata = true
+            s.mode = .prompt(prompt)
+        case .addTo:
+            var prompt = Prompt(kind: .add)
+            prompt.choosesDirectory = true
+            s.mode = .prompt(prompt)
+        case .sequential: return toggleSequential(&s, context)
+        case .firstLast: return toggleFirstLast(&s, context)
+        case .move: askMoveDirectory(&s, context)
+        case .limit: askLimits(&s, context)
+        case .seedLimits: askSeedLimits(&s, context)
+        case .maxPeers: askMaxPeers(&s, context)
+        case .options: s.mode = .prompt(Prompt(kind: .sessionOptions, text: context.sessionOptions.map(SessionOption.text) ?? ""))
+        case .limitAll:
+            let (down, up) = context.sessionLimits
+            s.mode = .prompt(Prompt(kind: .limits(nil, name: "all torrents"), text: limitsText(down, up)))
         case .remove: askRemove(&s, deleteData: false, context)
         case .removeWithData: askRemove(&s, deleteData: true, context)
         case .recheck: return recheck(&s, context)

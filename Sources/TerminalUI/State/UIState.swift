@@ -54,10 +54,27 @@ public struct Prompt: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         case filter
         case add
+        /// Where to move this torrent's data.
+        case move(TorrentID, name: String)
+        /// Download and upload limits, `down/up`, of one torrent, or of all when the id is nil.
+        case limits(TorrentID?, name: String)
+        /// Seeding limits of one torrent, `ratio/minutes`.
+        case seedLimits(TorrentID, name: String)
+        /// Connected peers of one torrent at most: a number, or `-` for all torrents' limit.
+        case maxPeers(TorrentID, name: String)
+        /// The folder to save an add in (the add prompt's text and options come along).
+        case saveIn(UICommand.AddSource, paused: Bool, stopAfterMetadata: Bool)
+        /// Options of all torrents: `name=value` pairs.
+        case sessionOptions
     }
 
     public var kind: Kind
     public var text: String
+    /// Add prompt options: add it paused; a magnet link pauses once its metadata is in.
+    public var paused = false
+    public var stopAfterMetadata = false
+    /// Add prompt option: Enter asks for the folder to save in.
+    public var choosesDirectory = false
     /// Completion candidates shown under the prompt after Tab.
     public var candidates: [String] = []
 

@@ -1,3 +1,5 @@
+import Engine
+
 /// Health tab: connected against known peers, availability, rate history and plain-language notes.
 enum HealthTab {
     static func draw(
@@ -6,9 +8,14 @@ enum HealthTab {
         let inner = rect.inset(columns: 2)
         guard inner.height > 0 else { return }
         buffer.write(swarmLine(row, detail), x: inner.x, y: inner.y, role: .header, limit: inner.maxX)
+        var top = inner.y + 1
+        if let options = detail.settings.flatMap(optionsLine), inner.height > 2 {
+            buffer.write(options, x: inner.x, y: top, role: .dim, limit: inner.maxX)
+            top += 1
+        }
         let notes = HealthAdvisor.notes(row, detail)
-        let graphRows = max(1, inner.height - 1 - notes.count)
-        let graphRect = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: min(graphRows, 6))
+        let graphRows = max(1, inner.maxY - top - notes.count)
+        let graphRect = Rect(x: inner.x, y: top, width: inner.width, height: min(graphRows, 6))
         RateGraph.draw(history ?? RateHistory(), current: (row.downloadRate, row.uploadRate), into: &buffer, rect: graphRect)
         var y = graphRect.maxY
         for note in notes where y < inner.maxY {
@@ -16,6 +23,29 @@ enum HealthTab {
             buffer.write(note.text, x: x, y: y, limit: inner.maxX)
             y += 1
         }
+    }
+
+    /// The torrent's own options that differ from the defaults; nil when none does.
+    static func optionsLine(_ settings: TorrentSettings) -> String? {
+        var parts: [String] = []
+        if settings.sequential { parts.append("sequential") }
+        if settings.firstAndLastPiecesFirst { parts.append("first and last pieces first") }
+        if settings.downloadLimit != nil || settings.uploadLimit != nil {
+            func limit(_ rate: Double?) -> String { rate.map(Units.rate) ?? "∞" }
+            parts.append("limits ▼ \(limit(settings.downloadLimit)) ▲ \(limit(settings.uploadLimit))")
+        }
+        switch settings.seedRatioLimit {
+        case let ratio? where ratio >= 0: parts.append("seeds to ratio \(Units.fixed(ratio, decimals: 2))")
+        case _?: parts.append("no ratio limit")
+        case nil: break
+        }
+        switch settings.seedTimeLimit {
+        case let seconds? where seconds >= 0: parts.append("seeds for \(Units.duration(seconds: seconds))")
+        case _?: parts.append("no seeding time limit")
+        case nil: break
+        }
+        if let peers = settings.maxPeers { parts.append("at most \(peers) peers") }
+        return parts.isEmpty ? nil : "Options  " + parts.joined(separator: "   ")
     }
 
     static func swarmLine(_ row: TorrentRow, _ detail: TorrentDetail) -> String {

@@ -23,7 +23,7 @@ enum StatusBarView {
         let x = rect.x + 1
         switch state.mode {
         case .prompt(let prompt):
-            let label = prompt.kind == .filter ? "Filter: " : "Add a .torrent path or magnet link (Tab completes): "
+            let label = promptLabel(prompt, keys: state.keys, room: leftLimit - x)
             var column = buffer.write(label, x: x, y: rect.y, role: .prompt, limit: leftLimit)
             let room = leftLimit - column - 1
             let shown = tail(prompt.text, width: room)
@@ -40,6 +40,47 @@ enum StatusBarView {
                 buffer.write(fittingHints(hints(state.keys), width: leftLimit - x), x: x, y: rect.y, role: .statusBar, limit: leftLimit)
             }
         }
+    }
+
+    /// What the prompt asks; the add prompt names its toggle keys when that leaves `room` enough for typing.
+    static func promptLabel(_ prompt: Prompt, keys: KeyBindings, room: Int = .max) -> String {
+        switch prompt.kind {
+        case .filter: return "Filter: "
+        case .move(_, let name):
+            return fitting("Move '\(TextFit.truncate(name, to: 30))' to (Tab completes): ", else: "Move to: ", room)
+        case .limits(let id, let name):
+            let whose = id == nil ? name : "'\(TextFit.truncate(name, to: 30))'"
+            return fitting("Limits of \(whose), down/up (2M/512K, 0 none): ", else: "Limits down/up: ", room)
+        case .sessionOptions:
+            return fitting(
+                "All torrents, name=value (seed-ratio seed-time max-connections max-peers max-active-downloads max-active-seeds; none): ",
+                else: "All torrents, name=value: ", room)
+        case .saveIn:
+            return fitting("Save in (Tab completes; empty: the download folder): ", else: "Save in: ", room)
+        case .maxPeers(_, let name):
+            return fitting("Peers of '\(TextFit.truncate(name, to: 30))' at most (- all torrents'): ", else: "Peers at most: ", room)
+        case .seedLimits(_, let name):
+            return fitting(
+                "Seeding of '\(TextFit.truncate(name, to: 30))' stops at ratio/minutes (2/1440, - all torrents', none): ",
+                else: "Seeding stops at ratio/minutes: ", room)
+        case .add:
+            let options = [
+                prompt.paused ? "paused" : nil, prompt.stopAfterMetadata ? "metadata only" : nil, prompt.choosesDirectory ? "folder" : nil,
+            ].compactMap { $0 }
+            let toggles = [(KeyAction.addPaused, "paused"), (.addMetadataOnly, "metadata only"), (.addTo, "folder")]
+                .filter { !keys.keys(for: $0.0).isEmpty }.map { "\(keys.primary($0.0)) \($0.1)" }
+            let chosen = options.isEmpty ? "" : " [" + options.joined(separator: ", ") + "]"
+            let full = "Add a .torrent path or magnet link (Tab completes"
+                + (toggles.isEmpty ? "" : "; " + toggles.joined(separator: ", ")) + ")" + chosen + ": "
+            if DisplayWidth.of(full) + 30 <= room { return full }
+            let medium = "Add a .torrent path or magnet link (Tab completes)" + chosen + ": "
+            return DisplayWidth.of(medium) + 10 <= room ? medium : "Add" + chosen + ": "
+        }
+    }
+
+    /// `label` when it leaves 20 columns to type in, else `short`.
+    private static func fitting(_ label: String, else short: String, _ room: Int) -> String {
+        DisplayWidth.of(label) + 20 <= room ? label : short
     }
 
     /// As many whole hints as fit, help and quit first to stay.
