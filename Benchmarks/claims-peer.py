@@ -55,7 +55,7 @@ def main():
         return 0
     os.makedirs(a.dir, exist_ok=True)
     command = [a.swarm, 'seed' if a.role == 'seed' else 'download', a.torrent, '--dir', a.dir,
-               '--bind', a.ip, '--port', str(a.port), '--json']
+               '--bind', a.ip, '--port', str(a.port), '--json', '--no-dht']
     if a.upload_kib:
         command += ['--upload-limit', str(a.upload_kib)]
     if a.role != 'seed':
@@ -82,6 +82,11 @@ def main():
         state.update(uploaded=s.get('uploaded', 0), downloaded=s.get('downloaded', 0),
                      progress=s.get('progress', 0.0), peers=len(s.get('peers', [])),
                      super_seeding=s.get('super_seeding', False))
+        # Progress over time (seconds since start, MiB down, MiB up), at most one sample a second.
+        trace = state.setdefault('trace', [])
+        t = round(time.time() - state['start'], 1)
+        if not trace or t - trace[-1][0] >= 1:
+            trace.append([t, state['downloaded'] >> 20, state['uploaded'] >> 20])
         # Payload bytes received from and sent to each connected peer, by address (for a breakdown).
         for peer in s.get('peers', []):
             state.setdefault('by_peer', {})[peer['address']] = [peer['downloaded'], peer['uploaded']]

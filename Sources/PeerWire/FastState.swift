@@ -8,9 +8,10 @@ public struct FastState: Sendable, Equatable {
     /// Pieces the peer suggested (`suggest_piece`), oldest first.
     public private(set) var suggested: [Int] = []
 
-    /// Pieces the peer rejected a request for while unchoking us, with when: not asked for again until it
-    /// unchokes us anew or `rejectionMemory` passed (a choke comes with rejects that say nothing about the
-    /// piece). See ``rejectedPieces(now:)``.
+    /// Pieces the peer rejected a request for while unchoking us (or, while choking us, an allowed-fast
+    /// piece: a peer may serve those to choked peers only sometimes), with when: not asked for again until
+    /// it unchokes us anew or `rejectionMemory` passed (a choke comes with rejects that say nothing about
+    /// the other pieces). See ``rejectedPieces(now:)``.
     public private(set) var rejected: [Int: Duration] = [:]
     public static let rejectionMemory: Duration = .seconds(15)
 
@@ -43,7 +44,7 @@ public struct FastState: Sendable, Equatable {
         suggested.removeAll(where: done)
     }
 
-    /// The peer rejected a request for the piece while unchoking us. At most `maxRejected` are kept.
+    /// The peer rejected a request for the piece (see ``rejected``). At most `maxRejected` are kept.
     public mutating func peerRejected(_ piece: Int, now: Duration) {
         guard rejected.count < Self.maxRejected || rejected[piece] != nil else { return }
         rejected[piece] = now

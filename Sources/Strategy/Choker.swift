@@ -14,10 +14,12 @@
 ///   The unchoke is a trial: a peer that has pieces we want (``Peer/amInterested``) but keeps choking us
 ///   (``Peer/isChokingUs``) does not reciprocate, and loses the slot at the next rechoke instead of after
 ///   30 s. And a peer that took ``freeRiderAllowance`` (2 MiB) from us and never sent us a byte, although
-///   it has pieces we want, is a proven free rider: it gets no slot, regular or optimistic, while any other
-///   interested peer can use our upload; only when nobody else wants it is it unchoked (then the upload
-///   would sit idle). Letting it fill slots that reciprocating peers did not want at that moment made it
-///   finish with them, not last. (It can still earn a slot the BEP 3 way, by uploading to us.)
+///   it has pieces we want, is a proven free rider (``freeRiders``; the verdict stays when it later has
+///   nothing we want, and when we seed): it gets no slot, regular or optimistic, while any other
+///   interested peer can use our upload; when nobody else wants it, it gets the optimistic slot's share
+///   (``freeRidersTurn(_:now:)``). Letting it fill slots that reciprocating peers did not want at that
+///   moment made it finish with them, not last. (It can still earn a slot the BEP 3 way, by uploading to
+///   us: one byte lifts the verdict.)
 /// - **Quick start**: until a rechoke finds an interested peer, and for ``quickStartWindow`` (10 s) after,
 ///   rechokes come every ``quickStartInterval`` (2 s). Until the first rates exist, peers are unchoked
 ///   as they come (the engine fills free slots), free riders included; ten seconds of that is a large
@@ -29,8 +31,12 @@
 /// **While seeding** nobody uploads to us, so there is no rate to reciprocate. Ranking by how fast peers
 /// take our data (what BEP 3 suggests, and libtorrent's "fastest upload") rewards free riders: a peer that
 /// uploads nothing has all of its bandwidth free to download from us, so it is the fastest taker and wins a
-/// slot every time. A seed wants its data *spread*, so it ranks peers by what the swarm gives them:
-/// - **Gained from others**: the bytes a peer announced (its `have` messages: ``Peer/bytesHave``) minus the
+/// slot every time. A seed wants its data *spread*, so it ranks peers by whether its pieces go on from them,
+/// then by what the swarm gives them:
+/// - **Passed on**: pieces that only this peer had and that other peers then got without us
+///   (``Peer/piecesPassedOn``, from ``SpreadLedger``), over the last ``seedWindow``. It is the one trace of
+///   a peer's *upload* a seed can see, and a free rider's is zero; honest peers show some within seconds.
+/// - **Gained from others** (among equals): the bytes a peer announced (its `have` messages: ``Peer/bytesHave``) minus the
 ///   bytes we sent it (``Peer/uploaded``), per second over the last ``seedWindow`` (30 s). Under tit-for-tat
 ///   the other peers feed those who upload to them, so this is the swarm's own verdict on the peer, and the
 ///   seed can observe it for choked peers too. A free rider gets only optimistic unchokes from others, and a
@@ -41,6 +47,13 @@
 ///   joiner has nothing to trade and no record yet), kept while it is a newcomer; when there is none,
 ///   to the best choked peer. The seed keeps measuring choked peers, so it does not need luck to find good
 ///   ones, and once measured a free rider gets a seed slot only when no reciprocating peer wants one.
+/// - **Free riders wait**: a peer we found to be a free rider while we were leeching (the verdict is kept
+///   once we seed, until it sends us something), or a **hoarder** (``Peer/isHoarder``: pieces that only it
+///   had and others needed never went from it to them; see ``SpreadLedger``) gets no slot, regular or
+///   optimistic, while any other interested peer wants one. Ranking by "gained from others" alone is not
+///   enough: in the first seconds a free rider gains as fast as anyone (every leecher's allowance), and
+///   the seed's upload is the scarcest in the swarm. When nobody else wants it, they get the optimistic
+///   slot's share of it and no more (see ``freeRidersTurn(_:now:)``).
 /// - Snubbing means nothing to a seed (it asks nobody for data).
 ///
 /// **Seeds** are never unchoked: they have every piece, so they have nothing to ask of us.
@@ -69,12 +82,20 @@ public struct Choker: Sendable {
         public var amInterested: Bool
         /// It chokes us.
         public var isChokingUs: Bool
+        /// Pieces only it had, which other peers needed, did not go from it to them (``SpreadLedger``).
+        public var isHoarder: Bool
+        /// Pieces that only it had and that other peers then got without us (``SpreadLedger/passedOn``):
+        /// what we saw it pass on, since it connected.
+        public var piecesPassedOn: Int
 
         public init(
             key: PeerKey, isInterested: Bool, downloadRate: Double = 0, uploadRate: Double = 0,
             connectedAt: Duration = .zero, isSnubbed: Bool = false, isSeed: Bool = false, bytesHave: Int64 = 0,
-            uploaded: Int64 = 0, downloaded: Int64 = 0, amInterested: Bool = false, isChokingUs: Bool = false
+            uploaded: Int64 = 0, downloaded: Int64 = 0, amInterested: Bool = false, isChokingUs: Bool = false,
+            isHoarder: Bool = false, piecesPassedOn: Int = 0
         ) {
+            self.isHoarder = isHoarder
+            self.piecesPassedOn = piecesPassedOn
             self.downloaded = downloaded
             self.amInterested = amInterested
             self.isChokingUs = isChokingUs
@@ -131,11 +152,22 @@ public struct Choker: Sendable {
     private var history: [PeerKey: [Sample]] = [:]
     /// While seeding: the first rechoke that saw each peer.
     private var firstSeen: [PeerKey: Duration] = [:]
+    /// Peers found to be free riders while we were leeching (took our allowance, never sent us a byte
+    /// though they had pieces we wanted). The verdict outlives our download: see the seeding rules.
+    public private(set) var freeRiders: Set<PeerKey> = []
+    /// Peers that had pieces we wanted at some rechoke while we were leeching.
+    private var hadWhatWeWanted: Set<PeerKey> = []
+    /// While seeding to free riders only: when the current one's turn began, and how many turns so far.
+    private var freeRiderTurnStart: Duration?
+    private var freeRiderTurns = 0
+    /// Which rechoke interval of the current period is the free riders' turn.
+    private var freeRiderTurnSlot = 1
 
     private struct Sample: Sendable {
         var at: Duration
         var bytesHave: Int64
         var uploaded: Int64
+        var passedOn: Int
     }
 
     public init(
@@ -163,13 +195,29 @@ public struct Choker: Sendable {
     public mutating func rechoke(peers: [Peer], isSeeding: Bool, now: Duration) -> Decision {
         lastRechoke = now
         if firstInterestAt == nil && peers.contains(where: { $0.isInterested && !$0.isSeed }) { firstInterestAt = now }
+        let present = Set(peers.map(\.key))
+        freeRiders = freeRiders.filter { present.contains($0) }
+        hadWhatWeWanted = hadWhatWeWanted.filter { present.contains($0) }
+        for peer in peers where peer.amInterested && !isSeeding { hadWhatWeWanted.insert(peer.key) }
+        for peer in peers where isProvenFreeRider(peer) { freeRiders.insert(peer.key) }
+        for peer in peers where peer.downloaded > 0 { freeRiders.remove(peer.key) }
         if isSeeding { return seedingRechoke(peers: peers, now: now) }
         history.removeAll()
         firstSeen.removeAll()
         let ranked = peers.filter { !$0.isSeed }.sorted { ranks($0, before: $1) }
         let interested = ranked.filter(\.isInterested)
-        let traders = interested.filter { !isProvenFreeRider($0) }
-        let regular = Array((traders.isEmpty ? interested : traders).prefix(regularSlots))
+        // Once proven, always (until it sends us something): late in a download a free rider may have
+        // nothing left that we want, and it would pass for a trader again.
+        // A hoarder (see ``Peer/isHoarder``) counts as one too: a free rider that is behind us has nothing
+        // we want, so it is never proven, and took regular slots that traders left free (11-13 MiB from
+        // each of three 2 MiB/s leechers in one tit-for-tat run).
+        let traders = interested.filter { !isFreeRiding($0) }
+        if traders.isEmpty && !interested.isEmpty { return freeRidersTurn(interested, now: now) }
+        freeRiderTurnStart = nil
+        // Peers that took the allowance and sent nothing back, though not proven (they have nothing we
+        // want: behind us, or a free rider that is), come after every other trader for regular slots too.
+        let tried = traders.filter { !usedItsTrial($0) } + traders.filter(usedItsTrial)
+        let regular = Array(tried.prefix(regularSlots))
         var unchoked = Set(regular.map(\.key))
 
         if let slowest = regular.last, regular.count == regularSlots {
@@ -180,20 +228,41 @@ public struct Choker: Sendable {
 
         let choked = traders.filter { !unchoked.contains($0.key) }
         if let current = optimisticPeer, let since = optimisticSince, now - since < optimisticInterval,
-            let peer = choked.first(where: { $0.key == current }), !(peer.amInterested && peer.isChokingUs)
+            let peer = choked.first(where: { $0.key == current }), !(peer.amInterested && peer.isChokingUs),
+            !usedItsTrial(peer)
         {
             // Kept for its full period while it reciprocates.
         } else {
-            optimisticPeer = pickOptimistic(among: choked, previous: optimisticPeer, now: now)
+            let untried = choked.filter { !usedItsTrial($0) }
+            optimisticPeer = pickOptimistic(among: untried.isEmpty ? choked : untried, previous: optimisticPeer, now: now)
             optimisticSince = optimisticPeer == nil ? nil : now
         }
         if let optimisticPeer { unchoked.insert(optimisticPeer) }
         return Decision(unchoked: unchoked, optimistic: optimisticPeer)
     }
 
-    /// It took our allowance and never sent us a byte, though it has pieces we want.
+    /// A proven free rider that we never saw pass a piece on, or a hoarder. In a flash crowd an honest
+    /// peer may never send *us* a byte (its slots go to others) and be proven by our rule; but it passes
+    /// pieces on, and the ledger sees that, so it is not held to the free riders' turn when it is the last
+    /// one downloading.
+    private func isFreeRiding(_ peer: Peer) -> Bool {
+        (freeRiders.contains(peer.key) && peer.piecesPassedOn == 0) || peer.isHoarder
+    }
+
+    /// It took our allowance and never sent us a byte, whether or not it has anything we want: its trial
+    /// (the optimistic slot) is over, and the slot goes to peers that have not had one, when there are any.
+    /// A free rider that has nothing we want yet is not proven, but kept for a whole optimistic period
+    /// it took 11-15 MiB from a 2 MiB/s leecher.
+    private func usedItsTrial(_ peer: Peer) -> Bool {
+        peer.downloaded == 0 && peer.uploaded >= freeRiderAllowance
+    }
+
+    /// It took our allowance and never sent us a byte, though it has (or, once we seed, had while we were
+    /// leeching) pieces we want. A finished leecher that had served it less than the allowance so far
+    /// would otherwise seed to it at full speed.
     private func isProvenFreeRider(_ peer: Peer) -> Bool {
-        peer.amInterested && peer.downloaded == 0 && peer.uploaded >= freeRiderAllowance
+        (peer.amInterested || hadWhatWeWanted.contains(peer.key)) && peer.downloaded == 0
+            && peer.uploaded >= freeRiderAllowance
     }
 
     /// While seeding: bytes per second the peer gained from others over the last ``seedWindow``, or nil when
@@ -206,6 +275,13 @@ public struct Choker: Sendable {
         return Double(gained) / Self.seconds(last.at - first.at)
     }
 
+    /// While seeding: pieces the peer passed on over the last ``seedWindow`` (all of them since it was
+    /// first seen, when that is less).
+    public func passedOnInWindow(of key: PeerKey) -> Int {
+        guard let samples = history[key], let first = samples.first, let last = samples.last else { return 0 }
+        return last.passedOn - (samples.count > 1 ? first.passedOn : 0)
+    }
+
     private mutating func seedingRechoke(peers: [Peer], now: Duration) -> Decision {
         let present = Set(peers.map(\.key))
         history = history.filter { present.contains($0.key) }
@@ -213,13 +289,15 @@ public struct Choker: Sendable {
         for peer in peers {
             if firstSeen[peer.key] == nil { firstSeen[peer.key] = now }
             var samples = history[peer.key] ?? []
-            samples.append(Sample(at: now, bytesHave: peer.bytesHave, uploaded: peer.uploaded))
+            samples.append(Sample(at: now, bytesHave: peer.bytesHave, uploaded: peer.uploaded, passedOn: peer.piecesPassedOn))
             // Keep the newest sample at or before the window's start, and every later one.
             while samples.count > 2 && samples[1].at <= now - seedWindow { samples.removeFirst() }
             history[peer.key] = samples
         }
         let rates = Dictionary(uniqueKeysWithValues: peers.map { ($0.key, gainedFromOthersRate(of: $0.key)) })
+        let passed = Dictionary(uniqueKeysWithValues: peers.map { ($0.key, passedOnInWindow(of: $0.key)) })
         func before(_ a: Peer, _ b: Peer) -> Bool {
+            if passed[a.key]! != passed[b.key]! { return passed[a.key]! > passed[b.key]! }
             let rateA = rates[a.key]! ?? 0
             let rateB = rates[b.key]! ?? 0
             if rateA != rateB { return rateA > rateB }
@@ -228,8 +306,12 @@ public struct Choker: Sendable {
             return a.key < b.key
         }
         let interested = peers.filter { $0.isInterested && !$0.isSeed }.sorted(by: before)
-        var unchoked = Set(interested.prefix(regularSlots).map(\.key))
-        let choked = interested.filter { !unchoked.contains($0.key) }
+        let traders = interested.filter { !isFreeRiding($0) }
+        if traders.isEmpty && !interested.isEmpty { return freeRidersTurn(interested, now: now) }
+        freeRiderTurnStart = nil
+        let pool = traders
+        var unchoked = Set(pool.prefix(regularSlots).map(\.key))
+        let choked = pool.filter { !unchoked.contains($0.key) }
         let newcomers = choked.filter { now - firstSeen[$0.key]! < rechokeInterval }
         if let current = optimisticPeer, let since = optimisticSince, now - since < optimisticInterval,
             newcomers.contains(where: { $0.key == current })
@@ -244,6 +326,34 @@ public struct Choker: Sendable {
         }
         if let optimisticPeer { unchoked.insert(optimisticPeer) }
         return Decision(unchoked: unchoked, optimistic: optimisticPeer)
+    }
+
+    /// Only free riders and hoarders want our upload. They get what BEP 3 gives a peer that does not
+    /// reciprocate, the optimistic slot, and no more: one of them at a time, unchoked for one
+    /// ``rechokeInterval`` in every `regularSlots + 1` (the share of upload that slot is worth). Which
+    /// interval of the period is random but never the first, so a free rider waits once the others are
+    /// done, and the seeds of a swarm (all finishing at about the same time) do not serve it in step.
+    /// Serving free riders at full speed once the honest peers are done would let one finish right after
+    /// them (they all seed on), so free riding would cost next to nothing.
+    private mutating func freeRidersTurn(_ candidates: [Peer], now: Duration) -> Decision {
+        let period = rechokeInterval * (regularSlots + 1)
+        if let start = freeRiderTurnStart, now - start < period {
+            let turn = start + rechokeInterval * freeRiderTurnSlot
+            if now >= turn && now - turn < rechokeInterval {
+                let current = optimisticPeer.flatMap { key in candidates.first { $0.key == key } }
+                    ?? candidates[freeRiderTurns % candidates.count]
+                optimisticPeer = current.key
+                optimisticSince = optimisticSince ?? now
+                return Decision(unchoked: [current.key], optimistic: current.key)
+            }
+        } else {
+            freeRiderTurnStart = now
+            freeRiderTurns += 1
+            freeRiderTurnSlot = Int.random(in: 1...max(1, regularSlots), using: &generator)
+        }
+        optimisticPeer = nil
+        optimisticSince = nil
+        return Decision(unchoked: [], optimistic: nil)
     }
 
     private static func seconds(_ duration: Duration) -> Double {

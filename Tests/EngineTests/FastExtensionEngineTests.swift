@@ -61,6 +61,79 @@ final class FastExtensionEngineTests: XCTestCase {
         await seeder.shutdown()
     }
 
+    /// Peers of one /24 share an allowed-fast set: a choking seed sends each of its pieces only once, to
+    /// the first peer that asks, and rejects it for the others (see `AllowedFastRation`).
+    func testAChokingSeedServesAnAllowedFastPieceOnlyAsTheFirstCopy() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 1 << 20, pieceLength: 16 * 1024)
+        defer { fixture.remove() }
+        let seeder = try await LoopbackSwarm.session()
+        _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        let address = await LoopbackSwarm.address(of: seeder)
+        let first = try await ScriptedPeer.connect(
+            to: address, infoHash: fixture.metainfo.infoHash, group: group, bindHost: "127.0.0.2")
+        defer { first.close() }
+        let second = try await ScriptedPeer.connect(
+            to: address, infoHash: fixture.metainfo.infoHash, group: group, bindHost: "127.0.0.3")
+        defer { second.close() }
+        let set = AllowedFast.pieces(
+            forHost: "127.0.0.2", infoHash: fixture.metainfo.infoHash.bytes, pieceCount: fixture.metainfo.pieceCount)
+        for peer in [first, second] {
+            try await peer.send(.haveNone)
+            let allowed = await peer.next { if case .allowedFast(set.last!) = $0 { true } else { false } }
+            XCTAssertNotNil(allowed, "both get the same set")
+        }
+        func answer(_ peer: ScriptedPeer, _ request: BlockRef) async -> PeerMessage? {
+            await peer.next {
+                switch $0 {
+                case .piece(request.piece, request.begin, _), .rejectRequest(request): true
+                default: false
+                }
+            }
+        }
+        let a = BlockRef(piece: set[0], begin: 0, length: 16 * 1024)
+        try await first.send(.request(a))
+        let toFirst = await answer(first, a)
+        XCTAssertEqual(toFirst, block(fixture, a))
+        try await second.send(.request(a))
+        let toSecond = await answer(second, a)
+        XCTAssertEqual(toSecond, .rejectRequest(a), "being sent to the first peer")
+        try await first.send(.have(piece: a.piece))
+        try await Task.sleep(for: .milliseconds(200))
+        try await second.send(.request(a))
+        let afterHave = await answer(second, a)
+        XCTAssertEqual(afterHave, .rejectRequest(a), "the first peer has it: it can pass it on")
+        // Another piece of the set nobody has yet: served to the second peer.
+        let b = BlockRef(piece: set[1], begin: 0, length: 16 * 1024)
+        try await second.send(.request(b))
+        let other = await answer(second, b)
+        XCTAssertEqual(other, block(fixture, b))
+        await seeder.shutdown()
+    }
+
+    /// A choked leecher whose allowed-fast request is rejected does not ask for that piece again while
+    /// still choked (no request/reject ping-pong with a seed that serves only first copies).
+    func testAChokedLeecherDoesNotRepeatARejectedAllowedFastPiece() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 1 << 20, pieceLength: 32 * 1024)
+        defer { fixture.remove() }
+        let leecher = try await LoopbackSwarm.session()
+        _ = try await leecher.add(fixture.metainfo, directory: fixture.downloadDirectory)
+        let peer = try await ScriptedPeer.connect(
+            to: await LoopbackSwarm.address(of: leecher), infoHash: fixture.metainfo.infoHash, group: group)
+        defer { peer.close() }
+        try await peer.send(.haveAll, .allowedFast(5))
+        var asked: [BlockRef] = []
+        while let message = await peer.next(timeout: .seconds(2)) {
+            guard case .request(let request) = message else { continue }
+            XCTAssertEqual(request.piece, 5)
+            XCTAssertFalse(asked.contains(request), "\(request) asked for again after a reject")
+            asked.append(request)
+            try await peer.send(.rejectRequest(request))
+        }
+        XCTAssertFalse(asked.isEmpty, "it asked for the allowed-fast piece")
+        XCTAssertLessThanOrEqual(asked.count, 2, "one piece of two blocks, each asked once: \(asked)")
+        await leecher.shutdown()
+    }
+
     func testAChokedLeecherAsksOnlyForAllowedFastPiecesAndTakesRejectsInItsStride() async throws {
         let fixture = try TorrentFixture.singleFile(length: 1 << 20, pieceLength: 32 * 1024)
         defer { fixture.remove() }

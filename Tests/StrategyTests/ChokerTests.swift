@@ -144,6 +144,47 @@ extension Choker.Decision {
         #expect(choker.isRechokeDue(now: .seconds(118)))
     }
 
+    @Test func aPeerThatTookTheAllowanceAndGaveNothingComesLastForRegularSlots() {
+        // Peer 5 has nothing we want and took 2 MiB; peers 6 and 7 are new. Only three interested peers
+        // send us anything, so one regular slot is left for these: it goes to an untried one.
+        var choker = Choker(seed: 1)
+        let three = [peer(1, down: 90), peer(2, down: 80), peer(3, down: 70)]
+        let taker = Choker.Peer(key: 5, isInterested: true, uploaded: 2 << 20)
+        let decision = choker.rechoke(peers: three + [taker, peer(6), peer(7)], isSeeding: false, now: start)
+        #expect(decision.regular.isSuperset(of: [1, 2, 3]))
+        #expect(!decision.regular.contains(5))
+        // With nobody else left, it is served (it is no proven free rider).
+        let alone = choker.rechoke(peers: [taker], isSeeding: false, now: start + .seconds(10))
+        #expect(alone.unchoked == [5])
+    }
+
+    @Test func aHoarderGetsNoLeecherSlotWhileTradersWantOne() {
+        // Peer 5 has nothing we want (no proven free rider), but what it had alone never went on.
+        var choker = Choker(seed: 1)
+        let hoarder = Choker.Peer(key: 5, isInterested: true, isHoarder: true)
+        let two = [peer(1, down: 90), peer(2, down: 80)]
+        for step in 0..<4 {
+            let decision = choker.rechoke(peers: two + [hoarder], isSeeding: false, now: start + .seconds(10 * step))
+            #expect(decision.unchoked == [1, 2])
+        }
+    }
+
+    @Test func anOptimisticPeerThatTookTheAllowanceAndGaveNothingLosesTheSlot() {
+        // Peer 5 has nothing we want (so it is no proven free rider) and holds the optimistic slot.
+        let regular = [peer(1, down: 90), peer(2, down: 80), peer(3, down: 70), peer(4, down: 60)]
+        var choker = Choker(seed: 3)
+        let fresh = Choker.Peer(key: 5, isInterested: true, uploaded: 0)
+        let first = choker.rechoke(peers: regular + [fresh], isSeeding: false, now: start)
+        #expect(first.optimistic == 5)
+        // Ten seconds later it took 2 MiB and sent nothing back: the trial is over, peer 6 gets the slot.
+        let taken = Choker.Peer(key: 5, isInterested: true, uploaded: 2 << 20)
+        let next = choker.rechoke(peers: regular + [taken, peer(6)], isSeeding: false, now: start + .seconds(10))
+        #expect(next.optimistic == 6)
+        // Alone among the choked, it may have the slot again (nobody untried is waiting).
+        let alone = choker.rechoke(peers: regular + [taken], isSeeding: false, now: start + .seconds(50))
+        #expect(alone.optimistic == 5)
+    }
+
     @Test func aProvenFreeRiderIsUnchokedOnlyWhenNobodyElseWantsOurUpload() {
         // Peer 5 took 2 MiB from us and never sent a byte, though we want its pieces; peer 6 is slow.
         let freeRider = Choker.Peer(
@@ -164,9 +205,14 @@ extension Choker.Decision {
             // Nor does it get a regular slot that other peers leave free...
             let two = Array(regular.prefix(2)) + [freeRider]
             #expect(choker.rechoke(peers: two, isSeeding: false, now: .seconds(300)).unchoked == [1, 2])
-            // ...but when nobody else is interested, our upload would sit idle: it may have it.
+            // ...and when nobody else is interested, it gets the optimistic slot's share of our upload:
+            // 10 s in every 50, never at once.
             let alone = [freeRider, peer(1, interested: false, down: 90)]
-            #expect(choker.rechoke(peers: alone, isSeeding: false, now: .seconds(400)).unchoked.contains(5))
+            let served = stride(from: 400, through: 499, by: 10).filter {
+                choker.rechoke(peers: alone, isSeeding: false, now: .seconds($0)).unchoked.contains(5)
+            }
+            #expect(served.count == 2)
+            #expect(!served.contains(400) && !served.contains(450))
         }
         #expect(optimistic == [6])
         // One byte short of the allowance, it takes turns.

@@ -46,7 +46,9 @@ extension Torrent {
                 uploadRate: state.upload.rate(now: now), connectedAt: state.connectedAt, isSnubbed: state.isSnubbed,
                 isSeed: picker.peerBitfield(key)?.isComplete ?? false,
                 bytesHave: picker.peerBitfield(key).map(metainfo.geometry.byteCount(of:)) ?? 0,
-                uploaded: state.upload.total, downloaded: state.download.total, amInterested: state.amInterested, isChokingUs: state.peerChoking))
+                uploaded: state.upload.total, downloaded: state.download.total, amInterested: state.amInterested,
+                isChokingUs: state.peerChoking, isHoarder: spreadLedger.isHoarder(key),
+                piecesPassedOn: spreadLedger.passedOn[key] ?? 0))
         }
         var decision = superSeedDecision(candidates) ?? choker.rechoke(peers: candidates, isSeeding: seeding, now: now)
         if configuration.freeRide { decision = Choker.Decision(unchoked: [], optimistic: nil) }
@@ -59,7 +61,9 @@ extension Torrent {
     /// Unchokes an interested newcomer at once when fewer peers than the slots are unchoked.
     func unchokeIfSlotFree(_ key: PeerKey) {
         let unchoked = peers.values.filter { !$0.state.amChoking }.count
-        guard !configuration.freeRide else { return }
+        guard !configuration.freeRide, !spreadLedger.isHoarder(key),
+            !choker.freeRiders.contains(key) || spreadLedger.passedOn[key] != nil
+        else { return }
         if unchoked < configuration.unchokeSlots + 1 || isSuperSeeding { setChoked(key, false) }
     }
 

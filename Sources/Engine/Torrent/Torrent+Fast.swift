@@ -37,11 +37,22 @@ extension Torrent {
             toRequestFor: block.piece, have: picker.have[block.piece], amChoking: state.amChoking,
             queueFull: reply.uploads.count >= PeerState.maxRequestsFromPeer, supportsFast: state.supportsFastExtension)
         switch answer {
-        case .serve: reply.uploads.append(block)
+        case .serve where state.amChoking && !admitAllowedFast(block.piece, to: key):
+            peers[key]!.link.send(.rejectRequest(block))
+        case .serve:
+            reply.uploads.append(block)
+            spreadLedger.sent(block.piece, to: key)
         case .reject: peers[key]!.link.send(.rejectRequest(block))
         case .ignore: break
         }
         return nil
+    }
+
+    /// A choked peer asks for a piece of its allowed-fast set: served only as the swarm's first copy of it
+    /// (`AllowedFastRation` says why).
+    private func admitAllowedFast(_ piece: Int, to key: PeerKey) -> Bool {
+        let others = picker.availability(ofPiece: piece) - (picker.peerBitfield(key)?[piece] == true ? 1 : 0)
+        return allowedFastRation.admit(piece: piece, peer: key, othersHaving: others, now: now)
     }
 
     /// The peer cancelled a request. One still in this batch is dropped, and a fast peer hears
@@ -85,8 +96,13 @@ extension Torrent {
             guard peers[key]!.state.requestsToPeer[block] != nil else { return }
             peers[key]!.state.forget(block)
             // The block is free for any peer again; this one is not asked for the piece again until it
-            // unchokes us anew, so a peer that keeps rejecting cannot keep us busy.
-            if !peers[key]!.state.peerChoking { peers[key]!.state.fast.peerRejected(block.piece, now: now) }
+            // unchokes us anew, so a peer that keeps rejecting cannot keep us busy. While it chokes us, a
+            // reject says something only about an allowed-fast piece (it serves those to choked peers
+            // only as first copies); the others were forgotten with the choke.
+            let state = peers[key]!.state
+            if !state.peerChoking || state.fast.allowedByPeer.contains(block.piece) {
+                peers[key]!.state.fast.peerRejected(block.piece, now: now)
+            }
             picker.requestFailed(block, peer: key)
         default:
             break

@@ -61,6 +61,8 @@ extension Torrent {
         peers[key] = nil
         picker.peerLeft(key)
         superSeedPeerLeft(key)
+        allowedFastRation.peerLeft(key)
+        spreadLedger.peerLeft(key)
         if optimisticPeer == key { optimisticPeer = nil }
         logger.debug("\(peer.link.address) disconnected: \(reason)")
         connectMore()
@@ -113,6 +115,9 @@ extension Torrent {
             peers[key]!.state.peerInterested = false
         case .have(let piece):
             guard piece >= 0 && piece < pieceCount else { return "have for piece \(piece) out of range" }
+            if picker.peerBitfield(key)?[piece] == false {
+                spreadLedger.peerAnnounced(piece, by: key, othersHaving: picker.availability(ofPiece: piece))
+            }
             picker.peerHas(key, piece: piece)
             superSeedPeerHas(key, piece: piece)
         case .bitfield(let bytes):

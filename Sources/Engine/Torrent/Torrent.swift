@@ -88,6 +88,10 @@ public actor Torrent {
     var reannounceRequested = false
     /// Set while super-seeding (see `Torrent+SuperSeeding.swift`).
     var superSeeder: SuperSeeder?
+    /// Which allowed-fast requests from choked peers are served (see `Torrent+Fast.swift`).
+    var allowedFastRation = AllowedFastRation()
+    /// Whether the pieces we give peers go on from them: the seed's evidence against free riders.
+    var spreadLedger: SpreadLedger
     /// Files being renamed from `.part` to their final names; the torrent is not complete before that.
     var pendingRenames = 0
     /// Pieces being hashed and written.
@@ -120,6 +124,7 @@ public actor Torrent {
         let have = savedHave.flatMap { $0.count == metainfo.pieceCount ? $0 : nil } ?? Bitfield(count: metainfo.pieceCount)
         self.picker = PiecePicker(geometry: metainfo.geometry, have: have)
         self.choker = Choker(regularSlots: configuration.unchokeSlots)
+        self.spreadLedger = SpreadLedger(pieceCount: metainfo.pieceCount)
         var settings = settings
         if settings.uploadLimit == nil { settings.uploadLimit = configuration.uploadRateLimit }
         self.settings = settings
