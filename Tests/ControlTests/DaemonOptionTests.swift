@@ -26,27 +26,11 @@ final class DaemonOptionTests: XCTestCase {
         try? FileManager.default.removeItem(at: root)
     }
 
-    private struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    private typealias Output = ProcessOutput
 
     @discardableResult
     private func swarm(_ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = try SwarmExecutable.locate()
-        process.arguments = arguments + ["--state-dir", state]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        try ProcessOutput.run(SwarmExecutable.locate(), arguments + ["--state-dir", state])
     }
 
     private func startDaemon(_ extra: [String] = []) throws {

@@ -8,11 +8,7 @@ import XCTest
 /// `swarm daemon` and the commands that drive it, as a user runs them: the real binary, a loopback
 /// tracker and a seeder in this process.
 final class DaemonTests: XCTestCase {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Output = ProcessOutput
 
     /// Under /tmp whatever TMPDIR says: short, so the socket path stays under the 103-byte limit, and
     /// reachable by another user for the refusal test.
@@ -40,25 +36,12 @@ final class DaemonTests: XCTestCase {
     /// Runs `swarm <arguments> --state-dir <state>`, optionally as another user through `prefix`.
     @discardableResult
     private func swarm(_ arguments: [String], prefix: [String] = [], binary: String? = nil) throws -> Output {
-        let process = Process()
         let binary = try binary ?? Self.swarmBinary().path
         if prefix.isEmpty {
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments + ["--state-dir", state]
-        } else {
-            process.executableURL = URL(fileURLWithPath: prefix[0])
-            process.arguments = Array(prefix.dropFirst()) + [binary] + arguments + ["--state-dir", state]
+            return try ProcessOutput.run(URL(fileURLWithPath: binary), arguments + ["--state-dir", state])
         }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return try ProcessOutput.run(URL(fileURLWithPath: prefix[0]),
+                                     Array(prefix.dropFirst()) + [binary] + arguments + ["--state-dir", state])
     }
 
     /// Starts `swarm daemon` on loopback and waits until it answers.

@@ -4,11 +4,7 @@ import XCTest
 
 /// Runs the built `swarm` executable, which SwiftPM puts next to the test bundle.
 final class CLITests: XCTestCase {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = ProcessOutput
 
     private var dir: TemporaryDirectory!
     private var temp: URL { dir.url }
@@ -24,20 +20,7 @@ final class CLITests: XCTestCase {
     static func swarmBinary() throws -> URL { try SwarmExecutable.locate() }
 
     private func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = try Self.swarmBinary()
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read before waiting so a full pipe cannot block the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        try ProcessOutput.run(Self.swarmBinary(), arguments)
     }
 
     private func fixturePath(_ name: String) -> String {
