@@ -21,3 +21,22 @@ import Testing
         #expect(buffer.text.contains("DHT 8 nodes, 1 lookup"))
     }
 }
+
+@Suite struct RestoreHeaderTests {
+    private func header(_ summary: SessionSummary) -> String {
+        var buffer = ScreenBuffer(size: Size(width: 120, height: 1))
+        let state = UIState(size: Size(width: 120, height: 30))
+        HeaderView.draw([], summary: summary, state: state, into: &buffer, rect: Rect(x: 0, y: 0, width: 120, height: 1))
+        return buffer.text
+    }
+
+    @Test func headerSaysLoadingOnlyWhileTheDaemonRestores() {
+        var summary = SessionSummary()
+        // ("downloading" on the right names a list view, so look for the mark after the title.)
+        #expect(!header(summary).contains("Swarm   loading"))
+        summary.restoring = RestoreCount(listed: 3200, total: 10000)
+        #expect(header(summary).contains("Swarm   loading 3200/10000   ▼ 0 B/s"))
+        summary.restoring = nil
+        #expect(!header(summary).contains("Swarm   loading"))
+    }
+}

@@ -14,6 +14,8 @@ public struct SessionSummary: Sendable, Hashable {
     public var dht: DHTHealth?
     /// All torrents' seeding limits, connection limits and queue sizes; nil when unknown.
     public var options: Session.Options?
+    /// While the engine is still bringing back its saved torrents: how many are listed so far, of how many.
+    public var restoring: RestoreCount?
 
     public init(
         downloadLimit: Double? = nil, uploadLimit: Double? = nil, freeDiskBytes: Int64? = nil,
@@ -25,6 +27,20 @@ public struct SessionSummary: Sendable, Hashable {
         self.dhtNodes = dhtNodes
         self.listenPort = listenPort
     }
+}
+
+/// Saved torrents listed so far while a daemon restores them, of `total`.
+public struct RestoreCount: Sendable, Hashable {
+    public var listed: Int
+    public var total: Int
+
+    public init(listed: Int, total: Int) {
+        self.listed = listed
+        self.total = total
+    }
+
+    /// `loading 3200/10000`: what the header shows first while the restore runs.
+    public var text: String { "loading \(listed)/\(total)" }
 }
 
 extension DHTHealth {

@@ -10,6 +10,7 @@ enum HeaderView {
         let limit = (views.first?.1.lowerBound ?? rect.width) - 1
         var x = buffer.write(" Swarm ", x: rect.x, y: rect.y, role: .title, limit: limit)
         var parts = ["▼ \(Units.bytes(down))/s", "▲ \(Units.bytes(up))/s", "peers \(peers)"]
+        if let restoring = summary.restoring { parts.insert(restoring.text, at: 0) }
         if let dht = summary.dhtNodes { parts.append("DHT \(dht) nodes") }
         for (n, part) in parts.enumerated() {
             let start = x + (n == 0 ? 2 : 3)
