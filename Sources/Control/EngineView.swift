@@ -2,19 +2,6 @@ import Engine
 import Foundation
 import TorrentModel
 
-/// How far a starting daemon is in bringing back its saved torrents. While it restores, it already
-/// answers, with the torrents listed so far.
-public struct RestoreProgress: Codable, Sendable, Equatable {
-    /// Torrents in the list so far, of `total` saved ones.
-    public var listed: Int
-    public var total: Int
-
-    public init(listed: Int, total: Int) {
-        self.listed = listed
-        self.total = total
-    }
-}
-
 /// The torrent a subscriber selected, in full: peers, trackers, and its piece map and files.
 public struct SelectedTorrent: Codable, Sendable, Equatable {
     public var snapshot: TorrentSnapshot

@@ -53,7 +53,7 @@ extension SwarmUpdate {
             downloadLimit: view.summary.downloadLimit, uploadLimit: view.summary.uploadLimit,
             freeDiskBytes: view.summary.freeDiskBytes, listenPort: view.summary.listenPort)
         summary.options = view.summary.options
-        summary.restoring = view.restoring.map { RestoreCount(listed: $0.listed, total: $0.total) }
+        summary.restoring = view.restoring
         if let dht = view.summary.dht {
             summary.dhtNodes = dht.nodes
             summary.dht = dht

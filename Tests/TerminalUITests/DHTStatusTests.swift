@@ -34,7 +34,7 @@ import Testing
         var summary = SessionSummary()
         // ("downloading" on the right names a list view, so look for the mark after the title.)
         #expect(!header(summary).contains("Swarm   loading"))
-        summary.restoring = RestoreCount(listed: 3200, total: 10000)
+        summary.restoring = RestoreProgress(listed: 3200, total: 10000)
         #expect(header(summary).contains("Swarm   loading 3200/10000   ▼ 0 B/s"))
         summary.restoring = nil
         #expect(!header(summary).contains("Swarm   loading"))

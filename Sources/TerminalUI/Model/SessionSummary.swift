@@ -15,7 +15,7 @@ public struct SessionSummary: Sendable, Hashable {
     /// All torrents' seeding limits, connection limits and queue sizes; nil when unknown.
     public var options: Session.Options?
     /// While the engine is still bringing back its saved torrents: how many are listed so far, of how many.
-    public var restoring: RestoreCount?
+    public var restoring: RestoreProgress?
 
     public init(
         downloadLimit: Double? = nil, uploadLimit: Double? = nil, freeDiskBytes: Int64? = nil,
@@ -29,18 +29,9 @@ public struct SessionSummary: Sendable, Hashable {
     }
 }
 
-/// Saved torrents listed so far while a daemon restores them, of `total`.
-public struct RestoreCount: Sendable, Hashable {
-    public var listed: Int
-    public var total: Int
-
-    public init(listed: Int, total: Int) {
-        self.listed = listed
-        self.total = total
-    }
-
+extension RestoreProgress {
     /// `loading 3200/10000`: what the header shows first while the restore runs.
-    public var text: String { "loading \(listed)/\(total)" }
+    var text: String { "loading \(listed)/\(total)" }
 }
 
 extension DHTHealth {
