@@ -40,6 +40,19 @@ public struct BencodeDecoder: Sendable {
         return (value, parser.topLevelSpans)
     }
 
+    /// `decodeWithSpans`, and the byte range of each value of the dictionary at the top-level key `inner`
+    /// (empty when there is none): a torrent's `pieces` inside its `info`, found without a second pass.
+    public func decodeWithSpans(
+        _ input: some Collection<UInt8>, inside inner: String
+    ) throws(BencodeError) -> (value: BencodeValue, spans: [String: Range<Int>], innerSpans: [String: Range<Int>]) {
+        let bytes = Array(input)
+        var parser = Parser(bytes: bytes, limits: limits)
+        parser.innerKey = Array(inner.utf8)
+        let value = try parser.parseTop()
+        if parser.position != bytes.count { throw BencodeError(.trailingData, at: parser.position) }
+        return (value, parser.topLevelSpans, parser.innerSpans)
+    }
+
     /// Decodes one value at the start of `input` and returns it with the number of bytes it took.
     /// Used where a bencoded dictionary is followed by raw data (BEP 9 metadata messages).
     public func decodePrefix(_ input: some Collection<UInt8>) throws(BencodeError) -> (value: BencodeValue, length: Int) {
@@ -56,6 +69,10 @@ private struct Parser {
     var position = 0
     var items = 0
     var topLevelSpans: [String: Range<Int>] = [:]
+    /// The top-level key whose dictionary's spans go to `innerSpans`, and whether that value is being parsed.
+    var innerKey: [UInt8]?
+    var inInner = false
+    var innerSpans: [String: Range<Int>] = [:]
 
     init(bytes: [UInt8], limits: BencodeDecoder.Limits) {
         self.bytes = bytes
@@ -101,9 +118,13 @@ private struct Parser {
                 let key = try parseString()
                 if dict[key] != nil { throw BencodeError(.duplicateKey, at: keyStart) }
                 let valueStart = position
+                if depth == 0 { inInner = innerKey == key }
                 dict[key] = try parseValue(depth: depth + 1)
-                if depth == 0, let name = String(validating: key, as: UTF8.self) {
-                    topLevelSpans[name] = valueStart..<position
+                if depth == 0 {
+                    inInner = false
+                    if let name = String(validating: key, as: UTF8.self) { topLevelSpans[name] = valueStart..<position }
+                } else if depth == 1 && inInner, let name = String(validating: key, as: UTF8.self) {
+                    innerSpans[name] = valueStart..<position
                 }
             }
             position += 1

@@ -58,20 +58,22 @@ public struct PiecePicker: Sendable {
     /// With `isSequential`: every piece below this index is verified or not wanted.
     var sequentialCursor = 0
 
-    public init(geometry: PieceGeometry, have: Bitfield, seed: UInt64 = .random(in: .min ... .max)) {
+    /// Every piece starts at `priority` (at least 1: wanted).
+    public init(geometry: PieceGeometry, have: Bitfield, priority: Int = 1, seed: UInt64 = .random(in: .min ... .max)) {
         precondition(
             have.count == geometry.pieceCount,
             "bitfield has \(have.count) bits, torrent has \(geometry.pieceCount) pieces")
+        precondition(priority > 0, "a new picker wants every piece")
         self.geometry = geometry
         self.have = have
         self.generator = SplitMix64(seed: seed)
         let count = geometry.pieceCount
-        priorities = [Int](repeating: 1, count: count)
+        priorities = [Int](repeating: priority, count: count)
         availabilityCounts = [Int32](repeating: 0, count: count)
         partialSlot = [Int32](repeating: -1, count: count)
         candidates = RarityBuckets(pieceCount: count)
         for piece in 0..<count where !have[piece] {
-            candidates.insert(piece, priority: 1, availability: 0, using: &generator)
+            candidates.insert(piece, priority: priority, availability: 0, using: &generator)
             wantedMissingPieces += 1
             unrequestedBlocks += geometry.blockCount(ofPiece: piece)
         }

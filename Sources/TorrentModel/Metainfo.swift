@@ -44,18 +44,14 @@ public struct Metainfo: Sendable, Hashable {
         return pieceHashSlice[start..<start + 20]
     }
 
-    /// `pieces` as a slice of `info` where its encoding (`6:pieces<n>:`) is found holding the same bytes;
-    /// otherwise the bytes themselves.
-    private static func slice(of pieces: [UInt8], in info: [UInt8]) -> ArraySlice<UInt8> {
-        let marker = Array("6:pieces\(pieces.count):".utf8)
-        var start = info.startIndex
-        while start + marker.count + pieces.count <= info.endIndex {
-            guard let found = info[start...].firstRange(of: marker) else { break }
-            let range = found.upperBound..<found.upperBound + pieces.count
-            if range.upperBound <= info.endIndex && info[range].elementsEqual(pieces) { return info[range] }
-            start = found.lowerBound + 1
-        }
-        return pieces[...]
+    /// The piece hashes inside `infoBytes`, given the span of the `pieces` value (`<n>:<n bytes>`) there;
+    /// the bytes themselves when the span does not hold them.
+    private static func slice(of pieces: [UInt8], in info: [UInt8], span: Range<Int>?) -> ArraySlice<UInt8> {
+        guard let span, span.lowerBound >= info.startIndex, span.upperBound <= info.endIndex,
+            span.count > pieces.count
+        else { return pieces[...] }
+        let range = span.upperBound - pieces.count..<span.upperBound
+        return info[range]
     }
 
     /// Largest piece accepted; bigger ones only waste memory and are not made by real tools.
@@ -64,9 +60,9 @@ public struct Metainfo: Sendable, Hashable {
     public static let maxTotalLength: Int64 = 1 << 50
 
     public init(bytes: some Collection<UInt8>) throws(MetainfoError) {
-        let decoded: (value: BencodeValue, spans: [String: Range<Int>])
+        let decoded: (value: BencodeValue, spans: [String: Range<Int>], innerSpans: [String: Range<Int>])
         do {
-            decoded = try BencodeDecoder().decodeWithSpans(bytes)
+            decoded = try BencodeDecoder().decodeWithSpans(bytes, inside: "info")
         } catch {
             throw .bencode(error)
         }
@@ -74,19 +70,21 @@ public struct Metainfo: Sendable, Hashable {
         guard let infoSpan = decoded.spans["info"], let info = decoded.value["info"] else { throw .missingInfo }
         guard case .dictionary = info else { throw .wrongType("info") }
         let raw = Array(bytes)
-        try self.init(infoBytes: Array(raw[infoSpan]), info: info, root: decoded.value)
+        let piecesSpan = decoded.innerSpans["pieces"].map { $0.lowerBound - infoSpan.lowerBound..<$0.upperBound - infoSpan.lowerBound }
+        try self.init(infoBytes: Array(raw[infoSpan]), info: info, root: decoded.value, piecesSpan: piecesSpan)
     }
 
     /// Builds from an info dictionary alone (what a magnet link fetches), with optional trackers.
     public init(infoBytes: [UInt8], trackerTiers: [[String]] = []) throws(MetainfoError) {
-        let info: BencodeValue
-        do { info = try BencodeDecoder().decode(infoBytes) } catch { throw .bencode(error) }
-        guard case .dictionary = info else { throw .wrongType("info") }
-        try self.init(infoBytes: infoBytes, info: info, root: .dict(["announce-list": .list(
-            trackerTiers.map { .list($0.map { .string($0) }) })]))
+        let decoded: (value: BencodeValue, spans: [String: Range<Int>])
+        do { decoded = try BencodeDecoder().decodeWithSpans(infoBytes) } catch { throw .bencode(error) }
+        guard case .dictionary = decoded.value else { throw .wrongType("info") }
+        try self.init(infoBytes: infoBytes, info: decoded.value, root: .dict(["announce-list": .list(
+            trackerTiers.map { .list($0.map { .string($0) }) })]), piecesSpan: decoded.spans["pieces"])
     }
 
-    private init(infoBytes: [UInt8], info: BencodeValue, root: BencodeValue) throws(MetainfoError) {
+    /// `piecesSpan`: where the `pieces` value is in `infoBytes`.
+    private init(infoBytes: [UInt8], info: BencodeValue, root: BencodeValue, piecesSpan: Range<Int>?) throws(MetainfoError) {
         self.infoBytes = infoBytes
         self.infoHash = InfoHash(hashing: infoBytes)
 
@@ -98,7 +96,7 @@ public struct Metainfo: Sendable, Hashable {
         guard let piecesValue = info["pieces"] else { throw .missingField("pieces") }
         guard let pieces = piecesValue.bytes else { throw .wrongType("pieces") }
         guard pieces.count % 20 == 0 else { throw .piecesNotMultipleOf20(pieces.count) }
-        self.pieceHashSlice = Self.slice(of: pieces, in: infoBytes)
+        self.pieceHashSlice = Self.slice(of: pieces, in: infoBytes, span: piecesSpan)
 
         let rawName = try Self.text(info, "name")
         guard let rawName, !rawName.isEmpty else { throw rawName == nil ? .missingField("name") : .badName }

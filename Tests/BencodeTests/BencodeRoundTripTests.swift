@@ -96,4 +96,25 @@ final class BencodeRoundTripTests: XCTestCase {
         let (_, listSpans) = try BencodeDecoder().decodeWithSpans(bytes("ld1:ai1eee"))
         XCTAssertTrue(listSpans.isEmpty)
     }
+
+    func testSpansInsideOneTopLevelDictionary() throws {
+        let input = bytes("d4:infod4:name1:x6:pieces3:abc5:innerd1:ki1eee4:listld6:piecesi1eeee")
+        let (_, spans, inner) = try BencodeDecoder().decodeWithSpans(input, inside: "info")
+        XCTAssertEqual(Set(spans.keys), ["info", "list"])
+        XCTAssertEqual(Set(inner.keys), ["name", "pieces", "inner"])  // not the nested `k`, nor the list's dict
+        XCTAssertEqual(Array(input[inner["pieces"]!]), bytes("3:abc"))
+        XCTAssertEqual(Array(input[inner["inner"]!]), bytes("d1:ki1ee"))
+    }
+
+    func testSpansInsideAKeyThatIsMissingOrNotADictionary() throws {
+        XCTAssertTrue(try BencodeDecoder().decodeWithSpans(bytes("d1:ai1ee"), inside: "info").innerSpans.isEmpty)
+        XCTAssertTrue(try BencodeDecoder().decodeWithSpans(bytes("d4:infoli1eee"), inside: "info").innerSpans.isEmpty)
+        XCTAssertTrue(try BencodeDecoder().decodeWithSpans(bytes("ld4:infod1:ai1eeee"), inside: "info").innerSpans.isEmpty)
+    }
+
+    func testSpansInsideRejectWhatDecodeRejects() {
+        for bad in ["d4:infod1:ai1e1:ai2eee", "d4:infod1:ai1e", "d4:infod1:ai01eee", "d4:infod1:ai1eeeX"] {
+            XCTAssertThrowsError(try BencodeDecoder().decodeWithSpans(bytes(bad), inside: "info"), bad)
+        }
+    }
 }

@@ -65,9 +65,12 @@ extension Session {
         }
         let usable = directories
         let limited = isQueueLimited
+        // The files of every torrent compared with their saved stamps in a few trips to the disk threads;
+        // only torrents with changed files go to the disk again, one by one, to be hashed.
+        let unchanged = await Storage.resumeUnchanged(started.map { ($0.0.storage, $0.1.resume) }, pool: pool)
         await withTaskGroup(of: Void.self) { group in
             var running = 0
-            for (torrent, record) in started {
+            for ((torrent, record), unchanged) in zip(started, unchanged) {
                 // Enough in flight to keep the disk threads busy (two of them: no more disk work than that
                 // runs at once); too few and each torrent waits for a thread to wake up.
                 if running == 32 {
@@ -77,7 +80,8 @@ extension Session {
                 running += 1
                 let problem = usable[torrent.storage.directory.path] ?? nil
                 group.addTask {
-                    await Self.start(torrent, from: record, queueLimited: limited, directoryProblem: problem)
+                    await Self.start(
+                        torrent, from: record, unchanged: unchanged, queueLimited: limited, directoryProblem: problem)
                 }
             }
         }
@@ -104,7 +108,7 @@ extension Session {
     }
 
     private static func start(
-        _ torrent: Torrent, from record: TorrentRecord, queueLimited: Bool, directoryProblem: String?
+        _ torrent: Torrent, from record: TorrentRecord, unchanged: Bitfield?, queueLimited: Bool, directoryProblem: String?
     ) async {
         await torrent.restoreHistory(from: record)
         let holding: TorrentActivity? = switch record.state {
@@ -114,7 +118,7 @@ extension Session {
         }
         do {
             if let directoryProblem { throw RestoreError.directoryUnusable(directoryProblem) }
-            try await torrent.start(holding: holding, resume: record.resume)
+            try await torrent.start(holding: holding, resume: record.resume, unchanged: unchanged)
         } catch {
             await torrent.failedToStart(error, keeping: record.resume)
         }

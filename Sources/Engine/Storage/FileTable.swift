@@ -28,7 +28,10 @@ final class FileTable: Sendable {
 
     /// Looks at which files exist under their final names (run on the storage pool before the check).
     func findExistingNames() {
-        let found = finalPaths.map { FileManager.default.fileExists(atPath: $0) }
+        let found = finalPaths.map { path in
+            var info = stat()
+            return stat(path, &info) == 0
+        }
         state.withLockedValue { $0.hasFinalName = found }
     }
 

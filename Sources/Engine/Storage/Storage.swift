@@ -27,10 +27,12 @@ public final class Storage: Sendable {
         self.files = FileTable(paths: Self.paths(of: metainfo, in: directory))
     }
 
-    private static func paths(of metainfo: Metainfo, in directory: URL) -> [String] {
-        metainfo.files.indices.map { index in
-            metainfo.relativePath(ofFile: index).reduce(directory) { $0.appendingPathComponent($1) }.path
-        }
+    /// Joined as strings: the components are sanitized names (no `/`, never `.` or `..`), and building a
+    /// URL per component cost more than the rest of a torrent's restore.
+    static func paths(of metainfo: Metainfo, in directory: URL) -> [String] {
+        var base = directory.path
+        if !base.hasSuffix("/") { base += "/" }
+        return metainfo.files.indices.map { index in base + metainfo.relativePath(ofFile: index).joined(separator: "/") }
     }
 
     /// Moves the torrent's files (complete or `.part`) into another download directory, across file

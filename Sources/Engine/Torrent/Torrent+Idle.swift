@@ -27,9 +27,19 @@ extension Torrent {
 
     /// Whether the tick has nothing to do until something happens from outside.
     private func parkIfIdle() -> Bool {
-        guard isRunning, peers.isEmpty, pendingConnections == 0, !hasPeersToDial, !watchesSeedingTime else { return false }
+        guard isIdle else { return false }
         tickParked = true
         return true
+    }
+
+    private var isIdle: Bool {
+        isRunning && peers.isEmpty && pendingConnections == 0 && !hasPeersToDial && !watchesSeedingTime
+    }
+
+    /// A torrent just started that the first tick would park at once: idle, not super-seeding (its tick
+    /// hands out offers), and not already past a ratio limit (the tick pauses it).
+    var canParkAtStart: Bool {
+        isIdle && superSeeder == nil && (ignoresSeedLimits || !reachedSeedLimit)
     }
 
     /// Known peers that `connectMore` may still dial (now or after their back-off).

@@ -72,6 +72,21 @@ extension Torrent {
         Set(metainfo.files.indices.filter { !metainfo.files[$0].isPadding && settings.priority(ofFile: $0) != .skip })
     }
 
+    /// A new picker with `have`, fed the piece priorities. With no file priorities, no first-and-last option
+    /// and no padding files every piece is at the normal priority: the picker starts there, and a restore
+    /// of thousands of torrents skips a call per piece.
+    func makePicker(have: Bitfield) {
+        guard settings.filePriorities.allSatisfy({ $0 == .normal }), !settings.firstAndLastPiecesFirst,
+            !metainfo.files.contains(where: \.isPadding)
+        else {
+            picker = PiecePicker(geometry: metainfo.geometry, have: have)
+            return applyPiecePriorities()
+        }
+        picker = PiecePicker(geometry: metainfo.geometry, have: have, priority: FilePriority.normal.rawValue)
+        wantedPieces = Bitfield(count: metainfo.pieceCount, allSet: true)
+        picker.isSequential = settings.sequential
+    }
+
     /// Feeds the picker the piece priorities that follow from the file priorities and the order options.
     func applyPiecePriorities() {
         let priorities = PiecePriorities.compute(

@@ -143,8 +143,9 @@ public actor Torrent {
 
     /// Verifies what is on disk, creates missing files, then starts downloading or seeding; or, with
     /// `holding` (paused or queued), stays so until resumed. With `resume`, the pieces saved as verified
-    /// are taken as they are where the files did not change since (see `Storage.resume`).
-    func start(holding: TorrentActivity? = nil, resume: ResumeData? = nil) async throws {
+    /// are taken as they are where the files did not change since (see `Storage.resume`); `unchanged` is
+    /// what that gave already (`Storage.resumeUnchanged`: no file changed), so the disk is not asked again.
+    func start(holding: TorrentActivity? = nil, resume: ResumeData? = nil, unchanged: Bitfield? = nil) async throws {
         activity = .checking(0)
         if holding == .paused { steadyState = .paused } else if holding == .queued { steadyState = .queued }
         lastKnownHave = resume?.verified
@@ -152,7 +153,9 @@ public actor Torrent {
         checkProgress = checked
         let have: Bitfield
         do {
-            if let resume {
+            if resume != nil, let unchanged {
+                have = unchanged
+            } else if let resume {
                 have = try await storage.resume(from: resume) { n in checked.add(n) }
             } else {
                 have = try await storage.check { n in checked.add(n) }
@@ -167,8 +170,7 @@ public actor Torrent {
         // (ten thousand torrents restored at once would otherwise all check on their first tick).
         lastStorageCheck = now
         if have.isComplete && completedAt == nil { completedAt = Date() }
-        picker = PiecePicker(geometry: metainfo.geometry, have: have)
-        applyPiecePriorities()
+        makePicker(have: have)
         try await checkFreeSpace(have: have)
         // Complete as saved, every file as saved: they are all there at full length, nothing to create
         // (one trip to the disk threads fewer per torrent, when thousands come back at start). Added
@@ -185,13 +187,24 @@ public actor Torrent {
         activity = picker.isComplete ? .seeding : .downloading
         startSuperSeedingIfConfigured()
         logger.debug("\(metainfo.name): \(have.setCount) of \(metainfo.pieceCount) pieces on disk")
-        startLoops()
+        startLoops(parkingAtOnce: true)
     }
 
-    /// Starts the twice-a-second tick and the tracker loop.
-    func startLoops() {
-        startTicking()
-        trackerTask = Task { await self.runTrackers() }
+    /// Starts the twice-a-second tick and the tracker loop. With `parkingAtOnce`, a torrent with nothing
+    /// to tick for (see `canParkAtStart`) starts with its tick parked rather than wake once to find that
+    /// out, and one without trackers starts no tracker loop: ten thousand restored seeds start no task.
+    func startLoops(parkingAtOnce: Bool = false) {
+        if parkingAtOnce && canParkAtStart {
+            tickTask?.cancel()
+            tickTask = nil
+            tickParked = true
+            lastTickAt = now
+        } else {
+            startTicking()
+        }
+        if !parkingAtOnce || metainfo.trackerTiers.contains(where: { !$0.isEmpty }) {
+            trackerTask = Task { await self.runTrackers() }
+        }
     }
 
     /// Pauses: closes every connection, tells the trackers we left, and stops the loops. What was
