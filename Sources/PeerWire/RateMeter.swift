@@ -28,6 +28,12 @@ public struct RateMeter: Sendable {
         return Double(sum) / Double(max(window, 1))
     }
 
+    /// No bytes in the window, the second in progress included: the rate is zero and stays so until `add`.
+    public mutating func isIdle(now: Duration) -> Bool {
+        advance(to: now)
+        return buckets.allSatisfy { $0 == 0 }
+    }
+
     private mutating func advance(to now: Duration) {
         let second = now.components.seconds
         guard second > currentSecond else { return }

@@ -13,6 +13,19 @@ final class PeerStateTests: XCTestCase {
         XCTAssertEqual(meter.rate(now: .seconds(30)), 0, "old seconds fall out of the window")
     }
 
+    func testRateMeterIsIdleOnlyWithNoBytesInItsWindow() {
+        var meter = RateMeter(windowSeconds: 5)
+        XCTAssertTrue(meter.isIdle(now: .seconds(3)))
+        meter.add(10, now: .seconds(3) + .milliseconds(900))
+        // The rate leaves out the second in progress, but the bytes in it will count: not idle.
+        XCTAssertEqual(meter.rate(now: .seconds(3) + .milliseconds(950)), 0)
+        XCTAssertFalse(meter.isIdle(now: .seconds(3) + .milliseconds(950)))
+        XCTAssertFalse(meter.isIdle(now: .seconds(7)))
+        XCTAssertTrue(meter.isIdle(now: .seconds(8)))
+        XCTAssertEqual(meter.rate(now: .seconds(8)), 0)
+        XCTAssertEqual(meter.total, 10, "idle or not, the total stays")
+    }
+
     func testPipelineGrowsWithRate() {
         var state = PeerState(now: .zero)
         state.tick(now: .seconds(1))

@@ -23,7 +23,8 @@ extension Session {
     /// torrent whose data cannot be reached (folder gone) stays listed in Error. Runs a few dozen at a time.
     /// Returns, for each record that could not be restored at all (a damaged torrent file, a duplicate),
     /// the reason.
-    public func restore(_ records: [TorrentRecord]) async -> [(InfoHash, String)] {
+    /// `listed` runs once every torrent is listed, before their files are looked at.
+    public func restore(_ records: [TorrentRecord], listed: (@Sendable () -> Void)? = nil) async -> [(InfoHash, String)] {
         let began = ContinuousClock.now
         var failures: [(InfoHash, String)] = []
         var started: [(Torrent, TorrentRecord)] = []
@@ -52,6 +53,7 @@ extension Session {
             started.append((torrent, record))
         }
         logger.info("listed \(started.count) torrents in \(ContinuousClock.now - began)")
+        listed?()
         // Listed at once (as checking); the disk work runs a few torrents at a time. Each download
         // directory is checked once, not once per torrent.
         var directories: [String: String?] = [:]
@@ -125,11 +127,18 @@ extension Session {
     }
 
     /// Every torrent's save mark, in order (see `TorrentRecord.Mark`).
+    /// Marks their torrents cache are read without a hop (see `Torrent+RowCache.swift`).
     public func saveMarks() async -> [(InfoHash, TorrentRecord.Mark)] {
         var marks: [(InfoHash, TorrentRecord.Mark)] = []
+        marks.reserveCapacity(order.count)
+        let now = ContinuousClock.now
         for hash in order {
             guard let torrent = torrents[hash] else { continue }
-            marks.append((hash, await torrent.saveMark()))
+            if let mark = torrent.rowCache.mark(at: now) {
+                marks.append((hash, mark))
+            } else {
+                marks.append((hash, await torrent.saveMarkCaching()))
+            }
         }
         return marks
     }

@@ -32,11 +32,21 @@ public actor Session {
     let pool: NIOThreadPool
     let logger: Logger
     let trackerTransport: TrackerTransport
-    var torrents: [InfoHash: Torrent] = [:]
+    var torrents: [InfoHash: Torrent] = [:] {
+        didSet { listRevision.bump() }
+    }
     /// Magnet links whose metadata is being fetched (see `Session+Magnet.swift`); each becomes a torrent.
-    var fetches: [InfoHash: MetadataFetch] = [:]
+    var fetches: [InfoHash: MetadataFetch] = [:] {
+        didSet { listRevision.bump() }
+    }
     /// Torrents and fetches, in the order they were added.
-    var order: [InfoHash] = []
+    var order: [InfoHash] = [] {
+        didSet { listRevision.bump() }
+    }
+    /// Bumped whenever a list row may have changed (see `Torrent+RowCache.swift`).
+    public nonisolated let listRevision = ListRevision()
+    /// The last rows listed, while every one of them is cached by its torrent.
+    var steadyRows: (revision: UInt64, rows: [TorrentListItem])?
     /// The session-wide limits every connection obeys besides its torrent's own.
     nonisolated let downloadLimiter: RateLimiter
     nonisolated let uploadLimiter: RateLimiter
@@ -155,7 +165,8 @@ public actor Session {
         return Torrent(
             metainfo: metainfo, configuration: torrentDefaults, settings: settings,
             sessionLimits: (downloadLimiter, uploadLimiter), storage: storage,
-            connector: connector, announcer: announcer, logger: logger, savedHave: savedHave)
+            connector: connector, announcer: announcer, logger: logger, savedHave: savedHave,
+            listRevision: listRevision)
     }
 
     public func torrent(for infoHash: InfoHash) -> Torrent? { torrents[infoHash] }

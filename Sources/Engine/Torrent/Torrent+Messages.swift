@@ -143,6 +143,7 @@ extension Torrent {
 
     private func receiveBlock(_ block: BlockRef, data: ByteBuffer, from key: PeerKey, now: Duration) {
         download.add(block.length, now: now)
+        rowMayHaveChanged()
         _ = peers[key]!.state.received(block, now: now)
         guard metainfo.geometry.isValidBlock(piece: block.piece, begin: block.begin, length: block.length) else {
             wasted += Int64(block.length)
@@ -181,6 +182,7 @@ extension Torrent {
         let now = self.now
         peers[key]?.state.upload.add(bytes, now: now)
         upload.add(bytes, now: now)
+        rowMayHaveChanged()
     }
 
     /// Forgets every request in flight at a peer and makes the blocks pickable again.

@@ -54,6 +54,7 @@ extension Torrent {
         addedAt = record.addedAt
         completedAt = record.completedAt
         steadyState = record.state
+        rowMayHaveChanged()
     }
 
     /// A restored torrent that cannot start (its folder is gone, say) stays listed, in error, with what

@@ -41,24 +41,43 @@ public actor Torrent {
     public nonisolated var infoHash: InfoHash { metainfo.infoHash }
     var configuration: TorrentConfiguration
     /// The user's choices for this torrent (see `Torrent+Settings.swift`).
-    var settings: TorrentSettings
+    var settings: TorrentSettings {
+        didSet { rowMayHaveChanged() }
+    }
     /// Rate limits the connections read without a hop to this actor.
     nonisolated let limits: TransferLimits
     /// Pieces of files that are not skipped.
-    var wantedPieces: Bitfield
+    var wantedPieces: Bitfield {
+        didSet { rowMayHaveChanged() }
+    }
     /// Time spent seeding, for `seedTimeLimit`.
-    var seedingTime: Duration = .zero
-    var lastTickAt: Duration?
+    var seedingTime: Duration = .zero {
+        didSet { rowMayHaveChanged() }
+    }
+    var lastTickAt: Duration? {
+        didSet { rowMayHaveChanged() }
+    }
     /// The user resumed a torrent that had reached its seeding limit: seed on regardless.
     var ignoresSeedLimits = false
     let connector: PeerConnector
     let logger: Logger
+    /// This torrent's list row and save mark while they cannot change, read without a hop
+    /// (`Torrent+RowCache.swift`).
+    nonisolated let rowCache: RowCache
+    /// `rowCache` holds something (a flag read on every change, so that changes cost no lock when it does not).
+    var rowCached = false
     private let epoch = ContinuousClock.now
 
-    var activity: TorrentActivity = .stopped
-    var picker: PiecePicker
+    var activity: TorrentActivity = .stopped {
+        didSet { rowMayHaveChanged() }
+    }
+    var picker: PiecePicker {
+        didSet { rowMayHaveChanged() }
+    }
     var choker: Choker
-    var peers: [PeerKey: ConnectedPeer] = [:]
+    var peers: [PeerKey: ConnectedPeer] = [:] {
+        didSet { rowMayHaveChanged() }
+    }
     var nextPeerKey: PeerKey = 1
     /// Blocks of pieces being downloaded, assembled in memory until the piece is complete and hashed.
     var pieceBuffers: [Int: PieceBuffer] = [:]
@@ -72,12 +91,17 @@ public actor Torrent {
     var wasted: Int64 = 0
     var hashFailures = 0
     var tickTask: Task<Void, Never>?
-    var checkProgress: Counter?
+    var checkProgress: Counter? {
+        didSet { rowMayHaveChanged() }
+    }
     var pendingConnections = 0
     let announcer: TrackerAnnouncer?
     var trackerTask: Task<Void, Never>?
     var trackerStatuses: [TrackerStatus] = [] {
-        didSet { trackerStatusesAt = now }
+        didSet {
+            trackerStatusesAt = now
+            rowMayHaveChanged()
+        }
     }
     /// When `trackerStatuses` was taken: their countdowns are brought up to date from it.
     var trackerStatusesAt: Duration = .zero
@@ -93,7 +117,9 @@ public actor Torrent {
     /// Whether the pieces we give peers go on from them: the seed's evidence against free riders.
     var spreadLedger: SpreadLedger
     /// Files being renamed from `.part` to their final names; the torrent is not complete before that.
-    var pendingRenames = 0
+    var pendingRenames = 0 {
+        didSet { rowMayHaveChanged() }
+    }
     /// Pieces being hashed and written.
     var pendingWrites = 0
     /// The wanted files exist at full length (see `prepareFiles`).
@@ -103,17 +129,24 @@ public actor Torrent {
     var piecesHave: Int { picker.have.setCount }
     /// Saved-state bookkeeping (see `Torrent+Resume.swift`).
     var addedAt = Date()
-    var completedAt: Date?
+    var completedAt: Date? {
+        didSet { rowMayHaveChanged() }
+    }
     /// The pieces known verified while a check runs (the picker knows none until it ends).
-    var lastKnownHave: Bitfield?
+    var lastKnownHave: Bitfield? {
+        didSet { rowMayHaveChanged() }
+    }
     /// Running, paused or queued: what to come back as after a restart, kept while checking or in error.
-    var steadyState: TorrentRecord.State = .active
+    var steadyState: TorrentRecord.State = .active {
+        didSet { if steadyState != oldValue { rowMayHaveChanged() } }
+    }
 
     init(metainfo: Metainfo, configuration: TorrentConfiguration, settings: TorrentSettings = TorrentSettings(),
          sessionLimits: (download: RateLimiter, upload: RateLimiter) = (RateLimiter(), RateLimiter()),
          storage: Storage, connector: PeerConnector, announcer: TrackerAnnouncer?, logger: Logger,
-         savedHave: Bitfield? = nil) {
+         savedHave: Bitfield? = nil, listRevision: ListRevision = ListRevision()) {
         self.metainfo = metainfo
+        self.rowCache = RowCache(revision: listRevision)
         self.announcer = announcer
         self.configuration = configuration
         self.storage = storage

@@ -198,17 +198,30 @@ extension Torrent {
 }
 
 extension Session {
-    /// Every torrent's list row, in the order they were added (magnet links fetching metadata too).
+    /// Every torrent's list row, in the order they were added (magnet links fetching metadata too). Rows
+    /// their torrents cache are read without a hop; when every row was cached and nothing changed since
+    /// (the same `listRevision`), the last list is the list.
     public func listItems() async -> [TorrentListItem] {
+        let revision = listRevision.current
+        if let steadyRows, steadyRows.revision == revision { return steadyRows.rows }
         var result: [TorrentListItem] = []
         result.reserveCapacity(order.count)
+        var steady = true
         for hash in order {
             if let torrent = torrents[hash] {
-                result.append(await torrent.listItem())
+                if let row = torrent.rowCache.current {
+                    result.append(row)
+                } else {
+                    let (row, cached) = await torrent.listItemCaching()
+                    result.append(row)
+                    steady = steady && cached
+                }
             } else if let fetch = fetches[hash] {
                 result.append(TorrentListItem(await fetch.snapshot()))
+                steady = false
             }
         }
+        steadyRows = steady ? (revision, result) : nil
         return result
     }
 }
