@@ -148,13 +148,14 @@ public struct EngineController: ControlHandler {
         return EngineView(rows: rows, selected: chosen, summary: await summary(), restoring: restoring)
     }
 
-    /// While restoring, the end of the restore cuts the wait short: an attached UI shows the torrents
-    /// ready at once, not up to an interval later.
+    /// While restoring, the end of the restore, and the moment every torrent is listed, cut the wait
+    /// short: an attached UI shows them at once, not up to an interval later.
     public func waitBeforeNextPush(_ interval: Duration) async throws {
         guard let restoreStatus, restoreStatus.total != nil else { return try await Task.sleep(for: interval) }
         let end = ContinuousClock.now + interval
-        while ContinuousClock.now < end, restoreStatus.total != nil {
-            try await Task.sleep(for: min(.milliseconds(20), end - ContinuousClock.now))
+        let wasListed = restoreStatus.isListed
+        while ContinuousClock.now < end, restoreStatus.total != nil, restoreStatus.isListed == wasListed {
+            try await Task.sleep(for: min(.milliseconds(10), end - ContinuousClock.now))
         }
     }
 

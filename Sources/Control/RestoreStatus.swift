@@ -9,6 +9,8 @@ public final class RestoreStatus: Sendable {
     private struct State {
         /// Saved torrents being restored; nil once they are all back.
         var total: Int?
+        /// Every saved torrent is listed (some may still be checking their files).
+        var listed = false
         var finished = true
         var waiting: [CheckedContinuation<Void, Never>] = []
     }
@@ -19,9 +21,18 @@ public final class RestoreStatus: Sendable {
     public func begin(total: Int) {
         state.withLockedValue {
             $0.total = total
+            $0.listed = false
             $0.finished = false
         }
     }
+
+    /// Every torrent is listed, before they all start: subscribers get the whole list at once.
+    public func torrentsListed() {
+        state.withLockedValue { $0.listed = true }
+    }
+
+    /// Whether every torrent is listed (or none is being restored).
+    public var isListed: Bool { state.withLockedValue { $0.listed || $0.total == nil } }
 
     /// Every torrent is back: lists stop saying they are restoring. Changes still wait for `finish()`
     /// (the daemon's bookkeeping of what is saved comes after).

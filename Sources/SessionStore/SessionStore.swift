@@ -57,8 +57,10 @@ public final class SessionStore: Sendable {
     private static func record(
         from row: Row, stamps: [String: [Int: FileStamp?]], settings decoded: inout [Data: TorrentSettings]
     ) -> TorrentRecord? {
+        // The torrent file is copied once, straight from SQLite's buffer.
+        let metainfo = try? row.withUnsafeData(atIndex: 1) { data in data.map { [UInt8]($0) } }
         guard let hex = row[0] as String?, let infoHash = InfoHash(hex: hex),
-            let metainfo = row[1] as Data?, let name = row[2] as String?, let directory = row[3] as String?
+            let metainfo, let name = row[2] as String?, let directory = row[3] as String?
         else { return nil }
         let pieceCount = max(0, min(row[4] as Int? ?? 0, 1 << 28))
         let verifiedBytes = (row[5] as Data?).map { [UInt8]($0) } ?? []
@@ -78,7 +80,7 @@ public final class SessionStore: Sendable {
         }
         let state = (row[8] as String?).flatMap(TorrentRecord.State.init(rawValue:)) ?? .paused
         return TorrentRecord(
-            metainfo: [UInt8](metainfo), infoHash: infoHash, name: name, directory: directory, state: state,
+            metainfo: metainfo, infoHash: infoHash, name: name, directory: directory, state: state,
             settings: settings, queuePosition: row[9] as Int? ?? 0,
             resume: ResumeData(verified: verified, files: files),
             uploaded: row[10] as Int64? ?? 0, downloaded: row[11] as Int64? ?? 0,

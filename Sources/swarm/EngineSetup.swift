@@ -134,7 +134,7 @@ enum EngineSetup {
             var records = try await store.loadAll()
             status?.begin(total: records.count)
             options.logger.info("loaded \(records.count) torrents from the store in \(ContinuousClock.now - began)")
-            for (hash, why) in await session.restore(records) {
+            for (hash, why) in await session.restore(records, listed: { status?.torrentsListed() }) {
                 options.logger.error("cannot restore torrent \(hash.hex): \(why)")
             }
             for (hash, why) in await session.restoreMagnets(try await store.loadMagnets()) {

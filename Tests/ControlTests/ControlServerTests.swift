@@ -87,6 +87,30 @@ final class ControlServerTests: XCTestCase {
         await engine.shutdown()
     }
 
+    /// Subscribers get the whole list as soon as every saved torrent is listed, not an interval later.
+    func testAWaitBetweenPushesEndsWhenEveryTorrentIsListed() async throws {
+        let engine = try await LoopbackSwarm.session()
+        let status = RestoreStatus()
+        status.begin(total: 5)
+        XCTAssertFalse(status.isListed)
+        let controller = EngineController(
+            session: engine, downloadDirectory: URL(fileURLWithPath: NSTemporaryDirectory()), restoreStatus: status) {}
+        let began = ContinuousClock.now
+        let waiting = Task { try await controller.waitBeforeNextPush(.seconds(5)) }
+        try await Task.sleep(for: .milliseconds(100))
+        status.torrentsListed()
+        XCTAssertTrue(status.isListed)
+        try await waiting.value
+        XCTAssertLessThan(ContinuousClock.now - began, .seconds(2))
+        // Listed already: the next wait runs its interval (or to the end of the restore).
+        let again = ContinuousClock.now
+        try await controller.waitBeforeNextPush(.milliseconds(300))
+        XCTAssertGreaterThanOrEqual(ContinuousClock.now - again, .milliseconds(290))
+        status.finish()
+        XCTAssertTrue(status.isListed)
+        await engine.shutdown()
+    }
+
     /// A handler whose rows take 40 ms to build; it counts how often they are built.
     private final class SlowRows: ControlHandler, @unchecked Sendable {
         private let lock = NSLock()
