@@ -27,9 +27,35 @@ public final class SessionStore: Sendable {
     }
 
     /// Every saved torrent, in queue order. Rows that cannot be read as a torrent are skipped, never
-    /// trusted: the engine hashes what a damaged row claims rather than believe it.
+    /// trusted: the engine hashes what a damaged row claims rather than believe it. Read on two threads:
+    /// two halves of the table, and the file stamps beside them. Nothing else writes while the engine
+    /// starts (a torrent saved meanwhile by `append` comes back at the next start; one whose stamps were
+    /// missed is hashed, never trusted).
     public func loadAll() async throws -> [TorrentRecord] {
-        try await database.read { db in
+        let reader: any DatabaseReader = database
+        let bounds = try await reader.read { db in
+            try Row.fetchOne(db, sql: "SELECT MIN(rowid), MAX(rowid) FROM torrent").flatMap { row -> (Int64, Int64)? in
+                guard let low = row[0] as Int64?, let high = row[1] as Int64? else { return nil }
+                return (low, high)
+            }
+        }
+        guard let (low, high) = bounds else { return [] }
+        let middle = low + (high - low) / 2
+        async let stamps = Self.fileStamps(reader)
+        async let first = Self.records(reader, rowids: low...middle)
+        async let second = Self.records(reader, rowids: middle + 1...max(high, middle + 1))
+        let saved = try await stamps
+        var records = Self.merged(try await first, try await second)
+        for index in records.indices {
+            let files = saved[records[index].infoHash.hex] ?? [:]
+            records[index].resume.files = records[index].resume.files.indices.map { files[$0] ?? nil }
+        }
+        return records
+    }
+
+    /// Every torrent's file stamps, by info-hash in hex and file index.
+    private static func fileStamps(_ reader: any DatabaseReader) async throws -> [String: [Int: FileStamp?]] {
+        try await reader.read { db in
             var stamps: [String: [Int: FileStamp?]] = [:]
             let fileRows = try Row.fetchCursor(db, sql: "SELECT infoHash, fileIndex, size, modified FROM torrentFile")
             while let row = try fileRows.next() {
@@ -39,24 +65,48 @@ public final class SessionStore: Sendable {
                 let modified: Int64? = row[3]
                 stamps[hash, default: [:]][index] = size.flatMap { size in modified.map { FileStamp(size: size, modified: $0) } }
             }
+            return stamps
+        }
+    }
+
+    /// The torrents whose rowid is in `rowids`, in queue order, with no file stamps yet (one nil per file).
+    private static func records(_ reader: any DatabaseReader, rowids: ClosedRange<Int64>) async throws -> [TorrentRecord] {
+        try await reader.read { db in
             var records: [TorrentRecord] = []
             // Most torrents share the same settings: each distinct one is decoded once.
             var decoded: [Data: TorrentSettings] = [:]
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT infoHash, metainfo, name, directory, pieceCount, verifiedPieces, fileCount, settings, state,
                     queuePosition, uploaded, downloaded, seedingSeconds, addedAt, completedAt
-                FROM torrent ORDER BY queuePosition
-                """)
+                FROM torrent WHERE rowid BETWEEN ? AND ? ORDER BY queuePosition
+                """, arguments: [rowids.lowerBound, rowids.upperBound])
             while let row = try rows.next() {
-                if let record = Self.record(from: row, stamps: stamps, settings: &decoded) { records.append(record) }
+                if let record = Self.record(from: row, settings: &decoded) { records.append(record) }
             }
             return records
         }
     }
 
-    private static func record(
-        from row: Row, stamps: [String: [Int: FileStamp?]], settings decoded: inout [Data: TorrentSettings]
-    ) -> TorrentRecord? {
+    /// Two lists in queue order as one (the first's first when positions are equal).
+    static func merged(_ a: [TorrentRecord], _ b: [TorrentRecord]) -> [TorrentRecord] {
+        var result: [TorrentRecord] = []
+        result.reserveCapacity(a.count + b.count)
+        var (i, j) = (a.startIndex, b.startIndex)
+        while i < a.endIndex && j < b.endIndex {
+            if b[j].queuePosition < a[i].queuePosition {
+                result.append(b[j])
+                j += 1
+            } else {
+                result.append(a[i])
+                i += 1
+            }
+        }
+        result.append(contentsOf: a[i...])
+        result.append(contentsOf: b[j...])
+        return result
+    }
+
+    private static func record(from row: Row, settings decoded: inout [Data: TorrentSettings]) -> TorrentRecord? {
         // The torrent file is copied once, straight from SQLite's buffer.
         let metainfo = try? row.withUnsafeData(atIndex: 1) { data in data.map { [UInt8]($0) } }
         guard let hex = row[0] as String?, let infoHash = InfoHash(hex: hex),
@@ -67,8 +117,7 @@ public final class SessionStore: Sendable {
         // A bitfield of the wrong size is treated as nothing verified: everything is hashed again.
         let verified = Bitfield(wireBytes: verifiedBytes, count: pieceCount) ?? Bitfield(count: pieceCount)
         let fileCount = max(0, min(row[6] as Int? ?? 0, 1 << 20))
-        let saved = stamps[hex] ?? [:]
-        let files: [FileStamp?] = (0..<fileCount).map { saved[$0] ?? nil }
+        let files = [FileStamp?](repeating: nil, count: fileCount)
         var settings = TorrentSettings()
         if let blob = row[7] as Data? {
             if let known = decoded[blob] {

@@ -55,6 +55,26 @@ final class StoreRoundTripTests: XCTestCase {
         try reopened.close()
     }
 
+    /// The table is read in two halves (by row) at once: the halves' queue positions interleave, and
+    /// every torrent comes back once, in queue order, with its file stamps.
+    func testManyRecordsComeBackInQueueOrderWhateverTheirRowOrder() async throws {
+        let store = try SessionStore(directory: dir.url)
+        let positions = [7, 0, 12, 3, 9, 1, 11, 5, 2, 10, 4, 8, 6]
+        let records = try positions.enumerated().map { try record(seed: UInt64($0.offset + 1), position: $0.element) }
+        for record in records { try await store.save([record]) }  // one row after another: rowids follow this order
+        let loaded = try await store.loadAll()
+        XCTAssertEqual(loaded.map(\.queuePosition), Array(0...12))
+        XCTAssertEqual(loaded, records.sorted { $0.queuePosition < $1.queuePosition })
+        // One torrent: both halves, one of them empty.
+        try await store.remove(records.dropFirst().map(\.infoHash))
+        let one = try await store.loadAll()
+        XCTAssertEqual(one, [records[0]])
+        try await store.remove([records[0].infoHash])
+        let none = try await store.loadAll()
+        XCTAssertEqual(none, [])
+        try store.close()
+    }
+
     func testSavingAgainReplacesAndRemovingDeletes() async throws {
         let store = try SessionStore(directory: dir.url)
         var first = try record(seed: 1, position: 0)

@@ -28,16 +28,18 @@ extension Session {
         let began = ContinuousClock.now
         var failures: [(InfoHash, String)] = []
         var started: [(Torrent, TorrentRecord)] = []
-        let sorted = records.sorted(by: { $0.queuePosition < $1.queuePosition })
-        let parsed = await Self.parseInParallel(sorted)
-        for (record, result) in zip(sorted, parsed) {
-            let metainfo: Metainfo
+        let inOrder = zip(records, records.dropFirst()).allSatisfy { $0.queuePosition <= $1.queuePosition }
+        let sorted = inOrder ? records : records.sorted(by: { $0.queuePosition < $1.queuePosition })
+        let made = await Self.makeInParallel(sorted, factory: torrentFactory)
+        for (record, result) in zip(sorted, made) {
+            let torrent: Torrent
             switch result {
-            case .success(let value): metainfo = value
+            case .success(let value): torrent = value
             case .failure(let error):
                 failures.append((record.infoHash, RestoreError.badMetainfo("\(error)").description))
                 continue
             }
+            let metainfo = torrent.metainfo
             guard metainfo.infoHash == record.infoHash else {
                 failures.append((record.infoHash, RestoreError.wrongInfoHash(record.name).description))
                 continue
@@ -46,8 +48,6 @@ extension Session {
                 failures.append((record.infoHash, SessionError.duplicateTorrent(metainfo.name).description))
                 continue
             }
-            let storage = Storage(metainfo: metainfo, directory: URL(fileURLWithPath: record.directory), pool: pool)
-            let torrent = makeTorrent(metainfo, storage: storage, settings: record.settings, savedHave: record.resume.verified)
             torrents[metainfo.infoHash] = torrent
             order.append(metainfo.infoHash)
             started.append((torrent, record))
@@ -91,19 +91,30 @@ extension Session {
         return failures
     }
 
-    /// Parses the saved torrent files on every core (hashing each info dictionary is most of the work).
-    private static func parseInParallel(_ records: [TorrentRecord]) async -> [Result<Metainfo, MetainfoError>] {
+    /// Parses the saved torrent files and makes their torrents on every core (hashing each info dictionary
+    /// is most of the work).
+    private static func makeInParallel(_ records: [TorrentRecord], factory: TorrentFactory) async -> [Result<Torrent, MetainfoError>] {
         let workers = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
         let chunk = (records.count + workers - 1) / max(workers, 1)
         guard chunk > 0 else { return [] }
-        return await withTaskGroup(of: (Int, [Result<Metainfo, MetainfoError>]).self) { group in
+        return await withTaskGroup(of: (Int, [Result<Torrent, MetainfoError>]).self) { group in
             for start in stride(from: 0, to: records.count, by: chunk) {
                 let slice = records[start..<min(records.count, start + chunk)]
                 group.addTask {
-                    (start, slice.map { record in Result { () throws(MetainfoError) in try Metainfo(bytes: record.metainfo) } })
+                    // Most torrents share a download directory: one URL each.
+                    var directories: [String: URL] = [:]
+                    return (start, slice.map { record in
+                        Result { () throws(MetainfoError) in
+                            let metainfo = try Metainfo(bytes: record.metainfo)
+                            let directory = directories[record.directory] ?? URL(fileURLWithPath: record.directory)
+                            directories[record.directory] = directory
+                            let storage = Storage(metainfo: metainfo, directory: directory, pool: factory.pool)
+                            return factory.make(metainfo, storage: storage, settings: record.settings, savedHave: record.resume.verified)
+                        }
+                    })
                 }
             }
-            var parts: [(Int, [Result<Metainfo, MetainfoError>])] = []
+            var parts: [(Int, [Result<Torrent, MetainfoError>])] = []
             for await part in group { parts.append(part) }
             return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }

@@ -150,23 +150,16 @@ public actor Session {
     }
 
     func makeTorrent(_ metainfo: Metainfo, storage: Storage, settings: TorrentSettings, savedHave: Bitfield? = nil) -> Torrent {
-        var connector = PeerConnector(listenPort: listenPort > 0 ? UInt16(listenPort) : nil, connect: { [weak self] address, torrent in
-            guard let self else { return }
-            Task { await self.dial(address, for: torrent) }
-        })
-        if let dht, !metainfo.isPrivate {
-            connector.dhtPort = dht.port
-            connector.heardDHTNode = { [weak self] address in Task { await self?.heardDHTNode(address) } }
-        }
-        let announcer = TrackerAnnouncer(
-            tiers: metainfo.trackerTiers, infoHash: metainfo.infoHash, peerID: peerID,
-            listenPort: UInt16(listenPort), bindHost: configuration.specificBindHost,
-            transport: trackerTransport)
-        return Torrent(
-            metainfo: metainfo, configuration: torrentDefaults, settings: settings,
-            sessionLimits: (downloadLimiter, uploadLimiter), storage: storage,
-            connector: connector, announcer: announcer, logger: logger, savedHave: savedHave,
-            listRevision: listRevision)
+        torrentFactory.make(metainfo, storage: storage, settings: settings, savedHave: savedHave)
+    }
+
+    /// What new torrents are made with, as things stand; usable off the actor (a restore makes thousands
+    /// on every core).
+    var torrentFactory: TorrentFactory {
+        TorrentFactory(
+            session: self, listenPort: listenPort, dhtPort: dht?.port, peerID: peerID,
+            bindHost: configuration.specificBindHost, transport: trackerTransport, defaults: torrentDefaults,
+            limits: (downloadLimiter, uploadLimiter), pool: pool, logger: logger, listRevision: listRevision)
     }
 
     public func torrent(for infoHash: InfoHash) -> Torrent? { torrents[infoHash] }
@@ -243,7 +236,7 @@ public actor Session {
         connections -= 1
     }
 
-    private func dial(_ address: PeerAddress, for torrent: Torrent) async {
+    func dial(_ address: PeerAddress, for torrent: Torrent) async {
         let attached = await dial(address) { connection in
             await PeerConnection.run(connection, address: address, torrent: torrent, session: self)
         }

@@ -73,8 +73,9 @@ extension Torrent {
     }
 
     /// A new picker with `have`, fed the piece priorities. With no file priorities, no first-and-last option
-    /// and no padding files every piece is at the normal priority: the picker starts there, and a restore
-    /// of thousands of torrents skips a call per piece.
+    /// and no padding files every piece is at the normal priority: the picker starts there (or is the one
+    /// made at init, when that has `have` and was never used), and a restore of thousands of torrents
+    /// skips a call per piece and a picker per torrent.
     func makePicker(have: Bitfield) {
         guard settings.filePriorities.allSatisfy({ $0 == .normal }), !settings.firstAndLastPiecesFirst,
             !metainfo.files.contains(where: \.isPadding)
@@ -82,9 +83,11 @@ extension Torrent {
             picker = PiecePicker(geometry: metainfo.geometry, have: have)
             return applyPiecePriorities()
         }
-        picker = PiecePicker(geometry: metainfo.geometry, have: have, priority: FilePriority.normal.rawValue)
+        if !(pickerIsUntouched && picker.have == have) {
+            picker = PiecePicker(geometry: metainfo.geometry, have: have, priority: FilePriority.normal.rawValue)
+        }
         wantedPieces = Bitfield(count: metainfo.pieceCount, allSet: true)
-        picker.isSequential = settings.sequential
+        if picker.isSequential != settings.sequential { picker.isSequential = settings.sequential }
     }
 
     /// Feeds the picker the piece priorities that follow from the file priorities and the order options.

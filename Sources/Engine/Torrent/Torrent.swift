@@ -72,8 +72,13 @@ public actor Torrent {
         didSet { rowMayHaveChanged() }
     }
     var picker: PiecePicker {
-        didSet { rowMayHaveChanged() }
+        didSet {
+            rowMayHaveChanged()
+            pickerIsUntouched = false
+        }
     }
+    /// `picker` is still the one made at init, at the normal priority, with no peer and no piece since.
+    var pickerIsUntouched = true
     var choker: Choker
     var peers: [PeerKey: ConnectedPeer] = [:] {
         didSet { rowMayHaveChanged() }
@@ -155,7 +160,7 @@ public actor Torrent {
         // Until `start` checks the disk: nothing, or what a restored torrent had saved (so that a seed's
         // picker is not filled with every piece only to be replaced).
         let have = savedHave.flatMap { $0.count == metainfo.pieceCount ? $0 : nil } ?? Bitfield(count: metainfo.pieceCount)
-        self.picker = PiecePicker(geometry: metainfo.geometry, have: have)
+        self.picker = PiecePicker(geometry: metainfo.geometry, have: have, priority: FilePriority.normal.rawValue)
         self.choker = Choker(regularSlots: configuration.unchokeSlots)
         self.spreadLedger = SpreadLedger(pieceCount: metainfo.pieceCount)
         var settings = settings
