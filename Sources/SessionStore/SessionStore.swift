@@ -78,12 +78,15 @@ public final class SessionStore: Sendable {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT infoHash, metainfo, name, directory, pieceCount, verifiedPieces, fileCount, settings, state,
                     queuePosition, uploaded, downloaded, seedingSeconds, addedAt, completedAt
-                FROM torrent WHERE rowid BETWEEN ? AND ? ORDER BY queuePosition
+                FROM torrent WHERE rowid BETWEEN ? AND ?
                 """, arguments: [rowids.lowerBound, rowids.upperBound])
             while let row = try rows.next() {
                 if let record = Self.record(from: row, settings: &decoded) { records.append(record) }
             }
-            return records
+            // Sorted here, not by SQLite: its sort copies every torrent file into a temporary tree. Rows
+            // are mostly in queue order already.
+            let inOrder = zip(records, records.dropFirst()).allSatisfy { $0.queuePosition <= $1.queuePosition }
+            return inOrder ? records : records.sorted { $0.queuePosition < $1.queuePosition }
         }
     }
 

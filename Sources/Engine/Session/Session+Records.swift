@@ -87,7 +87,12 @@ extension Session {
                 }
             }
         }
-        await replanQueue()
+        // Without queue limits only the torrents saved as queued leave the queue (no hop for the others).
+        if limited {
+            await replanQueue()
+        } else {
+            for (torrent, record) in started where record.state == .queued { await torrent.leaveQueue() }
+        }
         return failures
     }
 
@@ -123,18 +128,12 @@ extension Session {
     private static func start(
         _ torrent: Torrent, from record: TorrentRecord, unchanged: Bitfield?, queueLimited: Bool, directoryProblem: String?
     ) async {
-        await torrent.restoreHistory(from: record)
         let holding: TorrentActivity? = switch record.state {
         case .paused: .paused
         case .queued: .queued
         case .active: queueLimited ? .queued : nil
         }
-        do {
-            if let directoryProblem { throw RestoreError.directoryUnusable(directoryProblem) }
-            try await torrent.start(holding: holding, resume: record.resume, unchanged: unchanged)
-        } catch {
-            await torrent.failedToStart(error, keeping: record.resume)
-        }
+        await torrent.startRestored(record, holding: holding, unchanged: unchanged, directoryProblem: directoryProblem)
     }
 
     /// Every torrent's save mark, in order (see `TorrentRecord.Mark`).

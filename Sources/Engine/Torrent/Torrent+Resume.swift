@@ -57,6 +57,18 @@ extension Torrent {
         rowMayHaveChanged()
     }
 
+    /// A saved torrent comes back (see `Session.restore`): its history, then `start`, in one hop; a
+    /// directory that cannot be used, or a failed start, leaves it in error with what it knew.
+    func startRestored(_ record: TorrentRecord, holding: TorrentActivity?, unchanged: Bitfield?, directoryProblem: String?) async {
+        restoreHistory(from: record)
+        do {
+            if let directoryProblem { throw Session.RestoreError.directoryUnusable(directoryProblem) }
+            try await start(holding: holding, resume: record.resume, unchanged: unchanged)
+        } catch {
+            failedToStart(error, keeping: record.resume)
+        }
+    }
+
     /// A restored torrent that cannot start (its folder is gone, say) stays listed, in error, with what
     /// it knew: it is saved as it was and a resume after the fix rechecks it.
     func failedToStart(_ error: Error, keeping resume: ResumeData?) {
