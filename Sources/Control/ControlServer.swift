@@ -101,7 +101,7 @@ struct ControlConnection<Handler: ControlHandler> {
         let peer = await peerUID(of: connection.channel)
         try? await connection.executeThenClose { inbound, outbound in
             let send: @Sendable (Int?, ControlReply) async throws -> Void = { id, reply in
-                try await outbound.write(ByteBuffer(bytes: ControlCodec.encode(ReplyEnvelope(id: id, reply: reply))))
+                try await outbound.write(ByteBuffer(bytes: ControlCodec.encodeReply(ReplyEnvelope(id: id, reply: reply))))
             }
             guard let peer, peer == owner else {
                 let who = peer.map { "uid \($0)" } ?? "a process whose user cannot be checked"

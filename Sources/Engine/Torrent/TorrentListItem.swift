@@ -83,7 +83,7 @@ extension TorrentListItem: Codable {
         var row = encoder.unkeyedContainer()
         try row.encode(infoHash)
         try row.encode(name)
-        let (code, fraction, error) = Self.parts(of: activity)
+        let (code, fraction, error) = Self.wireParts(of: activity)
         try row.encode(code)
         try row.encode(fraction)
         try row.encode(error)
@@ -139,7 +139,8 @@ extension TorrentListItem: Codable {
         guard row.isAtEnd else { throw DecodingError.dataCorruptedError(in: row, debugDescription: "a torrent row has too many fields") }
     }
 
-    private static func parts(of activity: TorrentActivity) -> (String, Double, String?) {
+    /// The state's wire code, its progress and its error: fields 3 to 5 of a row.
+    public static func wireParts(of activity: TorrentActivity) -> (code: String, fraction: Double, error: String?) {
         switch activity {
         case .checking(let fraction): ("checking", fraction, nil)
         case .fetchingMetadata(let fraction): ("metadata", fraction, nil)
