@@ -163,7 +163,7 @@ public final class ControlClient: Sendable {
                     framer.append(buffer.readableBytesView)
                     while let line = try framer.nextLine() {
                         guard !line.isEmpty else { continue }
-                        deliver(try ControlCodec.decode(ReplyEnvelope.self, from: line))
+                        deliver(try ControlCodec.decodeReply(line))
                     }
                 }
             }

@@ -92,6 +92,49 @@ final class ReplyEncodingTests: XCTestCase {
         }
     }
 
+    /// `decodeReply` reads rows by hand when they come first, as `encodeReply` writes them, and gives
+    /// what `JSONDecoder` gives; lines in any other shape go to `JSONDecoder`.
+    func testRowsReadByHandAreWhatJSONDecoderReads() throws {
+        var random = Generator(state: 23)
+        for round in 0..<40 {
+            let rows = (0..<random.next(40) + 1).map { row(&random, round * 100 + $0) }
+            let envelope: ReplyEnvelope = if round % 2 == 0 {
+                ReplyEnvelope(id: round % 3 == 0 ? nil : round, reply: .overview(EngineView(rows: rows, summary: summary)))
+            } else {
+                ReplyEnvelope(id: round, reply: .changes(EngineChanges(
+                    changed: rows, removed: [rows[0].infoHash], order: round % 4 == 1 ? rows.map(\.infoHash) : nil,
+                    summary: summary, restoring: RestoreProgress(listed: 1, total: 2))))
+            }
+            let fast = Array(ControlCodec.encodeReply(envelope).dropLast())
+            XCTAssertEqual(try ControlCodec.decodeReply(fast), envelope)
+            let slow = Array(ControlCodec.encode(envelope).dropLast())
+            XCTAssertEqual(try ControlCodec.decodeReply(slow), envelope)
+        }
+    }
+
+    /// Cut short anywhere or with a byte changed, a line never crashes the reader: it reads as
+    /// `JSONDecoder` reads it, or fails as `JSONDecoder` fails.
+    func testDamagedLinesReadAsJSONDecoderReadsThem() {
+        var random = Generator(state: 31)
+        let rows = (0..<4).map { row(&random, $0) }
+        let line = Array(ControlCodec.encodeReply(ReplyEnvelope(id: 9, reply: .overview(EngineView(rows: rows, summary: summary)))).dropLast())
+        var damaged: [[UInt8]] = (0..<line.count).map { Array(line[..<$0]) }
+        let replacements = Array(#"\"0-9e.,[]{}nul\u"#.utf8) + [0, 0x1F, 0x80, 0xFF]
+        for _ in 0..<3000 {
+            var copy = line
+            copy[random.next(copy.count)] = replacements[random.next(replacements.count)]
+            damaged.append(copy)
+        }
+        for bytes in damaged {
+            let fast = try? ControlCodec.decodeReply(bytes)
+            let slow = try? ControlCodec.decode(ReplyEnvelope.self, from: bytes)
+            if fast != slow, !(fast.map { "\($0)".contains("nan") } ?? false) {
+                XCTFail("read differently: \(String(decoding: bytes, as: UTF8.self))")
+                return
+            }
+        }
+    }
+
     func testNonFiniteNumbersAreTheStringsTheDecoderReads() throws {
         let item = TorrentListItem(
             infoHash: InfoHash(hex: String(repeating: "ab", count: 20))!, name: "n", activity: .checking(.nan),

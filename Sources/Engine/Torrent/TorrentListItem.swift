@@ -112,7 +112,7 @@ extension TorrentListItem: Codable {
         let code = try row.decode(String.self)
         let fraction = try row.decode(Double.self)
         let error = try row.decode(String?.self)
-        guard let activity = Self.activity(code: code, fraction: fraction, error: error) else {
+        guard let activity = Self.activity(wireCode: code, fraction: fraction, error: error) else {
             throw DecodingError.dataCorruptedError(in: row, debugDescription: "unknown torrent state \(code.prefix(40))")
         }
         self.activity = activity
@@ -153,7 +153,8 @@ extension TorrentListItem: Codable {
         }
     }
 
-    private static func activity(code: String, fraction: Double, error: String?) -> TorrentActivity? {
+    /// The state a row's fields 3 to 5 give; nil for an unknown code.
+    public static func activity(wireCode code: String, fraction: Double, error: String?) -> TorrentActivity? {
         switch code {
         case "checking": .checking(fraction)
         case "metadata": .fetchingMetadata(fraction)
