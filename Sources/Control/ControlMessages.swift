@@ -72,6 +72,30 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     case shutdown
 }
 
+extension ControlRequest {
+    /// Whether the request only reads: such requests are answered at once, beside the changes of the same
+    /// connection (which are carried out one after the other, in the order they came). A torrent's limits
+    /// with no new value are only reported.
+    public var onlyReads: Bool {
+        switch self {
+        case .list, .overview, .files, .limit(_, nil, nil): true
+        default: false
+        }
+    }
+
+    /// The torrent the request names, if it names one.
+    public var torrentSelector: String? {
+        switch self {
+        case .pause(let torrent), .resume(let torrent), .recheck(let torrent), .remove(let torrent, _),
+            .setPriority(let torrent, _), .setFilePriority(let torrent, _, _), .setFilePriorities(let torrent, _, _),
+            .files(let torrent), .move(let torrent, _), .setTorrentOptions(let torrent, _):
+            torrent
+        case .limit(let torrent, _, _): torrent
+        case .hello, .add, .list, .overview, .setSessionOptions, .subscribe, .select, .shutdown: nil
+        }
+    }
+}
+
 public struct RequestEnvelope: Codable, Sendable, Equatable {
     public var id: Int
     public var request: ControlRequest
