@@ -1,0 +1,32 @@
+import TorrentModel
+
+/// Looking up single torrents without visiting every one: what a control request costs with thousands
+/// of torrents should not grow with their number.
+extension Session {
+    /// Every torrent's (and waiting magnet link's) info-hash and name, in order: what a user's selector is
+    /// matched against. No torrent is asked (names never change), so this costs no hop into any of them.
+    public func names() -> [(infoHash: InfoHash, name: String)] {
+        var result: [(infoHash: InfoHash, name: String)] = []
+        result.reserveCapacity(order.count)
+        for hash in order {
+            if let torrent = torrents[hash] {
+                result.append((hash, torrent.metainfo.name))
+            } else if let fetch = fetches[hash] {
+                result.append((hash, fetch.displayName))
+            }
+        }
+        return result
+    }
+
+    /// The save marks of the given torrents only, in order (those that are not torrents are left out).
+    public func saveMarks(of hashes: Set<InfoHash>) async -> [(InfoHash, TorrentRecord.Mark)] {
+        var marks: [(InfoHash, TorrentRecord.Mark)] = []
+        for (position, hash) in order.enumerated() where hashes.contains(hash) {
+            guard let torrent = torrents[hash] else { continue }
+            var mark = await torrent.saveMark()
+            mark.queuePosition = position
+            marks.append((hash, mark))
+        }
+        return marks
+    }
+}
