@@ -94,6 +94,24 @@ extension ControlRequest {
         case .hello, .add, .list, .overview, .setSessionOptions, .subscribe, .select, .shutdown: nil
         }
     }
+
+    /// The same request naming its torrent with `selector` instead (requests that name none are unchanged).
+    public func naming(_ selector: String) -> ControlRequest {
+        switch self {
+        case .pause: .pause(torrent: selector)
+        case .resume: .resume(torrent: selector)
+        case .recheck: .recheck(torrent: selector)
+        case .remove(_, let deleteData): .remove(torrent: selector, deleteData: deleteData)
+        case .setPriority(_, let priority): .setPriority(torrent: selector, priority: priority)
+        case .setFilePriority(_, let file, let priority): .setFilePriority(torrent: selector, file: file, priority: priority)
+        case .setFilePriorities(_, let files, let priority): .setFilePriorities(torrent: selector, files: files, priority: priority)
+        case .files: .files(torrent: selector)
+        case .move(_, let directory): .move(torrent: selector, directory: directory)
+        case .setTorrentOptions(_, let change): .setTorrentOptions(torrent: selector, change: change)
+        case .limit(let torrent, let download, let upload): .limit(torrent: torrent == nil ? nil : selector, download: download, upload: upload)
+        case .hello, .add, .list, .overview, .setSessionOptions, .subscribe, .select, .shutdown: self
+        }
+    }
 }
 
 public struct RequestEnvelope: Codable, Sendable, Equatable {

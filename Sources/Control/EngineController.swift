@@ -38,8 +38,10 @@ public struct EngineController: ControlHandler {
         do {
             // Resolved before the change: a removal or an add moves the list positions that name torrents.
             var touched = Set<InfoHash>()
+            var request = request
             if Self.changes(request), let selector = request.torrentSelector, let hash = try? await resolve(selector) {
                 touched.insert(hash)
+                request = request.naming(hash.hex)
             }
             let reply = try await perform(request)
             if case .failure = reply { return reply }
@@ -191,7 +193,9 @@ public struct EngineController: ControlHandler {
     }
 
     func resolve(_ selector: String) async throws -> InfoHash {
-        try TorrentSelector.resolve(selector, in: await session.names().map(TorrentSelector.Candidate.init))
+        // A whole info-hash is looked up, not matched against every torrent's.
+        if selector.utf8.count == 40, let hash = InfoHash(hex: selector.lowercased()), await session.contains(hash) { return hash }
+        return try TorrentSelector.resolve(selector, in: await session.names().map(TorrentSelector.Candidate.init))
     }
 
     func name(_ hash: InfoHash) async -> String {

@@ -95,6 +95,23 @@ final class ControlOptionsTests: XCTestCase {
         await session.shutdown()
     }
 
+    /// The controller names a change's torrent by its whole info-hash once resolved: nothing else changes.
+    func testNamingReplacesOnlyTheTorrent() {
+        let requests: [ControlRequest] = [
+            .pause(torrent: "a"), .resume(torrent: "a"), .recheck(torrent: "a"), .remove(torrent: "a", deleteData: true),
+            .setPriority(torrent: "a", priority: .low), .setFilePriority(torrent: "a", file: 3, priority: .high),
+            .setFilePriorities(torrent: "a", files: [1, 2], priority: .skip), .files(torrent: "a"),
+            .move(torrent: "a", directory: "/d"), .setTorrentOptions(torrent: "a", change: .init(sequential: true)),
+            .limit(torrent: "a", download: .unlimited, upload: nil), .limit(torrent: nil, download: .unlimited, upload: nil),
+            .setSessionOptions(change: .init(maxActiveSeeds: .value(1))), .list, .shutdown,
+        ]
+        for request in requests {
+            let named = request.naming("b")
+            XCTAssertEqual(named.torrentSelector, request.torrentSelector == nil ? nil : "b", "\(request)")
+            XCTAssertEqual(named.naming("a"), request)
+        }
+    }
+
     func testTheControllerRefusesBadValuesAndChangesNothing() async throws {
         let fixture = try TorrentFixture.multiFile(
             name: "opts", files: [.init("a", length: 16 << 10), .init("b", length: 16 << 10)], pieceLength: 16 << 10)

@@ -18,6 +18,9 @@ extension Session {
         return result
     }
 
+    /// Whether a torrent (or a magnet link waiting for its metadata) of this info-hash is in the session.
+    public func contains(_ infoHash: InfoHash) -> Bool { torrents[infoHash] != nil || fetches[infoHash] != nil }
+
     /// The save marks of the given torrents only, in order (those that are not torrents are left out).
     public func saveMarks(of hashes: Set<InfoHash>) async -> [(InfoHash, TorrentRecord.Mark)] {
         var marks: [(InfoHash, TorrentRecord.Mark)] = []
