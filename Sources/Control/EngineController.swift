@@ -195,6 +195,12 @@ public struct EngineController: ControlHandler {
     func resolve(_ selector: String) async throws -> InfoHash {
         // A whole info-hash is looked up, not matched against every torrent's.
         if selector.utf8.count == 40, let hash = InfoHash(hex: selector.lowercased()), await session.contains(hash) { return hash }
+        // So is a list position (as `TorrentSelector` reads one first).
+        if !selector.isEmpty, selector.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let position = Int(selector),
+            let hash = await session.infoHash(atPosition: position)
+        {
+            return hash
+        }
         return try TorrentSelector.resolve(selector, in: await session.names().map(TorrentSelector.Candidate.init))
     }
 

@@ -87,6 +87,8 @@ final class ControlOptionsTests: XCTestCase {
         let hash = fixture.metainfo.infoHash
         let added = await controller.handle(.add(source: .torrent(Data(fixture.torrentBytes)), directory: nil, paused: true))
         XCTAssertEqual(added, .added(infoHash: hash, name: "named.bin"))
+        let positions = [await session.infoHash(atPosition: 0), await session.infoHash(atPosition: 1), await session.infoHash(atPosition: 2)]
+        XCTAssertEqual(positions, [nil, hash, nil])
         _ = await controller.handle(.setPriority(torrent: "1", priority: .high))
         _ = await controller.handle(.limit(torrent: "named", download: nil, upload: nil))
         _ = await controller.handle(.setSessionOptions(change: .init(maxActiveSeeds: .value(2))))

@@ -18,6 +18,19 @@ extension Session {
         return result
     }
 
+    /// The info-hash at list position `position` (1 is the first) of `names()`, nil past the end. Reads
+    /// no torrent (each one read costs a reference count taken the slow way, as torrents are also
+    /// referenced weakly): with thousands of torrents that is most of what `names()` costs.
+    public func infoHash(atPosition position: Int) -> InfoHash? {
+        guard position >= 1 else { return nil }
+        var remaining = position
+        for hash in order where torrents.index(forKey: hash) != nil || fetches.index(forKey: hash) != nil {
+            remaining -= 1
+            if remaining == 0 { return hash }
+        }
+        return nil
+    }
+
     /// Whether a torrent (or a magnet link waiting for its metadata) of this info-hash is in the session.
     public func contains(_ infoHash: InfoHash) -> Bool { torrents[infoHash] != nil || fetches[infoHash] != nil }
 
