@@ -3,8 +3,10 @@ import Foundation
 import TorrentModel
 
 /// The control protocol: newline-delimited JSON over the daemon's Unix socket. A client sends
-/// `hello` first; every request carries an id that its reply repeats. The shapes of `hello`, `welcome`
-/// and `failure` never change, so any two versions can at least tell each other they differ.
+/// `hello` first; every request carries an id that its reply repeats, and replies need not come in the
+/// order of their requests: reads are answered at once, changes one at a time in the order sent (see
+/// `ControlConnection`). The shapes of `hello`, `welcome` and `failure` never change, so any two versions
+/// can at least tell each other they differ.
 public enum ControlProtocol {
     /// 2: `overview` (compact rows), and subscriptions push an `overview` then `changes`.
     public static let version = 2
