@@ -142,13 +142,16 @@ extension Session {
         var marks: [(InfoHash, TorrentRecord.Mark)] = []
         marks.reserveCapacity(order.count)
         let now = ContinuousClock.now
-        for hash in order {
+        for (position, hash) in order.enumerated() {
             guard let torrent = torrents[hash] else { continue }
-            if let mark = torrent.rowCache.mark(at: now) {
-                marks.append((hash, mark))
+            var mark: TorrentRecord.Mark
+            if let cached = torrent.rowCache.mark(at: now) {
+                mark = cached
             } else {
-                marks.append((hash, await torrent.saveMarkCaching()))
+                mark = await torrent.saveMarkCaching()
             }
+            mark.queuePosition = position
+            marks.append((hash, mark))
         }
         return marks
     }
