@@ -50,7 +50,7 @@ extension Session {
         if fetches[infoHash] != nil { return await removeFetch(infoHash) }
         let torrent = try existing(infoHash)
         torrents[infoHash] = nil
-        order.removeAll { $0 == infoHash }
+        removeFromOrder(infoHash)
         await torrent.stop()
         torrent.storage.close()
         if deleteData { try await torrent.storage.deleteFiles() }

@@ -37,6 +37,9 @@ public actor Session {
     var fetches: [InfoHash: MetadataFetch] = [:]
     /// Torrents and fetches, in the order they were added.
     var order: [InfoHash] = []
+    /// Each one's queue place (see `Session+QueuePlaces.swift`), and the place the next one gets.
+    var queuePlaces: [InfoHash: Int] = [:]
+    var nextQueuePlace = 0
     /// The session-wide limits every connection obeys besides its torrent's own.
     nonisolated let downloadLimiter: RateLimiter
     nonisolated let uploadLimiter: RateLimiter
@@ -125,13 +128,13 @@ public actor Session {
         let torrent = makeTorrent(metainfo, storage: storage, settings: settings)
         torrents[metainfo.infoHash] = torrent
         fetches[metainfo.infoHash] = nil
-        if !order.contains(metainfo.infoHash) { order.append(metainfo.infoHash) }
+        if queuePlaces[metainfo.infoHash] == nil { appendToOrder(metainfo.infoHash) }
         do {
             // With queue limits, a new torrent waits Queued and the queue decides at once whether it runs.
             try await torrent.start(holding: paused ? .paused : isQueueLimited ? .queued : nil)
         } catch {
             torrents[metainfo.infoHash] = nil
-            order.removeAll { $0 == metainfo.infoHash }
+            removeFromOrder(metainfo.infoHash)
             await torrent.stop()
             throw error
         }
