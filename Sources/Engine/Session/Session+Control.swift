@@ -95,23 +95,6 @@ extension Session {
     /// Whether torrents wait for slots at all.
     var isQueueLimited: Bool { queue.maxActiveDownloads != nil || queue.maxActiveSeeds != nil }
 
-    private func queueEntries() async -> [QueuePlanner.Entry<InfoHash>] {
-        var entries: [QueuePlanner.Entry<InfoHash>] = []
-        for (position, hash) in order.enumerated() {
-            guard let torrent = torrents[hash] else { continue }
-            let info = await torrent.queueInfo()
-            let wants: Bool
-            switch info.activity {
-            case .downloading, .seeding, .queued: wants = true
-            default: wants = false
-            }
-            entries.append(.init(
-                id: hash, priority: info.priority.rawValue, position: position, isComplete: info.isComplete,
-                wantsToRun: wants))
-        }
-        return entries
-    }
-
     /// `replanQueue()` after a change of one torrent. Without queue limits no other torrent is visited:
     /// none waits Queued then (they all left the queue when the limits went), so only this one can need to.
     func replanQueue(after infoHash: InfoHash) async {
@@ -124,17 +107,34 @@ extension Session {
 
     /// Starts queued torrents that have a slot and queues running ones that lost theirs (to a higher
     /// priority, or because the limits shrank). Runs after every change and once a second, since
-    /// downloads become seeds on their own.
+    /// downloads become seeds on their own. Reads the queue's board, not the torrents: only those whose
+    /// activity must change are visited, and nothing is planned when no torrent's facts and no limit
+    /// changed since the last plan.
     func replanQueue() async {
+        let (facts, generation) = queueBoard.facts(of: order)
         guard isQueueLimited else {
-            for hash in order { await torrents[hash]?.leaveQueue() }
+            lastPlan = nil
+            for (hash, fact) in zip(order, facts) where fact?.phase == .queued { await torrents[hash]?.leaveQueue() }
             return
         }
-        let entries = await queueEntries()
-        let allowed = queue.allowed(entries)
-        for entry in entries where entry.wantsToRun {
-            guard let torrent = torrents[entry.id] else { continue }
-            if allowed.contains(entry.id) {
+        if let lastPlan, lastPlan.generation == generation, lastPlan.queue == queue { return }
+        lastPlan = (generation, queue)
+        var entries: [QueuePlanner.Entry<InfoHash>] = []
+        entries.reserveCapacity(order.count)
+        var phases: [QueueFacts.Phase] = []
+        phases.reserveCapacity(order.count)
+        for (position, (hash, fact)) in zip(order, facts).enumerated() {
+            guard let fact else { continue }
+            entries.append(.init(
+                id: hash, priority: fact.priority, position: position, isComplete: fact.isComplete,
+                wantsToRun: fact.wantsToRun))
+            phases.append(fact.phase)
+        }
+        let admitted = queue.admitted(entries)
+        for index in entries.indices {
+            let change = admitted[index] ? phases[index] == .queued : phases[index] == .running
+            guard change, let torrent = torrents[entries[index].id] else { continue }
+            if admitted[index] {
                 await torrent.leaveQueue()
             } else {
                 await torrent.enqueue()

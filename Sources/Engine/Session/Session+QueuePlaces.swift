@@ -13,9 +13,11 @@ extension Session {
         nextQueuePlace = place + 1
     }
 
+    /// Takes `hash` out of the order and out of the queue's board.
     func removeFromOrder(_ hash: InfoHash) {
         order.removeAll { $0 == hash }
         queuePlaces[hash] = nil
+        queueBoard.unregister(hash)
     }
 
     /// The place saved with the torrent: increasing along `order`.

@@ -46,6 +46,10 @@ public actor Session {
     /// How many torrents may transfer at once (see `Session+Control.swift`).
     var queue: QueuePlanner
     var queueTask: Task<Void, Never>?
+    /// Every torrent's queue facts, kept up to date by the torrents themselves.
+    nonisolated let queueBoard = QueueBoard()
+    /// The board's generation and the limits of the last plan: the same again needs no new plan.
+    var lastPlan: (generation: UInt64, queue: QueuePlanner)?
     /// Peer connections of all torrents together at most; `setConnectionLimit` changes it.
     var connectionLimit: Int
     /// Settings new torrents start with: the configuration's, as `setTorrentDefaults` changed them since.
@@ -158,7 +162,7 @@ public actor Session {
         return Torrent(
             metainfo: metainfo, configuration: torrentDefaults, settings: settings,
             sessionLimits: (downloadLimiter, uploadLimiter), storage: storage,
-            connector: connector, announcer: announcer, logger: logger, savedHave: savedHave)
+            connector: connector, announcer: announcer, logger: logger, savedHave: savedHave, queueBoard: queueBoard)
     }
 
     public func torrent(for infoHash: InfoHash) -> Torrent? { torrents[infoHash] }
