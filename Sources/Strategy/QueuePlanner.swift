@@ -40,9 +40,11 @@ public struct QueuePlanner: Sendable, Equatable {
     /// For each entry, whether it may run (never one that does not want to): `allowed` without a set,
     /// for planning thousands of torrents.
     public func admitted<ID>(_ entries: [Entry<ID>]) -> [Bool] {
+        // Sorted by plain integers: comparing entries themselves would copy their ids, thousands of times.
+        let priorities = entries.map(\.priority)
+        let positions = entries.map(\.position)
         let ordered = entries.indices.filter { entries[$0].wantsToRun }.sorted {
-            let (a, b) = (entries[$0], entries[$1])
-            return a.priority != b.priority ? a.priority > b.priority : a.position < b.position
+            priorities[$0] != priorities[$1] ? priorities[$0] > priorities[$1] : positions[$0] < positions[$1]
         }
         var result = [Bool](repeating: false, count: entries.count)
         var downloads = 0

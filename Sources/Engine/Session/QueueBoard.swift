@@ -1,20 +1,12 @@
 import NIOConcurrencyHelpers
+import Strategy
 import TorrentModel
 
 /// What the session's queue needs to know of one torrent.
 struct QueueFacts: Equatable, Sendable {
-    enum Phase: Equatable, Sendable {
-        /// Downloading or seeding: holds a slot.
-        case running
-        /// Waiting for a slot.
-        case queued
-        /// Paused, checking, stopped or in error: wants no slot.
-        case idle
-    }
-
     var priority: Int
     var isComplete: Bool
-    var phase: Phase
+    var phase: QueueRanking<InfoHash>.Phase
 
     init(priority: TorrentPriority, isComplete: Bool, activity: TorrentActivity) {
         self.priority = priority.rawValue
@@ -25,13 +17,11 @@ struct QueueFacts: Equatable, Sendable {
         default: phase = .idle
         }
     }
-
-    var wantsToRun: Bool { phase != .idle }
 }
 
-/// Every torrent's queue facts, written by each torrent as they change (under a lock, no hop) and read by
-/// the session when it plans the queue: planning costs no hop into each torrent, and is skipped when
-/// nothing changed since the last plan (`generation`).
+/// Every torrent's queue facts, written by each torrent as they change (under a lock, no hop), and the
+/// info-hashes whose facts changed since the session last took them (`takeChanges`): planning the queue
+/// costs no hop into each torrent, and nothing when no torrent's facts changed.
 final class QueueBoard: Sendable {
     private struct Entry {
         /// The torrent that wrote it: a removed torrent's late writes do not count for a new one.
@@ -41,7 +31,7 @@ final class QueueBoard: Sendable {
 
     private struct State {
         var entries: [InfoHash: Entry] = [:]
-        var generation: UInt64 = 0
+        var changed: Set<InfoHash> = []
     }
 
     private let state = NIOLockedValueBox(State())
@@ -50,7 +40,7 @@ final class QueueBoard: Sendable {
     func register(_ hash: InfoHash, owner: ObjectIdentifier, _ facts: QueueFacts) {
         state.withLockedValue {
             $0.entries[hash] = Entry(owner: owner, facts: facts)
-            $0.generation &+= 1
+            $0.changed.insert(hash)
         }
     }
 
@@ -59,24 +49,24 @@ final class QueueBoard: Sendable {
         state.withLockedValue {
             guard $0.entries[hash]?.owner == owner else { return }
             $0.entries[hash]?.facts = facts
-            $0.generation &+= 1
+            $0.changed.insert(hash)
         }
     }
 
     func unregister(_ hash: InfoHash) {
         state.withLockedValue {
             guard $0.entries.removeValue(forKey: hash) != nil else { return }
-            $0.generation &+= 1
+            $0.changed.insert(hash)
         }
     }
 
-    /// Counts every change: equal generations mean equal facts.
-    var generation: UInt64 { state.withLockedValue { $0.generation } }
-
-    /// The facts of `hashes`, in their order (nil for one not registered), and the generation they are of.
-    func facts(of hashes: [InfoHash]) -> (facts: [QueueFacts?], generation: UInt64) {
+    /// The facts of each info-hash that changed since the last call (nil: no longer registered).
+    func takeChanges() -> [(InfoHash, QueueFacts?)] {
         state.withLockedValue { state in
-            (hashes.map { state.entries[$0]?.facts }, state.generation)
+            guard !state.changed.isEmpty else { return [] }
+            let changes = state.changed.map { ($0, state.entries[$0]?.facts) }
+            state.changed.removeAll(keepingCapacity: true)
+            return changes
         }
     }
 }

@@ -107,39 +107,34 @@ extension Session {
 
     /// Starts queued torrents that have a slot and queues running ones that lost theirs (to a higher
     /// priority, or because the limits shrank). Runs after every change and once a second, since
-    /// downloads become seeds on their own. Reads the queue's board, not the torrents: only those whose
-    /// activity must change are visited, and nothing is planned when no torrent's facts and no limit
-    /// changed since the last plan.
+    /// downloads become seeds on their own. Reads no torrent: the torrents keep their queue facts on the
+    /// board, and the ranking takes only those that changed; nothing is planned when none did and the limits
+    /// are the same, and only the torrents whose activity must change are visited.
     func replanQueue() async {
-        let (facts, generation) = queueBoard.facts(of: order)
+        let changed = takeQueueChanges()
         guard isQueueLimited else {
-            lastPlan = nil
-            for (hash, fact) in zip(order, facts) where fact?.phase == .queued { await torrents[hash]?.leaveQueue() }
+            plannedQueue = nil
+            for hash in queueRanking.changes(under: QueuePlanner()).start { await torrents[hash]?.leaveQueue() }
             return
         }
-        if let lastPlan, lastPlan.generation == generation, lastPlan.queue == queue { return }
-        lastPlan = (generation, queue)
-        var entries: [QueuePlanner.Entry<InfoHash>] = []
-        entries.reserveCapacity(order.count)
-        var phases: [QueueFacts.Phase] = []
-        phases.reserveCapacity(order.count)
-        for (position, (hash, fact)) in zip(order, facts).enumerated() {
-            guard let fact else { continue }
-            entries.append(.init(
-                id: hash, priority: fact.priority, position: position, isComplete: fact.isComplete,
-                wantsToRun: fact.wantsToRun))
-            phases.append(fact.phase)
-        }
-        let admitted = queue.admitted(entries)
-        for index in entries.indices {
-            let change = admitted[index] ? phases[index] == .queued : phases[index] == .running
-            guard change, let torrent = torrents[entries[index].id] else { continue }
-            if admitted[index] {
-                await torrent.leaveQueue()
-            } else {
-                await torrent.enqueue()
-            }
-        }
+        guard changed || plannedQueue != queue else { return }
+        plannedQueue = queue
+        let (start, stop) = queueRanking.changes(under: queue)
+        // Slots are freed first, so that the limits hold at every moment.
+        for hash in stop { await torrents[hash]?.enqueue() }
+        for hash in start { await torrents[hash]?.leaveQueue() }
+    }
+
+    /// Brings the ranking up to date with the board; whether anything changed. A torrent is ranked by its
+    /// queue place from the moment the session lists it (there is no wait between making it and listing it).
+    private func takeQueueChanges() -> Bool {
+        let changes = queueBoard.takeChanges()
+        guard !changes.isEmpty else { return false }
+        queueRanking.apply(changes.map { hash, facts in
+            guard let facts, let place = queuePlaces[hash], torrents[hash] != nil else { return (hash, nil) }
+            return (hash, .init(id: hash, priority: facts.priority, place: place, isComplete: facts.isComplete, phase: facts.phase))
+        })
+        return true
     }
 
     /// Keeps the queue right as torrents finish downloading. Without queue limits there is nothing to

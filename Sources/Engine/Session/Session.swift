@@ -46,10 +46,11 @@ public actor Session {
     /// How many torrents may transfer at once (see `Session+Control.swift`).
     var queue: QueuePlanner
     var queueTask: Task<Void, Never>?
-    /// Every torrent's queue facts, kept up to date by the torrents themselves.
+    /// Every torrent's queue facts, kept up to date by the torrents themselves, and the torrents in queue
+    /// order as of the last plan; the limits of that plan (nil: plan again whatever changed).
     nonisolated let queueBoard = QueueBoard()
-    /// The board's generation and the limits of the last plan: the same again needs no new plan.
-    var lastPlan: (generation: UInt64, queue: QueuePlanner)?
+    var queueRanking = QueueRanking<InfoHash>()
+    var plannedQueue: QueuePlanner?
     /// Peer connections of all torrents together at most; `setConnectionLimit` changes it.
     var connectionLimit: Int
     /// Settings new torrents start with: the configuration's, as `setTorrentDefaults` changed them since.
