@@ -28,9 +28,10 @@ extension Session {
         let began = ContinuousClock.now
         var failures: [(InfoHash, String)] = []
         var started: [(Torrent, TorrentRecord)] = []
-        let inOrder = zip(records, records.dropFirst()).allSatisfy { $0.queuePosition <= $1.queuePosition }
-        let sorted = inOrder ? records : records.sorted(by: { $0.queuePosition < $1.queuePosition })
+        let sorted = QueueOrder.normalized(records)
         let made = await Self.makeInParallel(sorted, factory: torrentFactory)
+        // Torrents made but not kept registered themselves on the queue's board: taken off again below.
+        var discarded: Set<InfoHash> = []
         for (record, result) in zip(sorted, made) {
             let torrent: Torrent
             switch result {
@@ -42,15 +43,20 @@ extension Session {
             let metainfo = torrent.metainfo
             guard metainfo.infoHash == record.infoHash else {
                 failures.append((record.infoHash, RestoreError.wrongInfoHash(record.name).description))
+                discarded.insert(metainfo.infoHash)
                 continue
             }
             guard torrents[metainfo.infoHash] == nil, fetches[metainfo.infoHash] == nil else {
                 failures.append((record.infoHash, SessionError.duplicateTorrent(metainfo.name).description))
+                discarded.insert(metainfo.infoHash)
                 continue
             }
             torrents[metainfo.infoHash] = torrent
-            order.append(metainfo.infoHash)
+            appendToOrder(metainfo.infoHash, savedPlace: record.queuePosition)
             started.append((torrent, record))
+        }
+        for hash in discarded {
+            if let kept = torrents[hash] { await kept.registerOnQueueBoard() } else { queueBoard.unregister(hash) }
         }
         logger.info("listed \(started.count) torrents in \(ContinuousClock.now - began)")
         listed?()
@@ -87,12 +93,7 @@ extension Session {
                 }
             }
         }
-        // Without queue limits only the torrents saved as queued leave the queue (no hop for the others).
-        if limited {
-            await replanQueue()
-        } else {
-            for (torrent, record) in started where record.state == .queued { await torrent.leaveQueue() }
-        }
+        await replanQueue()
         return failures
     }
 
@@ -142,7 +143,7 @@ extension Session {
         var marks: [(InfoHash, TorrentRecord.Mark)] = []
         marks.reserveCapacity(order.count)
         let now = ContinuousClock.now
-        for (position, hash) in order.enumerated() {
+        for hash in order {
             guard let torrent = torrents[hash] else { continue }
             var mark: TorrentRecord.Mark
             if let cached = torrent.rowCache.mark(at: now) {
@@ -150,7 +151,7 @@ extension Session {
             } else {
                 mark = await torrent.saveMarkCaching()
             }
-            mark.queuePosition = position
+            mark.queuePosition = queuePlace(of: hash)
             marks.append((hash, mark))
         }
         return marks
@@ -160,10 +161,10 @@ extension Session {
     /// cannot be flushed are left out (they are saved as they were).
     public func records(of hashes: Set<InfoHash>? = nil) async -> [TorrentRecord] {
         var result: [TorrentRecord] = []
-        for (position, hash) in order.enumerated() where hashes?.contains(hash) ?? true {
+        for hash in order where hashes?.contains(hash) ?? true {
             guard let torrent = torrents[hash] else { continue }
             do {
-                result.append(try await torrent.record(queuePosition: position))
+                result.append(try await torrent.record(queuePosition: queuePlace(of: hash)))
             } catch {
                 logger.warning("cannot save \(torrent.metainfo.name): \(error)")
             }

@@ -18,6 +18,7 @@ struct TorrentFactory: Sendable {
     let pool: NIOThreadPool
     let logger: Logger
     let listRevision: ListRevision
+    let queueBoard: QueueBoard
 
     func make(_ metainfo: Metainfo, storage: Storage, settings: TorrentSettings, savedHave: Bitfield? = nil) -> Torrent {
         var connector = PeerConnector(listenPort: listenPort > 0 ? UInt16(listenPort) : nil, connect: { [weak session] address, torrent in
@@ -33,6 +34,7 @@ struct TorrentFactory: Sendable {
             listenPort: UInt16(listenPort), bindHost: bindHost, transport: transport)
         return Torrent(
             metainfo: metainfo, configuration: defaults, settings: settings, sessionLimits: limits, storage: storage,
-            connector: connector, announcer: announcer, logger: logger, savedHave: savedHave, listRevision: listRevision)
+            connector: connector, announcer: announcer, logger: logger, savedHave: savedHave, listRevision: listRevision,
+            queueBoard: queueBoard)
     }
 }

@@ -42,7 +42,10 @@ public actor Torrent {
     var configuration: TorrentConfiguration
     /// The user's choices for this torrent (see `Torrent+Settings.swift`).
     var settings: TorrentSettings {
-        didSet { rowMayHaveChanged() }
+        didSet {
+            rowMayHaveChanged()
+            publishQueueFacts()
+        }
     }
     /// Rate limits the connections read without a hop to this actor.
     nonisolated let limits: TransferLimits
@@ -69,8 +72,15 @@ public actor Torrent {
     private let epoch = ContinuousClock.now
 
     var activity: TorrentActivity = .stopped {
-        didSet { rowMayHaveChanged() }
+        didSet {
+            rowMayHaveChanged()
+            publishQueueFacts()
+        }
     }
+    /// Where the session's queue reads this torrent's priority, completeness and activity (nil outside a
+    /// session), and what it last read there.
+    nonisolated let queueBoard: QueueBoard?
+    var publishedQueueFacts: QueueFacts
     var picker: PiecePicker {
         didSet {
             rowMayHaveChanged()
@@ -149,7 +159,7 @@ public actor Torrent {
     init(metainfo: Metainfo, configuration: TorrentConfiguration, settings: TorrentSettings = TorrentSettings(),
          sessionLimits: (download: RateLimiter, upload: RateLimiter) = (RateLimiter(), RateLimiter()),
          storage: Storage, connector: PeerConnector, announcer: TrackerAnnouncer?, logger: Logger,
-         savedHave: Bitfield? = nil, listRevision: ListRevision = ListRevision()) {
+         savedHave: Bitfield? = nil, listRevision: ListRevision = ListRevision(), queueBoard: QueueBoard? = nil) {
         self.metainfo = metainfo
         self.rowCache = RowCache(revision: listRevision)
         self.announcer = announcer
@@ -171,6 +181,10 @@ public actor Torrent {
             torrentUpload: RateLimiter(bytesPerSecond: settings.uploadLimit),
             sessionDownload: sessionLimits.download, sessionUpload: sessionLimits.upload)
         self.wantedPieces = Bitfield(count: metainfo.pieceCount, allSet: true)
+        self.queueBoard = queueBoard
+        let facts = QueueFacts(priority: settings.priority, isComplete: picker.isComplete, activity: .stopped)
+        self.publishedQueueFacts = facts
+        queueBoard?.register(metainfo.infoHash, owner: ObjectIdentifier(self), facts)
     }
 
     var now: Duration { ContinuousClock.now - epoch }
