@@ -53,6 +53,11 @@ final class QueueBoard: Sendable {
         }
     }
 
+    /// The torrent registered for `hash`, if any.
+    func owner(of hash: InfoHash) -> ObjectIdentifier? {
+        state.withLockedValue { $0.entries[hash]?.owner }
+    }
+
     func unregister(_ hash: InfoHash) {
         state.withLockedValue {
             guard $0.entries.removeValue(forKey: hash) != nil else { return }
