@@ -15,8 +15,14 @@ import TorrentModel
 /// gave), and a peer that hides its pieces (no `have`, no events) are never hoarders. Bitfields count as
 /// holdings but not as events.
 ///
+/// **Seeds are not holders.** The engine counts only the peers that lack some piece in `othersHaving`. A
+/// seed has every piece, so a leecher's ledger would otherwise see nothing while the torrent's seed is
+/// connected, and a free rider behind us (nothing we want, so our own rule never proves it) would pass for
+/// honest once we seed. Y may then have got the piece from a seed rather than from X: peers ask a seed
+/// mostly for pieces nobody else has (rarest first), so that is rare, and the mistake only ever credits X.
+///
 /// A value type without I/O; the engine reports the blocks it serves, the `have`s it hears (with how
-/// many other connected peers had the piece before) and the peers that leave.
+/// many other connected peers that are not seeds had the piece before) and the peers that leave.
 public struct SpreadLedger: Sendable {
     public let pieceCount: Int
     /// Times a peer held back before it can be called a hoarder.
@@ -40,7 +46,8 @@ public struct SpreadLedger: Sendable {
         sent[peer, default: Bitfield(count: pieceCount)][piece] = true
     }
 
-    /// The peer announced a piece (`have`) that `othersHaving` other connected peers had announced before.
+    /// The peer announced a piece (`have`) that `othersHaving` other connected peers, seeds left out, had
+    /// announced before.
     public mutating func peerAnnounced(_ piece: Int, by peer: PeerKey, othersHaving: Int) {
         guard piece >= 0, piece < pieceCount else { return }
         defer { soleHolder[piece] = othersHaving == 0 ? peer : nil }

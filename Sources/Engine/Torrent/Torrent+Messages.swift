@@ -116,17 +116,20 @@ extension Torrent {
         case .have(let piece):
             guard piece >= 0 && piece < pieceCount else { return "have for piece \(piece) out of range" }
             if picker.peerBitfield(key)?[piece] == false {
-                spreadLedger.peerAnnounced(piece, by: key, othersHaving: picker.availability(ofPiece: piece))
+                spreadLedger.peerAnnounced(
+                    piece, by: key, othersHaving: picker.availability(ofPiece: piece) - connectedSeedCount)
             }
             picker.peerHas(key, piece: piece)
             superSeedPeerHas(key, piece: piece)
         case .bitfield(let bytes):
             // BEP 3 wants it first, but aria2 sends one again later: take it as the peer's new state.
             guard let bits = Bitfield(wireBytes: bytes, count: pieceCount) else { return "malformed bitfield" }
+            noteSeedArrival(key, complete: bits.isComplete)
             picker.peerJoined(key, has: bits)
             superSeedPeerAnnounced(key)
         case .haveAll, .haveNone:
             guard peers[key]!.state.supportsFastExtension else { return "have_all/have_none without the fast extension" }
+            noteSeedArrival(key, complete: message == .haveAll)
             picker.peerJoined(key, has: Bitfield(count: pieceCount, allSet: message == .haveAll))
             superSeedPeerAnnounced(key)
         case .request(let block):
@@ -187,6 +190,19 @@ extension Torrent {
     func releaseRequests(of key: PeerKey) {
         _ = peers[key]?.state.forgetAllRequests()
         _ = picker.peerChoked(key)
+    }
+
+    /// Connected peers that came as seeds. The spread ledger leaves them out of a piece's holders: they
+    /// have them all, so while one is connected no peer would ever be a piece's only holder. Peers that
+    /// completed while we watched still count: they got their pieces from the swarm and pass them on, and
+    /// leaving them out made a free rider the only holder of every piece at the end of a download.
+    var connectedSeedCount: Int {
+        peers.values.reduce(0) { $0 + ($1.cameAsSeed ? 1 : 0) }
+    }
+
+    /// The peer told us its pieces; before any other word on them, a full set means it came as a seed.
+    private func noteSeedArrival(_ key: PeerKey, complete: Bool) {
+        peers[key]!.cameAsSeed = complete && picker.peerBitfield(key)?.isEmpty != false
     }
 
     /// Sends `interested` or `not interested` when that changed.
