@@ -116,8 +116,7 @@ extension Torrent {
         case .have(let piece):
             guard piece >= 0 && piece < pieceCount else { return "have for piece \(piece) out of range" }
             if picker.peerBitfield(key)?[piece] == false {
-                spreadLedger.peerAnnounced(
-                    piece, by: key, othersHaving: picker.availability(ofPiece: piece) - connectedSeedCount)
+                spreadLedger.peerAnnounced(piece, by: key, othersHaving: picker.availability(ofPiece: piece))
             }
             picker.peerHas(key, piece: piece)
             superSeedPeerHas(key, piece: piece)
@@ -192,17 +191,10 @@ extension Torrent {
         _ = picker.peerChoked(key)
     }
 
-    /// Connected peers that came as seeds. The spread ledger leaves them out of a piece's holders: they
-    /// have them all, so while one is connected no peer would ever be a piece's only holder. Peers that
-    /// completed while we watched still count: they got their pieces from the swarm and pass them on, and
-    /// leaving them out made a free rider the only holder of every piece at the end of a download.
-    var connectedSeedCount: Int {
-        peers.values.reduce(0) { $0 + ($1.cameAsSeed ? 1 : 0) }
-    }
-
-    /// The peer told us its pieces; before any other word on them, a full set means it came as a seed.
+    /// The peer told us its pieces; before any other word on them, a full set means it came as a seed
+    /// (the spread ledger leaves those out of a piece's holders).
     private func noteSeedArrival(_ key: PeerKey, complete: Bool) {
-        peers[key]!.cameAsSeed = complete && picker.peerBitfield(key)?.isEmpty != false
+        if complete && picker.peerBitfield(key)?.isEmpty != false { spreadLedger.peerCameAsSeed(key) }
     }
 
     /// Sends `interested` or `not interested` when that changed.

@@ -320,9 +320,6 @@ struct ConnectedPeer {
     let peerID: [UInt8]
     var client: String
     var state: PeerState
-    /// Its first word on its pieces (bitfield or have_all) said it has them all: a seed we never saw
-    /// download. The spread ledger leaves such peers out of a piece's holders.
-    var cameAsSeed = false
 }
 
 /// A peer address we know of, and how connecting to it went.
