@@ -147,7 +147,7 @@ public struct Choker: Sendable {
     /// rider for the optimistic unchoke.
     public var freeRiderAllowance: Int64 = 2 << 20
     /// How long a peer may choke us while it has pieces we want, without ever sending us a byte, before
-    /// the ledger's silence about it makes it a free rider (see ``refusers``).
+    /// the ledger's silence about it makes it a free rider (see ``noteRefusals(_:now:)``).
     public var refusalWindow: Duration = .seconds(10)
     /// How many peers the ledger must have seen passing pieces on before its silence about one means
     /// anything: fewer, and it may simply not see this swarm's trades (a lone pair, a swarm of seeds).
@@ -286,7 +286,7 @@ public struct Choker: Sendable {
         return Decision(unchoked: unchoked, optimistic: optimisticPeer)
     }
 
-    /// A proven free rider that we do not see pass pieces on, or a hoarder. In a flash crowd an honest
+    /// A proven free rider that we do not see pass pieces on, a hoarder or a silent holder. In a flash crowd an honest
     /// peer may never send *us* a byte (its slots go to others) and be proven by our rule; but it passes
     /// pieces on, and the ledger sees that, so it is not held to the free riders' turn when it is the last
     /// one downloading.
@@ -318,8 +318,8 @@ public struct Choker: Sendable {
     /// judges the peers we served. The others would get our seed slots at full speed once we complete:
     /// in a tit-for-tat run, leechers that had never unchoked the free rider served it as soon as they
     /// were seeds, and it finished a few seconds after them. An honest peer that chokes us (its slots went
-    /// to others) passes pieces on to those others, which the ledger sees; one byte to us, or one piece
-    /// seen passed on, lifts the verdict.
+    /// to others) passes pieces on to those others, which the ledger sees; one byte to us, or passing on
+    /// half as many pieces as a typical peer, lifts the verdict.
     private mutating func noteRefusals(_ peers: [Peer], now: Duration) {
         refusingSince = refusingSince.filter { key, _ in peers.contains { $0.key == key } }
         let witnesses = peers.count { isSeenPassingOn($0) }
@@ -399,7 +399,7 @@ public struct Choker: Sendable {
         freeRiderTurnStart = nil
         var unchoked = Set(traders.prefix(regularSlots).map(\.key))
         // Not a peer that held pieces back and never passed one on (a free rider the ledger has not yet
-        // called a hoarder), while there is another: a newcomer's slot kept one for 20 s (13 MiB).
+        // called a hoarder) while there is another: a newcomer's slot gave one 13 MiB in a run.
         let choked = traders.filter { !unchoked.contains($0.key) }
         let fair = choked.filter { !($0.piecesHeldBack > 0 && $0.piecesPassedOn == 0) }
         let candidates = fair.isEmpty ? choked : fair
@@ -411,7 +411,7 @@ public struct Choker: Sendable {
         } else if !newcomers.isEmpty {
             // Several newcomers (the torrent's start): the slot goes at every rechoke to one we sent least,
             // so that the seed's first pieces spread over many peers and no peer we know nothing about
-            // keeps it. Kept, it gave a free rider 13 MiB, a fifth of the seed's upload for 8 s.
+            // keeps it. Kept, it gave a free rider 13 MiB in a run.
             let least = newcomers.map(\.uploaded).min()!
             let pool = newcomers.filter { $0.uploaded == least }
             optimisticPeer = pickOptimistic(among: pool, previous: optimisticPeer, now: now)
