@@ -3,8 +3,10 @@ import Foundation
 import TorrentModel
 
 /// The control protocol: newline-delimited JSON over the daemon's Unix socket. A client sends
-/// `hello` first; every request carries an id that its reply repeats. The shapes of `hello`, `welcome`
-/// and `failure` never change, so any two versions can at least tell each other they differ.
+/// `hello` first; every request carries an id that its reply repeats, and replies need not come in the
+/// order of their requests: reads are answered at once, changes one at a time in the order sent (see
+/// `ControlConnection`). The shapes of `hello`, `welcome` and `failure` never change, so any two versions
+/// can at least tell each other they differ.
 public enum ControlProtocol {
     /// 2: `overview` (compact rows), and subscriptions push an `overview` then `changes`.
     public static let version = 2
@@ -70,6 +72,48 @@ public enum ControlRequest: Codable, Sendable, Equatable {
     case select(torrent: String?)
     /// Stops every torrent and the daemon, after replying.
     case shutdown
+}
+
+extension ControlRequest {
+    /// Whether the request only reads: such requests are answered at once, beside the changes of the same
+    /// connection (which are carried out one after the other, in the order they came). A torrent's limits
+    /// with no new value are only reported.
+    public var onlyReads: Bool {
+        switch self {
+        case .list, .overview, .files, .limit(_, nil, nil): true
+        default: false
+        }
+    }
+
+    /// The torrent the request names, if it names one.
+    public var torrentSelector: String? {
+        switch self {
+        case .pause(let torrent), .resume(let torrent), .recheck(let torrent), .remove(let torrent, _),
+            .setPriority(let torrent, _), .setFilePriority(let torrent, _, _), .setFilePriorities(let torrent, _, _),
+            .files(let torrent), .move(let torrent, _), .setTorrentOptions(let torrent, _):
+            torrent
+        case .limit(let torrent, _, _): torrent
+        case .hello, .add, .list, .overview, .setSessionOptions, .subscribe, .select, .shutdown: nil
+        }
+    }
+
+    /// The same request naming its torrent with `selector` instead (requests that name none are unchanged).
+    public func naming(_ selector: String) -> ControlRequest {
+        switch self {
+        case .pause: .pause(torrent: selector)
+        case .resume: .resume(torrent: selector)
+        case .recheck: .recheck(torrent: selector)
+        case .remove(_, let deleteData): .remove(torrent: selector, deleteData: deleteData)
+        case .setPriority(_, let priority): .setPriority(torrent: selector, priority: priority)
+        case .setFilePriority(_, let file, let priority): .setFilePriority(torrent: selector, file: file, priority: priority)
+        case .setFilePriorities(_, let files, let priority): .setFilePriorities(torrent: selector, files: files, priority: priority)
+        case .files: .files(torrent: selector)
+        case .move(_, let directory): .move(torrent: selector, directory: directory)
+        case .setTorrentOptions(_, let change): .setTorrentOptions(torrent: selector, change: change)
+        case .limit(let torrent, let download, let upload): .limit(torrent: torrent == nil ? nil : selector, download: download, upload: upload)
+        case .hello, .add, .list, .overview, .setSessionOptions, .subscribe, .select, .shutdown: self
+        }
+    }
 }
 
 public struct RequestEnvelope: Codable, Sendable, Equatable {

@@ -93,8 +93,20 @@ func peerUID(of channel: Channel) async -> uid_t? {
 }
 
 /// One client: hello, then requests until it hangs up.
+///
+/// A connection does not answer its requests strictly one after the other: a change can wait a long time
+/// (while the daemon restores its saved torrents), and an attached UI must meanwhile still get its lists.
+/// Every request carries an id that its reply repeats, and clients match replies by id (they have since
+/// the first version), so no protocol change is needed:
+/// - requests that only read (`ControlRequest.onlyReads`) are answered at once, each on its own;
+/// - all other requests are carried out one at a time in the order they came, as a user typing
+///   `pause` then `resume` expects, and as a client that pipelines an `add` and a `shutdown` needs.
+/// Reads do not wait for earlier changes: a client that wants to see its change waits for its reply first.
+/// A client that hangs up still has the changes it sent carried out.
 struct ControlConnection<Handler: ControlHandler> {
     let handler: Handler
+    /// Requests of one connection in progress at once at most (see `RequestSlots`).
+    static var requestsInProgress: Int { 32 }
 
     func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
         let owner = geteuid()
@@ -109,22 +121,48 @@ struct ControlConnection<Handler: ControlHandler> {
                 return
             }
             let session = ConnectionSession(handler: handler, send: send)
-            var framer = LineFramer(maxLength: ControlProtocol.maxRequestLine)
             defer { session.end() }
-            for try await buffer in inbound {
-                framer.append(buffer.readableBytesView)
-                while true {
-                    let line: [UInt8]
-                    do {
-                        guard let next = try framer.nextLine() else { break }
-                        line = next
-                    } catch {
-                        try await send(nil, .failure(message: "\(error); closing the connection"))
-                        return
+            let slots = RequestSlots(limit: Self.requestsInProgress)
+            let (changes, changeQueue) = AsyncStream<RequestEnvelope>.makeStream()
+            defer { changeQueue.finish() }
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask {
+                    for await envelope in changes {
+                        await session.answer(envelope)
+                        slots.release()
                     }
-                    guard !line.isEmpty else { continue }
-                    guard try await session.receive(line) else { return }
                 }
+                var framer = LineFramer(maxLength: ControlProtocol.maxRequestLine)
+                reading: for try await buffer in inbound {
+                    framer.append(buffer.readableBytesView)
+                    while true {
+                        let line: [UInt8]
+                        do {
+                            guard let next = try framer.nextLine() else { break }
+                            line = next
+                        } catch {
+                            try await send(nil, .failure(message: "\(error); closing the connection"))
+                            break reading
+                        }
+                        guard !line.isEmpty else { continue }
+                        switch try await session.receive(line) {
+                        case .close: break reading
+                        case .answered: continue
+                        case .toAnswer(let envelope):
+                            await slots.acquire()
+                            if envelope.request.onlyReads {
+                                group.addTask {
+                                    await session.answer(envelope)
+                                    slots.release()
+                                }
+                            } else {
+                                changeQueue.yield(envelope)
+                            }
+                        }
+                    }
+                }
+                // No more requests: the queued changes are still carried out, then the connection closes.
+                changeQueue.finish()
             }
         }
     }
@@ -144,6 +182,16 @@ final class ConnectionSession<Handler: ControlHandler>: Sendable {
         var rowsStale = false
     }
 
+    /// What became of a line.
+    enum Outcome: Sendable {
+        /// The connection must close.
+        case close
+        /// Dealt with here (hello, select, subscribe, an unreadable line).
+        case answered
+        /// A request for the handler: `answer(_:)` it.
+        case toAnswer(RequestEnvelope)
+    }
+
     /// Rows are built again at most this often however cheap, and at least this often however costly.
     static var rowBudget: Int { 100 }
     static var slowestRowRefresh: Duration { .seconds(3) }
@@ -153,28 +201,28 @@ final class ConnectionSession<Handler: ControlHandler>: Sendable {
         self.send = send
     }
 
-    /// Handles one line; false when the connection must close.
-    func receive(_ line: [UInt8]) async throws -> Bool {
+    /// Reads one line and deals with what the connection handles itself.
+    func receive(_ line: [UInt8]) async throws -> Outcome {
         let envelope: RequestEnvelope
         do {
             envelope = try ControlCodec.decode(RequestEnvelope.self, from: line)
         } catch {
             try await send(nil, .failure(message: "\(error)"))
-            return state.withLockedValue { $0.greeted }
+            return state.withLockedValue { $0.greeted } ? .answered : .close
         }
         let id = envelope.id
         guard state.withLockedValue({ $0.greeted }) else {
             guard case .hello(let version, _) = envelope.request else {
                 try await send(id, .failure(message: "say hello first (control protocol version \(ControlProtocol.version))"))
-                return false
+                return .close
             }
             guard version == ControlProtocol.version else {
                 try await send(id, .failure(message: VersionMismatch(client: version, daemon: ControlProtocol.version).description))
-                return false
+                return .close
             }
             state.withLockedValue { $0.greeted = true }
             try await send(id, .welcome(version: ControlProtocol.version, pid: getpid()))
-            return true
+            return .answered
         }
         switch envelope.request {
         case .hello:
@@ -184,11 +232,16 @@ final class ConnectionSession<Handler: ControlHandler>: Sendable {
         case .subscribe(let interval, let selected):
             subscribe(id: id, interval: max(interval, ControlProtocol.minimumSnapshotInterval), selected: selected)
         default:
-            let reply = await handler.handle(envelope.request)
-            state.withLockedValue { $0.rowsStale = true }
-            try await send(id, reply)
+            return .toAnswer(envelope)
         }
-        return true
+        return .answered
+    }
+
+    /// Has the handler carry out a request and sends the reply (dropped when the client is gone).
+    func answer(_ envelope: RequestEnvelope) async {
+        let reply = await handler.handle(envelope.request)
+        if !envelope.request.onlyReads { state.withLockedValue { $0.rowsStale = true } }
+        try? await send(envelope.id, reply)
     }
 
     private func subscribe(id: Int, interval: Int, selected: String?) {

@@ -10,9 +10,10 @@ public struct EngineController: ControlHandler {
     /// Set while the daemon restores its saved torrents (answering lists meanwhile).
     public let restoreStatus: RestoreStatus?
     private let shutdownRequested: @Sendable () -> Void
-    /// Runs after a request that changes torrents or options succeeded, before the answer (the daemon
-    /// saves the session then, so that a kill right after a change does not lose it).
-    public var afterChange: (@Sendable () async -> Void)?
+    /// Runs after a request that changes torrents or options succeeded, before the answer, with the
+    /// torrent it named or added (none for all torrents' options): the daemon saves that torrent and the
+    /// session's values then, so that a kill right after a change does not lose it.
+    public var afterChange: (@Sendable (Set<InfoHash>) async -> Void)?
 
     /// `onShutdown` runs after a `shutdown` request has been answered; the daemon stops then.
     public init(
@@ -25,15 +26,27 @@ public struct EngineController: ControlHandler {
     }
 
     public func handle(_ request: ControlRequest) async -> ControlReply {
-        switch request {
-        case .list, .overview, .limit(nil, nil, nil), .shutdown: break
-        // Changes wait for the restore: an add must not race the saved copy of the same torrent.
-        default: await restoreStatus?.waitUntilFinished()
+        if request.onlyReads {
+            // Reads answer from what is restored so far; one naming a torrent not back yet waits for the rest.
+            if let restoreStatus, let selector = request.torrentSelector, (try? await resolve(selector)) == nil {
+                await restoreStatus.waitUntilFinished()
+            }
+        } else if request != .shutdown {
+            // Changes wait for the restore: an add must not race the saved copy of the same torrent.
+            await restoreStatus?.waitUntilFinished()
         }
         do {
+            // Resolved before the change: a removal or an add moves the list positions that name torrents.
+            var touched = Set<InfoHash>()
+            var request = request
+            if Self.changes(request), let selector = request.torrentSelector, let hash = try? await resolve(selector) {
+                touched.insert(hash)
+                request = request.naming(hash.hex)
+            }
             let reply = try await perform(request)
             if case .failure = reply { return reply }
-            if Self.changes(request) { await afterChange?() }
+            if case .added(let hash, _) = reply { touched.insert(hash) }
+            if Self.changes(request) { await afterChange?(touched) }
             return reply
         } catch {
             return .failure(message: "\(error)")
@@ -117,7 +130,7 @@ public struct EngineController: ControlHandler {
         var settings = await torrent.currentSettings()
         if let download { settings.downloadLimit = download.bytesPerSecond }
         if let upload { settings.uploadLimit = upload.bytesPerSecond }
-        try await session.apply(settings, to: hash)
+        if download != nil || upload != nil { try await session.apply(settings, to: hash) }
         return "\(torrent.metainfo.name): download \(RateText.limit(settings.downloadLimit)), upload \(RateText.limit(settings.uploadLimit))"
     }
 
@@ -180,7 +193,15 @@ public struct EngineController: ControlHandler {
     }
 
     func resolve(_ selector: String) async throws -> InfoHash {
-        try TorrentSelector.resolve(selector, in: await session.listItems().map(Self.candidate))
+        // A whole info-hash is looked up, not matched against every torrent's.
+        if selector.utf8.count == 40, let hash = InfoHash(hex: selector.lowercased()), await session.contains(hash) { return hash }
+        // So is a list position (as `TorrentSelector` reads one first).
+        if !selector.isEmpty, selector.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let position = Int(selector),
+            let hash = await session.infoHash(atPosition: position)
+        {
+            return hash
+        }
+        return try TorrentSelector.resolve(selector, in: await session.names().map(TorrentSelector.Candidate.init))
     }
 
     func name(_ hash: InfoHash) async -> String {

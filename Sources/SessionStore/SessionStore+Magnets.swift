@@ -21,22 +21,21 @@ extension SessionStore {
 
     /// Replaces the saved magnet links with these (few rows: written whole, in one transaction).
     public func replaceMagnets(with records: [MagnetRecord]) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let settings = try records.map { try encoder.encode($0.settings) }
-        try await writer.write { db in
-            try db.execute(sql: "DELETE FROM magnet")
-            for (record, settingsJSON) in zip(records, settings) {
-                try db.execute(
-                    sql: """
-                        INSERT INTO magnet (infoHash, link, directory, paused, stopAfterMetadata, settings, addedAt)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        record.infoHash.hex, record.link, record.directory, record.paused, record.stopAfterMetadata,
-                        settingsJSON, record.addedAt.timeIntervalSince1970,
-                    ])
-            }
+        try await write(StoreWrite(magnets: records))
+    }
+
+    static func replaceMagnets(in db: Database, with records: [MagnetRecord], settings: [Data]) throws {
+        try db.execute(sql: "DELETE FROM magnet")
+        for (record, settingsJSON) in zip(records, settings) {
+            try db.execute(
+                sql: """
+                    INSERT INTO magnet (infoHash, link, directory, paused, stopAfterMetadata, settings, addedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.infoHash.hex, record.link, record.directory, record.paused, record.stopAfterMetadata,
+                    settingsJSON, record.addedAt.timeIntervalSince1970,
+                ])
         }
     }
 }

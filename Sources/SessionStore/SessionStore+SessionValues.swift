@@ -13,13 +13,15 @@ extension SessionStore {
 
     /// Replaces the saved options with these, in one transaction.
     public func replaceSessionValues(with values: [SavedSessionValue]) async throws {
-        try await writer.write { db in
-            try db.execute(sql: "DELETE FROM sessionValue")
-            for entry in values {
-                try db.execute(
-                    sql: "INSERT INTO sessionValue (name, value, configValue) VALUES (?, ?, ?)",
-                    arguments: [entry.name.rawValue, entry.value, entry.configValue])
-            }
+        try await write(StoreWrite(sessionValues: values))
+    }
+
+    static func replaceSessionValues(in db: Database, with values: [SavedSessionValue]) throws {
+        try db.execute(sql: "DELETE FROM sessionValue")
+        for entry in values {
+            try db.execute(
+                sql: "INSERT INTO sessionValue (name, value, configValue) VALUES (?, ?, ?)",
+                arguments: [entry.name.rawValue, entry.value, entry.configValue])
         }
     }
 }

@@ -9,6 +9,7 @@ public final class SessionStore: Sendable {
     public static let fileName = "swarm.sqlite"
     public let databaseURL: URL
     private let database: DatabasePool
+    private let writes = WriteCounter()
     /// The database, for the other files of this type.
     var reader: DatabasePool { database }
     var writer: DatabasePool { database }
@@ -90,44 +91,63 @@ public final class SessionStore: Sendable {
     /// Writes the records (replacing earlier ones of the same torrents) and deletes the removed torrents,
     /// all in one transaction.
     public func save(_ records: [TorrentRecord], removing removed: [InfoHash] = []) async throws {
-        guard !records.isEmpty || !removed.isEmpty else { return }
+        try await write(StoreWrite(records: records, removed: removed))
+    }
+
+    /// Writes all of `change` in one transaction.
+    public func write(_ change: StoreWrite) async throws {
+        guard !change.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let settings = try records.map { try encoder.encode($0.settings) }
+        let settings = try change.records.map { try encoder.encode($0.settings) }
+        let magnetSettings = try change.magnets.map { try $0.map { try encoder.encode($0.settings) } }
         try await database.write { db in
-            for hash in removed {
+            if let magnets = change.magnets, let magnetSettings {
+                try Self.replaceMagnets(in: db, with: magnets, settings: magnetSettings)
+            }
+            if let values = change.sessionValues { try Self.replaceSessionValues(in: db, with: values) }
+            for hash in change.removed {
                 try db.execute(sql: "DELETE FROM torrent WHERE infoHash = ?", arguments: [hash.hex])
             }
-            for (record, settingsJSON) in zip(records, settings) {
-                let hex = record.infoHash.hex
-                try db.execute(
-                    sql: """
-                        INSERT INTO torrent (infoHash, name, metainfo, directory, state, settings, queuePosition,
-                            pieceCount, verifiedPieces, fileCount, uploaded, downloaded, seedingSeconds, addedAt, completedAt)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(infoHash) DO UPDATE SET name = excluded.name, metainfo = excluded.metainfo,
-                            directory = excluded.directory, state = excluded.state, settings = excluded.settings,
-                            queuePosition = excluded.queuePosition, pieceCount = excluded.pieceCount,
-                            verifiedPieces = excluded.verifiedPieces, fileCount = excluded.fileCount,
-                            uploaded = excluded.uploaded, downloaded = excluded.downloaded,
-                            seedingSeconds = excluded.seedingSeconds, addedAt = excluded.addedAt,
-                            completedAt = excluded.completedAt
-                        """,
-                    arguments: [
-                        hex, record.name, Data(record.metainfo), record.directory, record.state.rawValue, settingsJSON,
-                        record.queuePosition, record.resume.verified.count, Data(record.resume.verified.bytes),
-                        record.resume.files.count, record.uploaded, record.downloaded, record.seedingSeconds,
-                        record.addedAt.timeIntervalSince1970, record.completedAt?.timeIntervalSince1970,
-                    ])
-                try db.execute(sql: "DELETE FROM torrentFile WHERE infoHash = ?", arguments: [hex])
-                for (index, stamp) in record.resume.files.enumerated() {
-                    try db.execute(
-                        sql: "INSERT INTO torrentFile (infoHash, fileIndex, size, modified) VALUES (?, ?, ?, ?)",
-                        arguments: [hex, index, stamp?.size, stamp?.modified])
-                }
+            for (record, settingsJSON) in zip(change.records, settings) {
+                try Self.write(record, settings: settingsJSON, in: db)
             }
         }
+        writes.count(torrentRows: change.records.count)
     }
+
+    private static func write(_ record: TorrentRecord, settings settingsJSON: Data, in db: Database) throws {
+        let hex = record.infoHash.hex
+        try db.execute(
+            sql: """
+                INSERT INTO torrent (infoHash, name, metainfo, directory, state, settings, queuePosition,
+                    pieceCount, verifiedPieces, fileCount, uploaded, downloaded, seedingSeconds, addedAt, completedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(infoHash) DO UPDATE SET name = excluded.name, metainfo = excluded.metainfo,
+                    directory = excluded.directory, state = excluded.state, settings = excluded.settings,
+                    queuePosition = excluded.queuePosition, pieceCount = excluded.pieceCount,
+                    verifiedPieces = excluded.verifiedPieces, fileCount = excluded.fileCount,
+                    uploaded = excluded.uploaded, downloaded = excluded.downloaded,
+                    seedingSeconds = excluded.seedingSeconds, addedAt = excluded.addedAt,
+                    completedAt = excluded.completedAt
+                """,
+            arguments: [
+                hex, record.name, Data(record.metainfo), record.directory, record.state.rawValue, settingsJSON,
+                record.queuePosition, record.resume.verified.count, Data(record.resume.verified.bytes),
+                record.resume.files.count, record.uploaded, record.downloaded, record.seedingSeconds,
+                record.addedAt.timeIntervalSince1970, record.completedAt?.timeIntervalSince1970,
+            ])
+        try db.execute(sql: "DELETE FROM torrentFile WHERE infoHash = ?", arguments: [hex])
+        for (index, stamp) in record.resume.files.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO torrentFile (infoHash, fileIndex, size, modified) VALUES (?, ?, ?, ?)",
+                arguments: [hex, index, stamp?.size, stamp?.modified])
+        }
+    }
+
+    /// How many torrent rows this store has written since it was opened, and in how many transactions
+    /// (for tests and logs: a change should write its own torrent, not every one).
+    public var writeCounts: (torrentRows: Int, transactions: Int) { writes.value }
 
     /// Saves a torrent at the end of the queue, unless the store has it already (for adding while no
     /// engine runs: it starts with the next one). Returns whether it was added.
@@ -168,4 +188,40 @@ public final class SessionStore: Sendable {
     public func close() throws {
         try database.close()
     }
+}
+
+/// What one transaction of the store writes: torrents' records, removals, and, when not nil, the whole
+/// set of waiting magnet links and of all torrents' options set live.
+public struct StoreWrite: Sendable {
+    public var records: [TorrentRecord]
+    public var removed: [InfoHash]
+    public var magnets: [MagnetRecord]?
+    public var sessionValues: [SavedSessionValue]?
+
+    public init(
+        records: [TorrentRecord] = [], removed: [InfoHash] = [], magnets: [MagnetRecord]? = nil,
+        sessionValues: [SavedSessionValue]? = nil
+    ) {
+        self.records = records
+        self.removed = removed
+        self.magnets = magnets
+        self.sessionValues = sessionValues
+    }
+
+    public var isEmpty: Bool { records.isEmpty && removed.isEmpty && magnets == nil && sessionValues == nil }
+}
+
+/// Counts the store's writes.
+private final class WriteCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts = (torrentRows: 0, transactions: 0)
+
+    func count(torrentRows: Int) {
+        lock.withLock {
+            counts.torrentRows += torrentRows
+            counts.transactions += 1
+        }
+    }
+
+    var value: (torrentRows: Int, transactions: Int) { lock.withLock { counts } }
 }

@@ -3,9 +3,12 @@ import Foundation
 import Logging
 import TorrentModel
 
-/// Keeps the store in step with a running session: `saveChanges()` writes the torrents that changed
-/// since their last save (and deletes the removed ones) in one transaction; `run(every:)` calls it on a
-/// schedule. Unchanged torrents cost one actor hop, no disk access.
+/// Keeps the store in step with a running session. `saveChanges()` writes the torrents that changed
+/// since their last save (and deletes the removed ones), the magnet links and all torrents' options when
+/// they changed, in one transaction; `run(every:)` calls it on a schedule. Unchanged torrents cost one
+/// actor hop each, no disk access. `saveChange(of:)` writes what one control request changed without
+/// looking at the other torrents, so that it costs the same with ten torrents or ten thousand. Saves run
+/// one at a time, in the order they were asked for: an older view of a torrent never overwrites a newer one.
 public actor StoreSaver {
     public let store: SessionStore
     let session: Session
@@ -18,6 +21,8 @@ public actor StoreSaver {
     /// All torrents' options as last saved.
     private var savedValues: SessionValues?
     private var task: Task<Void, Never>?
+    /// The save running or last asked for: the next one starts after it.
+    private var lastSave: Task<Void, Never>?
     /// How many torrents each save wrote, for tests and logs.
     public private(set) var lastSaveCount = 0
 
@@ -45,33 +50,66 @@ public actor StoreSaver {
 
     /// Writes what changed since the last save; with `everything`, every torrent (at shutdown).
     public func saveChanges(everything: Bool = false) async throws {
-        let magnets = await session.magnetRecords()
-        if everything || magnets != savedMagnets {
-            try await store.replaceMagnets(with: magnets)
-            savedMagnets = magnets
+        try await inTurn { try await $0.write(only: nil, everything: everything) }
+    }
+
+    /// Writes at once the records of `torrents` (deleting those no longer in the session), and the magnet
+    /// links and all torrents' options if they changed: what one control request changed. Other torrents
+    /// changed meanwhile (a pause that lets a queued torrent start, progress) wait for the periodic save.
+    public func saveChange(of torrents: Set<InfoHash>) async throws {
+        try await inTurn { try await $0.write(only: torrents, everything: false) }
+    }
+
+    /// Runs `save` once the saves asked for before it are over.
+    private func inTurn(_ save: @escaping @Sendable (isolated StoreSaver) async throws -> Void) async throws {
+        let previous = lastSave
+        let current = Task<Result<Void, Error>, Never> {
+            await previous?.value
+            do {
+                return .success(try await save(self))
+            } catch {
+                return .failure(error)
+            }
         }
+        lastSave = Task { _ = await current.value }
+        try await current.value.get()
+    }
+
+    /// One transaction: the torrents of `only` (every changed torrent when nil; every torrent with
+    /// `everything`), removals among them, magnet links and options when they changed.
+    private func write(only: Set<InfoHash>?, everything: Bool) async throws {
+        var change = StoreWrite()
+        let magnets = await session.magnetRecords()
+        if everything || magnets != savedMagnets { change.magnets = magnets }
+        var values: SessionValues?
         if let configValues {
             let current = await SessionValues(of: session)
             if everything || current != savedValues {
-                try await store.replaceSessionValues(with: SessionValueMemory.toSave(current: current, config: configValues))
-                savedValues = current
+                change.sessionValues = SessionValueMemory.toSave(current: current, config: configValues)
+                values = current
             }
         }
-        let marks = await session.saveMarks()
-        var changed = Set<InfoHash>()
-        for (hash, mark) in marks where everything || saved[hash] != mark { changed.insert(hash) }
-        let present = Set(marks.map(\.0))
-        let removed = saved.keys.filter { !present.contains($0) }
-        guard !changed.isEmpty || !removed.isEmpty else {
-            lastSaveCount = 0
-            return
+        let marks: [(InfoHash, TorrentRecord.Mark)]
+        var toWrite = Set<InfoHash>()
+        if let only {
+            marks = await session.saveMarks(of: only)
+            toWrite = Set(marks.map(\.0))
+            change.removed = only.filter { saved[$0] != nil && !toWrite.contains($0) }
+        } else {
+            marks = await session.saveMarks()
+            for (hash, mark) in marks where everything || saved[hash] != mark { toWrite.insert(hash) }
+            let present = Set(marks.map(\.0))
+            change.removed = saved.keys.filter { !present.contains($0) }
         }
-        let records = changed.isEmpty ? [] : await session.records(of: changed)
-        try await store.save(records, removing: removed)
-        for hash in removed { saved[hash] = nil }
-        let savedHashes = Set(records.map(\.infoHash))
+        // The marks are taken before the records: a change in between is seen by the next save.
+        change.records = toWrite.isEmpty ? [] : await session.records(of: toWrite)
+        try await store.write(change)
+        if let magnets = change.magnets { savedMagnets = magnets }
+        if let values { savedValues = values }
+        for hash in change.removed { saved[hash] = nil }
+        let savedHashes = Set(change.records.map(\.infoHash))
         for (hash, mark) in marks where savedHashes.contains(hash) { saved[hash] = mark }
-        lastSaveCount = records.count
+        lastSaveCount = change.records.count
     }
 
     /// Saves every `interval` until `stop()`.

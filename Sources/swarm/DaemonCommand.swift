@@ -69,7 +69,7 @@ struct DaemonCommand: AsyncParsableCommand {
         let saveNow = SaveHook()
         var controller = EngineController(
             session: session, downloadDirectory: opened.downloadDirectory, restoreStatus: restoring) { stop.set() }
-        controller.afterChange = { await saveNow.run() }
+        controller.afterChange = { torrents in await saveNow.run(torrents) }
         let server: ControlServer
         do {
             server = try await ControlServer.start(
@@ -90,8 +90,8 @@ struct DaemonCommand: AsyncParsableCommand {
             throw failure("\(error)")
         }
         let saver = engine.saver
-        saveNow.set { [logger = opened.options.logger] in
-            do { try await saver.saveChanges() } catch { logger.error("cannot save the session: \(error)") }
+        saveNow.set { [logger = opened.options.logger] torrents in
+            do { try await saver.saveChange(of: torrents) } catch { logger.error("cannot save the session: \(error)") }
         }
         await importPending(PendingAdds(directory: paths.pending), into: controller)
         while !signals.stopRequested && !stop.isSet {
@@ -157,13 +157,13 @@ struct DaemonCommand: AsyncParsableCommand {
     }
 }
 
-/// What saves the session after a change, once the store's saver exists (until then the periodic save
-/// and the one at exit cover them).
+/// What saves the torrents a change touched (and the session's values), once the store's saver exists
+/// (until then the periodic save and the one at exit cover them).
 final class SaveHook: @unchecked Sendable {
     private let lock = NSLock()
-    private var save: (@Sendable () async -> Void)?
-    func set(_ save: @escaping @Sendable () async -> Void) { lock.withLock { self.save = save } }
-    func run() async { await lock.withLock { save }?() }
+    private var save: (@Sendable (Set<InfoHash>) async -> Void)?
+    func set(_ save: @escaping @Sendable (Set<InfoHash>) async -> Void) { lock.withLock { self.save = save } }
+    func run(_ torrents: Set<InfoHash>) async { await lock.withLock { save }?(torrents) }
 }
 
 /// Set once, read from the main loop: a `shutdown` request arrived.

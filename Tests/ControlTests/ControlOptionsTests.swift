@@ -61,7 +61,7 @@ final class ControlOptionsTests: XCTestCase {
         let session = try await LoopbackSwarm.session()
         let count = ChangeCounter()
         var controller = EngineController(session: session, downloadDirectory: URL(fileURLWithPath: "/tmp")) {}
-        controller.afterChange = { count.add() }
+        controller.afterChange = { _ in count.add() }
         _ = await controller.handle(.list)
         _ = await controller.handle(.overview)
         _ = await controller.handle(.limit(torrent: nil, download: nil, upload: nil))
@@ -73,6 +73,45 @@ final class ControlOptionsTests: XCTestCase {
         _ = await controller.handle(.limit(torrent: nil, download: .unlimited, upload: nil))
         XCTAssertEqual(count.value, 2)
         await session.shutdown()
+    }
+
+    /// The daemon saves the torrent a change names (by list number here: resolved before a removal
+    /// moves the numbers) or adds; all torrents' options name none.
+    func testAfterChangeNamesTheTorrentItChanged() async throws {
+        let fixture = try TorrentFixture.singleFile(name: "named.bin", length: 32 << 10)
+        defer { fixture.remove() }
+        let session = try await LoopbackSwarm.session()
+        let touched = TouchedTorrents()
+        var controller = EngineController(session: session, downloadDirectory: fixture.seedDirectory) {}
+        controller.afterChange = { touched.add($0) }
+        let hash = fixture.metainfo.infoHash
+        let added = await controller.handle(.add(source: .torrent(Data(fixture.torrentBytes)), directory: nil, paused: true))
+        XCTAssertEqual(added, .added(infoHash: hash, name: "named.bin"))
+        let positions = [await session.infoHash(atPosition: 0), await session.infoHash(atPosition: 1), await session.infoHash(atPosition: 2)]
+        XCTAssertEqual(positions, [nil, hash, nil])
+        _ = await controller.handle(.setPriority(torrent: "1", priority: .high))
+        _ = await controller.handle(.limit(torrent: "named", download: nil, upload: nil))
+        _ = await controller.handle(.setSessionOptions(change: .init(maxActiveSeeds: .value(2))))
+        _ = await controller.handle(.remove(torrent: "1", deleteData: false))
+        XCTAssertEqual(touched.sets, [[hash], [hash], [], [hash]], "a torrent's limits only reported change nothing")
+        await session.shutdown()
+    }
+
+    /// The controller names a change's torrent by its whole info-hash once resolved: nothing else changes.
+    func testNamingReplacesOnlyTheTorrent() {
+        let requests: [ControlRequest] = [
+            .pause(torrent: "a"), .resume(torrent: "a"), .recheck(torrent: "a"), .remove(torrent: "a", deleteData: true),
+            .setPriority(torrent: "a", priority: .low), .setFilePriority(torrent: "a", file: 3, priority: .high),
+            .setFilePriorities(torrent: "a", files: [1, 2], priority: .skip), .files(torrent: "a"),
+            .move(torrent: "a", directory: "/d"), .setTorrentOptions(torrent: "a", change: .init(sequential: true)),
+            .limit(torrent: "a", download: .unlimited, upload: nil), .limit(torrent: nil, download: .unlimited, upload: nil),
+            .setSessionOptions(change: .init(maxActiveSeeds: .value(1))), .list, .shutdown,
+        ]
+        for request in requests {
+            let named = request.naming("b")
+            XCTAssertEqual(named.torrentSelector, request.torrentSelector == nil ? nil : "b", "\(request)")
+            XCTAssertEqual(named.naming("a"), request)
+        }
     }
 
     func testTheControllerRefusesBadValuesAndChangesNothing() async throws {
@@ -179,4 +218,11 @@ private final class ChangeCounter: @unchecked Sendable {
     private var count = 0
     func add() { lock.withLock { count += 1 } }
     var value: Int { lock.withLock { count } }
+}
+
+private final class TouchedTorrents: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [Set<InfoHash>] = []
+    func add(_ touched: Set<InfoHash>) { lock.withLock { seen.append(touched) } }
+    var sets: [Set<InfoHash>] { lock.withLock { seen } }
 }

@@ -68,10 +68,8 @@ final class ControlServerTests: XCTestCase {
         let adding = Task { try await client.send(.add(source: .torrent(Data(fixture.torrentBytes)), directory: nil, paused: true)) }
         try await Task.sleep(for: .milliseconds(300))
         status.torrentsRestored()
-        // Another connection: this one answers its requests in order, so its next waits behind the add.
-        let other = try await ControlClient.connect(socketPath: socketPath)
-        defer { other.close() }
-        guard case .overview(let restored) = try await other.send(.overview) else { return XCTFail("overview expected") }
+        // The same connection: its reads do not wait behind its add.
+        guard case .overview(let restored) = try await client.send(.overview) else { return XCTFail("overview expected") }
         XCTAssertNil(restored.restoring, "every torrent is back")
         try await Task.sleep(for: .milliseconds(100))
         let listed = await engine.infoHashes
@@ -85,6 +83,88 @@ final class ControlServerTests: XCTestCase {
         client.close()
         await server.close()
         await engine.shutdown()
+    }
+
+    /// While a change waits for the restore, its connection answers reads at once; the changes sent after
+    /// it wait their turn, and once the restore is over all of them are carried out, in the order sent.
+    func testReadsDoNotWaitBehindAChangeAndChangesKeepTheirOrder() async throws {
+        let fixture = try TorrentFixture.singleFile(name: "inline.bin", length: 64 * 1024, pieceLength: 16 * 1024, trackers: [])
+        defer { fixture.remove() }
+        let engine = try await LoopbackSwarm.session()
+        let status = RestoreStatus()
+        status.begin(total: 3)
+        let controller = EngineController(session: engine, downloadDirectory: fixture.seedDirectory, restoreStatus: status) {}
+        let server = try await ControlServer.start(socketPath: socketPath, handler: controller, group: MultiThreadedEventLoopGroup.singleton)
+        func line(_ id: Int, _ request: ControlRequest) -> [UInt8] { ControlCodec.encode(RequestEnvelope(id: id, request: request)) }
+        // One write: the daemon reads the add, then a change of the torrent it adds (refused if it ran
+        // first), then two reads.
+        let pipelined = line(2, .add(source: .torrent(Data(fixture.torrentBytes)), directory: nil, paused: true))
+            + line(3, .setPriority(torrent: "inline", priority: .high)) + line(4, .overview)
+            + line(5, .limit(torrent: nil, download: nil, upload: nil))
+            + line(6, .list)
+        let hello = line(1, .hello(version: ControlProtocol.version, client: "t"))
+        let socket = try RawSocket.connect(socketPath)
+        defer { socket.close() }
+        func replies(_ count: Int) async throws -> [ReplyEnvelope] {
+            try await RawSocket.offPool {
+                try (0..<count).map { _ in
+                    // The socket gives up after 10 s: a read stuck behind the add fails the test, not hangs it.
+                    guard let text = socket.readLine() else { throw RawSocket.Failure(description: "no reply within 10 s") }
+                    return try ControlCodec.decode(ReplyEnvelope.self, from: Array(text.utf8))
+                }
+            }
+        }
+        socket.write(hello)
+        let welcome = try await replies(1)
+        XCTAssertEqual(welcome.first?.reply, .welcome(version: ControlProtocol.version, pid: getpid()))
+        socket.write(pipelined)
+        // The reads come first (in any order among themselves), while the add still waits.
+        let early = try await replies(3)
+        XCTAssertEqual(Set(early.compactMap(\.id)), [4, 5, 6])
+        for reply in early {
+            switch reply.reply {
+            case .overview(let view): XCTAssertEqual(view.restoring, RestoreProgress(listed: 0, total: 3))
+            case .snapshot(let snapshot): XCTAssertEqual(snapshot.torrents, [])
+            case .done(let message): XCTAssertEqual(message, "all torrents: download unlimited, upload unlimited")
+            default: XCTFail("unexpected \(reply)")
+            }
+        }
+        let waiting = await engine.infoHashes
+        XCTAssertEqual(waiting, [], "the add waits for the restore")
+        status.finish()
+        let late = try await replies(2)
+        XCTAssertEqual(late.map(\.id), [2, 3], "changes are answered in the order they were sent")
+        XCTAssertEqual(late.first?.reply, .added(infoHash: fixture.metainfo.infoHash, name: "inline.bin"))
+        XCTAssertEqual(late.last?.reply, .done(message: "inline.bin: priority high"))
+        let listed = await engine.infoHashes
+        XCTAssertEqual(listed, [fixture.metainfo.infoHash], "the add is not lost")
+        await server.close()
+        await engine.shutdown()
+    }
+
+    /// A client sending requests without waiting gets every one answered, however many: the connection
+    /// stops reading while too many are in progress, and goes on as they are answered.
+    func testManyPipelinedRequestsAreAllAnswered() async throws {
+        let server = try await ControlServer.start(socketPath: socketPath, handler: Echo(), group: MultiThreadedEventLoopGroup.singleton)
+        let count = 500
+        var lines = ControlCodec.encode(RequestEnvelope(id: 0, request: .hello(version: ControlProtocol.version, client: "t")))
+        for id in 1...count {
+            lines += ControlCodec.encode(RequestEnvelope(id: id, request: id % 2 == 0 ? .list : .pause(torrent: "\(id)")))
+        }
+        let socket = try RawSocket.connect(socketPath)
+        defer { socket.close() }
+        let all = lines
+        let ids = try await RawSocket.offPool { () -> [Int] in
+            socket.write(all)
+            return try (0...count).map { _ in
+                guard let text = socket.readLine() else { throw RawSocket.Failure(description: "no reply within 10 s") }
+                return try ControlCodec.decode(ReplyEnvelope.self, from: Array(text.utf8)).id ?? -1
+            }
+        }
+        XCTAssertEqual(Set(ids), Set(0...count))
+        let changes = ids.filter { $0 % 2 == 1 }
+        XCTAssertEqual(changes, changes.sorted(), "changes in order")
+        await server.close()
     }
 
     /// A handler whose rows take 40 ms to build; it counts how often they are built.

@@ -208,6 +208,47 @@ final class DaemonTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: socketPath))
     }
 
+    /// A change to one torrent is saved before its answer: with periodic saves an hour apart, a SIGKILL
+    /// right after the command loses nothing of it.
+    func testATorrentsChangeOutlivesAKillRightAfterIt() throws {
+        let fixture = try TorrentFixture.singleFile(name: "instant.bin", length: 64 * 1024)
+        defer { fixture.remove() }
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        func start() throws -> Process {
+            let process = Process()
+            process.executableURL = try Self.swarmBinary()
+            process.arguments = [
+                "daemon", "--state-dir", state, "--bind", "127.0.0.1", "--port", "0", "--no-dht", "--save-interval", "3600",
+                "--dir", fixture.seedDirectory.path,
+            ]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            daemons.append(process)
+            try waitUntil("the daemon answers", seconds: 20) { try self.swarm(["list"]).status == 0 }
+            return process
+        }
+        func killAndRestart(_ process: Process) throws -> Process {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return try start()
+        }
+        var daemon = try start()
+        XCTAssertEqual(try swarm(["add", fixture.torrentURL.path, "--paused"]).status, 0)
+        XCTAssertEqual(try swarm(["set", "instant", "--max-peers", "7"]).status, 0)
+        daemon = try killAndRestart(daemon)
+        XCTAssertEqual(try list().map(\.state), ["Paused"], "the add came through the kill")
+        XCTAssertTrue(try swarm(["set", "instant"]).stdout.contains("peers 7"), "and the option set after it")
+        XCTAssertEqual(try swarm(["resume", "instant"]).status, 0)
+        daemon = try killAndRestart(daemon)
+        try waitUntil("the torrent seeds again") { try self.list().map(\.state) == ["Seeding"] }
+        XCTAssertEqual(try swarm(["pause", "1"]).status, 0)
+        daemon = try killAndRestart(daemon)
+        XCTAssertEqual(try list().map(\.state), ["Paused"])
+        XCTAssertEqual(try swarm(["shutdown"]).status, 0)
+        XCTAssertEqual(try waitForExit(daemon), 0)
+    }
+
     func testTorrentsOutliveTheDaemonAndAPendingDuplicateIsDropped() throws {
         let fixture = try TorrentFixture.singleFile(name: "kept.bin", length: 64 * 1024)
         defer { fixture.remove() }

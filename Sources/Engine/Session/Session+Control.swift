@@ -29,7 +29,7 @@ extension Session {
     public func pause(_ infoHash: InfoHash) async throws {
         if let fetch = fetches[infoHash] { return await fetch.pause() }
         try await existing(infoHash).pause()
-        await replanQueue()
+        await replanQueue(after: infoHash)
     }
 
     /// Resumes a paused torrent; it may wait Queued when the session's slots are taken.
@@ -41,7 +41,7 @@ extension Session {
         } else {
             await torrent.resume()
         }
-        await replanQueue()
+        await replanQueue(after: infoHash)
     }
 
     /// Removes a torrent from the session; with `deleteData`, its files too (and the folders they leave
@@ -54,18 +54,18 @@ extension Session {
         await torrent.stop()
         torrent.storage.close()
         if deleteData { try await torrent.storage.deleteFiles() }
-        await replanQueue()
+        await replanQueue(after: infoHash)
     }
 
     public func recheck(_ infoHash: InfoHash) async throws {
         try await existing(infoHash).recheck()
-        await replanQueue()
+        await replanQueue(after: infoHash)
     }
 
     /// Changes a torrent's settings (priorities, file priorities, limits, order options) while it runs.
     public func apply(_ settings: TorrentSettings, to infoHash: InfoHash) async throws {
         try await existing(infoHash).apply(settings)
-        await replanQueue()
+        await replanQueue(after: infoHash)
     }
 
     public func setPriority(_ priority: TorrentPriority, of infoHash: InfoHash) async throws {
@@ -73,7 +73,7 @@ extension Session {
         var settings = await torrent.currentSettings()
         settings.priority = priority
         try await torrent.apply(settings)
-        await replanQueue()
+        await replanQueue(after: infoHash)
     }
 
     /// Session-wide rate limits in bytes per second (nil for none), effective at once.
@@ -110,6 +110,16 @@ extension Session {
                 wantsToRun: wants))
         }
         return entries
+    }
+
+    /// `replanQueue()` after a change of one torrent. Without queue limits no other torrent is visited:
+    /// none waits Queued then (they all left the queue when the limits went), so only this one can need to.
+    func replanQueue(after infoHash: InfoHash) async {
+        guard isQueueLimited else {
+            await torrents[infoHash]?.leaveQueue()
+            return
+        }
+        await replanQueue()
     }
 
     /// Starts queued torrents that have a slot and queues running ones that lost theirs (to a higher

@@ -38,10 +38,14 @@ extension Session {
     /// the queue. Limits below 1 are raised to 1.
     public func setOptions(_ new: Options) async {
         connectionLimit = max(1, new.maxConnections)
+        let defaults = torrentDefaults
         torrentDefaults.seedRatioLimit = new.seedRatioLimit
         torrentDefaults.seedTimeLimit = new.seedTimeLimit
         torrentDefaults.maxPeers = max(1, new.maxPeersPerTorrent)
-        for hash in order {
+        // Only the torrents' own defaults need every torrent visited (thousands of hops).
+        let torrentsConcerned = defaults.seedRatioLimit != torrentDefaults.seedRatioLimit
+            || defaults.seedTimeLimit != torrentDefaults.seedTimeLimit || defaults.maxPeers != torrentDefaults.maxPeers
+        for hash in order where torrentsConcerned {
             await torrents[hash]?.adoptSessionDefaults(
                 seedRatioLimit: new.seedRatioLimit, seedTimeLimit: new.seedTimeLimit, maxPeers: torrentDefaults.maxPeers)
         }

@@ -123,9 +123,11 @@ extension Session {
     /// Every torrent's save mark, in order (see `TorrentRecord.Mark`).
     public func saveMarks() async -> [(InfoHash, TorrentRecord.Mark)] {
         var marks: [(InfoHash, TorrentRecord.Mark)] = []
-        for hash in order {
+        for (position, hash) in order.enumerated() {
             guard let torrent = torrents[hash] else { continue }
-            marks.append((hash, await torrent.saveMark()))
+            var mark = await torrent.saveMark()
+            mark.queuePosition = position
+            marks.append((hash, mark))
         }
         return marks
     }

@@ -135,7 +135,7 @@ public actor Session {
             await torrent.stop()
             throw error
         }
-        await replanQueue()
+        await replanQueue(after: metainfo.infoHash)
         return torrent
     }
 
