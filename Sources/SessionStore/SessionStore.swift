@@ -109,6 +109,9 @@ public final class SessionStore: Sendable {
             for hash in change.removed {
                 try db.execute(sql: "DELETE FROM torrent WHERE infoHash = ?", arguments: [hash.hex])
             }
+            for (hash, place) in change.queuePlaces {
+                try db.execute(sql: "UPDATE torrent SET queuePosition = ? WHERE infoHash = ?", arguments: [place, hash.hex])
+            }
             for (record, settingsJSON) in zip(change.records, settings) {
                 try Self.write(record, settings: settingsJSON, in: db)
             }
@@ -197,6 +200,8 @@ public struct StoreWrite: Sendable {
     public var removed: [InfoHash]
     public var magnets: [MagnetRecord]?
     public var sessionValues: [SavedSessionValue]?
+    /// New queue places of torrents whose rows are otherwise left as they are.
+    public var queuePlaces: [(InfoHash, Int)] = []
 
     public init(
         records: [TorrentRecord] = [], removed: [InfoHash] = [], magnets: [MagnetRecord]? = nil,
@@ -208,7 +213,9 @@ public struct StoreWrite: Sendable {
         self.sessionValues = sessionValues
     }
 
-    public var isEmpty: Bool { records.isEmpty && removed.isEmpty && magnets == nil && sessionValues == nil }
+    public var isEmpty: Bool {
+        records.isEmpty && removed.isEmpty && magnets == nil && sessionValues == nil && queuePlaces.isEmpty
+    }
 }
 
 /// Counts the store's writes.

@@ -36,16 +36,19 @@ public actor StoreSaver {
         self.logger = logger
     }
 
-    /// Takes the session's current state as already saved (right after restoring it from the store),
-    /// and remembers which stored torrents exist so that their removal is saved too.
-    public func adoptCurrentState(storedHashes: [InfoHash]) async {
+    /// Takes the session's current state as already saved (right after restoring it from the store;
+    /// `stored` gives each stored torrent's queue place), deletes the stored torrents that did not come
+    /// back, and saves the queue places the restore had to change (duplicates in an older store, see
+    /// `QueueOrder`): a later save of one torrent then never puts it out of order with the others.
+    public func adoptCurrentState(stored: [InfoHash: Int]) async {
         let marks = await session.saveMarks()
         saved = Dictionary(marks, uniquingKeysWith: { a, _ in a })
         let present = Set(marks.map(\.0))
-        let gone = storedHashes.filter { !present.contains($0) }
-        if !gone.isEmpty {
-            do { try await store.remove(gone) } catch { logger.error("cannot update the store: \(error)") }
+        var change = StoreWrite(removed: stored.keys.filter { !present.contains($0) })
+        change.queuePlaces = marks.compactMap { hash, mark in
+            stored[hash].flatMap { $0 == mark.queuePosition ? nil : (hash, mark.queuePosition) }
         }
+        do { try await store.write(change) } catch { logger.error("cannot update the store: \(error)") }
     }
 
     /// Writes what changed since the last save; with `everything`, every torrent (at shutdown).

@@ -34,21 +34,30 @@ public struct QueuePlanner: Sendable, Equatable {
 
     /// The torrents allowed to run; every other one that wants to run is queued.
     public func allowed<ID>(_ entries: [Entry<ID>]) -> Set<ID> {
-        let ordered = entries.filter(\.wantsToRun).sorted {
-            $0.priority != $1.priority ? $0.priority > $1.priority : $0.position < $1.position
+        Set(zip(entries, admitted(entries)).filter(\.1).map(\.0.id))
+    }
+
+    /// For each entry, whether it may run (never one that does not want to): `allowed` without a set,
+    /// for planning thousands of torrents.
+    public func admitted<ID>(_ entries: [Entry<ID>]) -> [Bool] {
+        // Sorted by plain integers: comparing entries themselves would copy their ids, thousands of times.
+        let priorities = entries.map(\.priority)
+        let positions = entries.map(\.position)
+        let ordered = entries.indices.filter { entries[$0].wantsToRun }.sorted {
+            priorities[$0] != priorities[$1] ? priorities[$0] > priorities[$1] : positions[$0] < positions[$1]
         }
-        var result = Set<ID>()
+        var result = [Bool](repeating: false, count: entries.count)
         var downloads = 0
         var seeds = 0
-        for entry in ordered {
-            if entry.isComplete {
+        for index in ordered {
+            if entries[index].isComplete {
                 guard maxActiveSeeds.map({ seeds < $0 }) ?? true else { continue }
                 seeds += 1
             } else {
                 guard maxActiveDownloads.map({ downloads < $0 }) ?? true else { continue }
                 downloads += 1
             }
-            result.insert(entry.id)
+            result[index] = true
         }
         return result
     }

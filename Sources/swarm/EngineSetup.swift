@@ -140,9 +140,9 @@ enum EngineSetup {
             for (hash, why) in await session.restoreMagnets(try await store.loadMagnets()) {
                 options.logger.error("cannot restore magnet link \(hash.hex): \(why)")
             }
-            let storedHashes = records.map(\.infoHash)
+            let stored = Dictionary(records.map { ($0.infoHash, $0.queuePosition) }, uniquingKeysWith: { a, _ in a })
             records = []
-            options.logger.info("restored \(storedHashes.count) torrents in \(ContinuousClock.now - began)")
+            options.logger.info("restored \(stored.count) torrents in \(ContinuousClock.now - began)")
             status?.torrentsRestored()
             // Loading a large store leaves megabytes of freed buffers in the heap: hand them back.
             #if os(Linux)
@@ -151,7 +151,7 @@ enum EngineSetup {
             #endif
             let saver = StoreSaver(
                 store: store, session: session, configValues: opened.configValues, logger: options.logger)
-            await saver.adoptCurrentState(storedHashes: storedHashes)
+            await saver.adoptCurrentState(stored: stored)
             await saver.start(every: options.saveInterval)
             var watchFolder: WatchFolder?
             if let watch = config.watchDirectory {

@@ -64,4 +64,56 @@ final class QueueTests: XCTestCase {
         await leecher.shutdown()
         await seeder.shutdown()
     }
+
+    /// Seed slots follow pauses, removals, priorities and limits; a change that touches no torrent's queue
+    /// facts (a torrent's peer limit) leaves the queue as it was.
+    func testSeedSlotsFollowPausesRemovalsPrioritiesAndLimits() async throws {
+        let fixtures = try (0..<3).map { try TorrentFixture.singleFile(name: "seed\($0).bin", length: 32 * 1024, seed: UInt64(60 + $0)) }
+        defer { fixtures.forEach { $0.remove() } }
+        let session = try await LoopbackSwarm.session { $0.maxActiveSeeds = 1 }
+        var torrents: [Torrent] = []
+        for fixture in fixtures { torrents.append(try await session.add(fixture.metainfo, directory: fixture.seedDirectory)) }
+        let hashes = fixtures.map(\.metainfo.infoHash)
+        func activities() async -> [TorrentActivity] {
+            var result: [TorrentActivity] = []
+            for torrent in torrents { result.append(await torrent.snapshot().activity) }
+            return result
+        }
+        var now = await activities()
+        XCTAssertEqual(now, [.seeding, .queued, .queued])
+
+        try await session.pause(hashes[0])
+        now = await activities()
+        XCTAssertEqual(now, [.paused, .seeding, .queued], "the slot goes to the next in order")
+
+        var settings = TorrentSettings()
+        settings.maxPeers = 5
+        try await session.apply(settings, to: hashes[2])
+        now = await activities()
+        XCTAssertEqual(now, [.paused, .seeding, .queued])
+
+        try await session.setPriority(.high, of: hashes[2])
+        now = await activities()
+        XCTAssertEqual(now, [.paused, .queued, .seeding], "a higher priority takes the slot")
+
+        try await session.resume(hashes[0])
+        now = await activities()
+        XCTAssertEqual(now, [.queued, .queued, .seeding], "a resumed torrent waits its turn")
+
+        try await session.remove(hashes[2], deleteData: false)
+        torrents.removeLast()
+        now = await activities()
+        XCTAssertEqual(now, [.seeding, .queued], "a removal frees its slot for the first in order")
+
+        await session.setQueueLimits(maxActiveDownloads: nil, maxActiveSeeds: 2)
+        now = await activities()
+        XCTAssertEqual(now, [.seeding, .seeding])
+        await session.setQueueLimits(maxActiveDownloads: nil, maxActiveSeeds: 0)
+        now = await activities()
+        XCTAssertEqual(now, [.queued, .queued])
+        await session.setQueueLimits(maxActiveDownloads: nil, maxActiveSeeds: nil)
+        now = await activities()
+        XCTAssertEqual(now, [.seeding, .seeding], "without limits nothing waits")
+        await session.shutdown()
+    }
 }

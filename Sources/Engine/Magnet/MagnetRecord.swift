@@ -31,7 +31,8 @@ extension Session {
     /// The magnet links still waiting for their metadata (paused ones included), in the session's order.
     public func magnetRecords() async -> [MagnetRecord] {
         var records: [MagnetRecord] = []
-        for hash in order {
+        // In queue order, without going over every torrent (this runs at every save).
+        for hash in fetches.keys.sorted(by: { queuePlace(of: $0) < queuePlace(of: $1) }) {
             guard torrents[hash] == nil, let fetch = fetches[hash] else { continue }
             guard let paused = await fetch.pausedIfPending else { continue }
             records.append(MagnetRecord(

@@ -50,7 +50,7 @@ extension Session {
         if fetches[infoHash] != nil { return await removeFetch(infoHash) }
         let torrent = try existing(infoHash)
         torrents[infoHash] = nil
-        order.removeAll { $0 == infoHash }
+        removeFromOrder(infoHash)
         await torrent.stop()
         torrent.storage.close()
         if deleteData { try await torrent.storage.deleteFiles() }
@@ -95,23 +95,6 @@ extension Session {
     /// Whether torrents wait for slots at all.
     var isQueueLimited: Bool { queue.maxActiveDownloads != nil || queue.maxActiveSeeds != nil }
 
-    private func queueEntries() async -> [QueuePlanner.Entry<InfoHash>] {
-        var entries: [QueuePlanner.Entry<InfoHash>] = []
-        for (position, hash) in order.enumerated() {
-            guard let torrent = torrents[hash] else { continue }
-            let info = await torrent.queueInfo()
-            let wants: Bool
-            switch info.activity {
-            case .downloading, .seeding, .queued: wants = true
-            default: wants = false
-            }
-            entries.append(.init(
-                id: hash, priority: info.priority.rawValue, position: position, isComplete: info.isComplete,
-                wantsToRun: wants))
-        }
-        return entries
-    }
-
     /// `replanQueue()` after a change of one torrent. Without queue limits no other torrent is visited:
     /// none waits Queued then (they all left the queue when the limits went), so only this one can need to.
     func replanQueue(after infoHash: InfoHash) async {
@@ -124,22 +107,34 @@ extension Session {
 
     /// Starts queued torrents that have a slot and queues running ones that lost theirs (to a higher
     /// priority, or because the limits shrank). Runs after every change and once a second, since
-    /// downloads become seeds on their own.
+    /// downloads become seeds on their own. Reads no torrent: the torrents keep their queue facts on the
+    /// board, and the ranking takes only those that changed; nothing is planned when none did and the limits
+    /// are the same, and only the torrents whose activity must change are visited.
     func replanQueue() async {
+        let changed = takeQueueChanges()
         guard isQueueLimited else {
-            for hash in order { await torrents[hash]?.leaveQueue() }
+            plannedQueue = nil
+            for hash in queueRanking.changes(under: QueuePlanner()).start { await torrents[hash]?.leaveQueue() }
             return
         }
-        let entries = await queueEntries()
-        let allowed = queue.allowed(entries)
-        for entry in entries where entry.wantsToRun {
-            guard let torrent = torrents[entry.id] else { continue }
-            if allowed.contains(entry.id) {
-                await torrent.leaveQueue()
-            } else {
-                await torrent.enqueue()
-            }
-        }
+        guard changed || plannedQueue != queue else { return }
+        plannedQueue = queue
+        let (start, stop) = queueRanking.changes(under: queue)
+        // Slots are freed first, so that the limits hold at every moment.
+        for hash in stop { await torrents[hash]?.enqueue() }
+        for hash in start { await torrents[hash]?.leaveQueue() }
+    }
+
+    /// Brings the ranking up to date with the board; whether anything changed. A torrent is ranked by its
+    /// queue place from the moment the session lists it (there is no wait between making it and listing it).
+    private func takeQueueChanges() -> Bool {
+        let changes = queueBoard.takeChanges()
+        guard !changes.isEmpty else { return false }
+        queueRanking.apply(changes.map { hash, facts in
+            guard let facts, let place = queuePlaces[hash], torrents[hash] != nil else { return (hash, nil) }
+            return (hash, .init(id: hash, priority: facts.priority, place: place, isComplete: facts.isComplete, phase: facts.phase))
+        })
+        return true
     }
 
     /// Keeps the queue right as torrents finish downloading. Without queue limits there is nothing to

@@ -37,10 +37,10 @@ extension Session {
     /// The save marks of the given torrents only, in order (those that are not torrents are left out).
     public func saveMarks(of hashes: Set<InfoHash>) async -> [(InfoHash, TorrentRecord.Mark)] {
         var marks: [(InfoHash, TorrentRecord.Mark)] = []
-        for (position, hash) in order.enumerated() where hashes.contains(hash) {
+        for hash in order where hashes.contains(hash) {
             guard let torrent = torrents[hash] else { continue }
             var mark = await torrent.saveMark()
-            mark.queuePosition = position
+            mark.queuePosition = queuePlace(of: hash)
             marks.append((hash, mark))
         }
         return marks

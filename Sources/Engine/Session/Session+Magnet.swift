@@ -34,7 +34,7 @@ extension Session {
             usesDHT: configuration.dht.enabled, announcer: announcer,
             connector: connector, logger: logger)
         fetches[hash] = fetch
-        order.append(hash)
+        appendToOrder(hash)
         await fetch.start(paused: paused) { [weak self] bytes in
             await self?.metadataFetched(hash, infoBytes: bytes)
         }
@@ -83,7 +83,7 @@ extension Session {
             // Shown on the fetch's row, which stays until removed.
             if torrents[hash] == nil {
                 fetches[hash] = fetch
-                if !order.contains(hash) { order.append(hash) }
+                if queuePlaces[hash] == nil { appendToOrder(hash) }
             }
             await fetch.fail("\(error)")
         }
@@ -91,7 +91,7 @@ extension Session {
 
     func removeFetch(_ hash: InfoHash) async {
         guard let fetch = fetches.removeValue(forKey: hash) else { return }
-        order.removeAll { $0 == hash }
+        removeFromOrder(hash)
         await fetch.stop()
     }
 

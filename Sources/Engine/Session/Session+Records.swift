@@ -27,7 +27,7 @@ extension Session {
         let began = ContinuousClock.now
         var failures: [(InfoHash, String)] = []
         var started: [(Torrent, TorrentRecord)] = []
-        let sorted = records.sorted(by: { $0.queuePosition < $1.queuePosition })
+        let sorted = QueueOrder.normalized(records)
         let parsed = await Self.parseInParallel(sorted)
         for (record, result) in zip(sorted, parsed) {
             let metainfo: Metainfo
@@ -48,7 +48,7 @@ extension Session {
             let storage = Storage(metainfo: metainfo, directory: URL(fileURLWithPath: record.directory), pool: pool)
             let torrent = makeTorrent(metainfo, storage: storage, settings: record.settings, savedHave: record.resume.verified)
             torrents[metainfo.infoHash] = torrent
-            order.append(metainfo.infoHash)
+            appendToOrder(metainfo.infoHash, savedPlace: record.queuePosition)
             started.append((torrent, record))
         }
         logger.info("listed \(started.count) torrents in \(ContinuousClock.now - began)")
@@ -123,10 +123,10 @@ extension Session {
     /// Every torrent's save mark, in order (see `TorrentRecord.Mark`).
     public func saveMarks() async -> [(InfoHash, TorrentRecord.Mark)] {
         var marks: [(InfoHash, TorrentRecord.Mark)] = []
-        for (position, hash) in order.enumerated() {
+        for hash in order {
             guard let torrent = torrents[hash] else { continue }
             var mark = await torrent.saveMark()
-            mark.queuePosition = position
+            mark.queuePosition = queuePlace(of: hash)
             marks.append((hash, mark))
         }
         return marks
@@ -136,10 +136,10 @@ extension Session {
     /// cannot be flushed are left out (they are saved as they were).
     public func records(of hashes: Set<InfoHash>? = nil) async -> [TorrentRecord] {
         var result: [TorrentRecord] = []
-        for (position, hash) in order.enumerated() where hashes?.contains(hash) ?? true {
+        for hash in order where hashes?.contains(hash) ?? true {
             guard let torrent = torrents[hash] else { continue }
             do {
-                result.append(try await torrent.record(queuePosition: position))
+                result.append(try await torrent.record(queuePosition: queuePlace(of: hash)))
             } catch {
                 logger.warning("cannot save \(torrent.metainfo.name): \(error)")
             }

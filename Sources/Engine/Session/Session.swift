@@ -37,12 +37,20 @@ public actor Session {
     var fetches: [InfoHash: MetadataFetch] = [:]
     /// Torrents and fetches, in the order they were added.
     var order: [InfoHash] = []
+    /// Each one's queue place (see `Session+QueuePlaces.swift`), and the place the next one gets.
+    var queuePlaces: [InfoHash: Int] = [:]
+    var nextQueuePlace = 0
     /// The session-wide limits every connection obeys besides its torrent's own.
     nonisolated let downloadLimiter: RateLimiter
     nonisolated let uploadLimiter: RateLimiter
     /// How many torrents may transfer at once (see `Session+Control.swift`).
     var queue: QueuePlanner
     var queueTask: Task<Void, Never>?
+    /// Every torrent's queue facts, kept up to date by the torrents themselves, and the torrents in queue
+    /// order as of the last plan; the limits of that plan (nil: plan again whatever changed).
+    nonisolated let queueBoard = QueueBoard()
+    var queueRanking = QueueRanking<InfoHash>()
+    var plannedQueue: QueuePlanner?
     /// Peer connections of all torrents together at most; `setConnectionLimit` changes it.
     var connectionLimit: Int
     /// Settings new torrents start with: the configuration's, as `setTorrentDefaults` changed them since.
@@ -125,13 +133,13 @@ public actor Session {
         let torrent = makeTorrent(metainfo, storage: storage, settings: settings)
         torrents[metainfo.infoHash] = torrent
         fetches[metainfo.infoHash] = nil
-        if !order.contains(metainfo.infoHash) { order.append(metainfo.infoHash) }
+        if queuePlaces[metainfo.infoHash] == nil { appendToOrder(metainfo.infoHash) }
         do {
             // With queue limits, a new torrent waits Queued and the queue decides at once whether it runs.
             try await torrent.start(holding: paused ? .paused : isQueueLimited ? .queued : nil)
         } catch {
             torrents[metainfo.infoHash] = nil
-            order.removeAll { $0 == metainfo.infoHash }
+            removeFromOrder(metainfo.infoHash)
             await torrent.stop()
             throw error
         }
@@ -155,7 +163,7 @@ public actor Session {
         return Torrent(
             metainfo: metainfo, configuration: torrentDefaults, settings: settings,
             sessionLimits: (downloadLimiter, uploadLimiter), storage: storage,
-            connector: connector, announcer: announcer, logger: logger, savedHave: savedHave)
+            connector: connector, announcer: announcer, logger: logger, savedHave: savedHave, queueBoard: queueBoard)
     }
 
     public func torrent(for infoHash: InfoHash) -> Torrent? { torrents[infoHash] }

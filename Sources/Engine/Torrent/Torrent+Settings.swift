@@ -84,6 +84,7 @@ extension Torrent {
         }
         wantedPieces = wanted
         picker.isSequential = settings.sequential
+        publishQueueFacts()
     }
 
     /// After the wanted pieces changed: a torrent that now has everything it wants seeds, one that wants
@@ -143,9 +144,13 @@ public enum TorrentControlError: Error, CustomStringConvertible, Sendable {
 }
 
 extension Torrent {
-    /// What the session's queue needs to know of this torrent.
-    func queueInfo() -> (priority: TorrentPriority, isComplete: Bool, activity: TorrentActivity) {
-        (settings.priority, picker.isComplete, activity)
+    /// Tells the session's queue of a change of priority, completeness or activity. Called wherever one
+    /// of them may change (a change of `activity` or `settings` calls it itself).
+    func publishQueueFacts() {
+        let facts = QueueFacts(priority: settings.priority, isComplete: picker.isComplete, activity: activity)
+        guard facts != publishedQueueFacts else { return }
+        publishedQueueFacts = facts
+        queueBoard?.update(infoHash, owner: ObjectIdentifier(self), facts)
     }
 
     /// A paused torrent the user resumed while the queue is limited: it waits for the queue's decision.

@@ -41,7 +41,9 @@ public actor Torrent {
     public nonisolated var infoHash: InfoHash { metainfo.infoHash }
     var configuration: TorrentConfiguration
     /// The user's choices for this torrent (see `Torrent+Settings.swift`).
-    var settings: TorrentSettings
+    var settings: TorrentSettings {
+        didSet { publishQueueFacts() }
+    }
     /// Rate limits the connections read without a hop to this actor.
     nonisolated let limits: TransferLimits
     /// Pieces of files that are not skipped.
@@ -55,7 +57,13 @@ public actor Torrent {
     let logger: Logger
     private let epoch = ContinuousClock.now
 
-    var activity: TorrentActivity = .stopped
+    var activity: TorrentActivity = .stopped {
+        didSet { publishQueueFacts() }
+    }
+    /// Where the session's queue reads this torrent's priority, completeness and activity (nil outside a
+    /// session), and what it last read there.
+    nonisolated let queueBoard: QueueBoard?
+    var publishedQueueFacts: QueueFacts
     var picker: PiecePicker
     var choker: Choker
     var peers: [PeerKey: ConnectedPeer] = [:]
@@ -112,7 +120,7 @@ public actor Torrent {
     init(metainfo: Metainfo, configuration: TorrentConfiguration, settings: TorrentSettings = TorrentSettings(),
          sessionLimits: (download: RateLimiter, upload: RateLimiter) = (RateLimiter(), RateLimiter()),
          storage: Storage, connector: PeerConnector, announcer: TrackerAnnouncer?, logger: Logger,
-         savedHave: Bitfield? = nil) {
+         savedHave: Bitfield? = nil, queueBoard: QueueBoard? = nil) {
         self.metainfo = metainfo
         self.announcer = announcer
         self.configuration = configuration
@@ -133,6 +141,10 @@ public actor Torrent {
             torrentUpload: RateLimiter(bytesPerSecond: settings.uploadLimit),
             sessionDownload: sessionLimits.download, sessionUpload: sessionLimits.upload)
         self.wantedPieces = Bitfield(count: metainfo.pieceCount, allSet: true)
+        self.queueBoard = queueBoard
+        let facts = QueueFacts(priority: settings.priority, isComplete: picker.isComplete, activity: .stopped)
+        self.publishedQueueFacts = facts
+        queueBoard?.register(metainfo.infoHash, owner: ObjectIdentifier(self), facts)
     }
 
     var now: Duration { ContinuousClock.now - epoch }

@@ -83,7 +83,7 @@ public struct TorrentRecord: Sendable, Equatable {
         var downloaded: Int64
         var seedingHours: Int
         var completedAt: Date?
-        /// Place in the session's order: a removal moves those after it up, and they are saved again.
-        var queuePosition = 0
+        /// Queue place (see `Session+QueuePlaces.swift`): given when added, unchanged by removals.
+        public internal(set) var queuePosition = 0
     }
 }
