@@ -85,11 +85,16 @@ def main():
         # Progress over time (seconds since start, MiB down, MiB up), at most one sample a second.
         trace = state.setdefault('trace', [])
         t = round(time.time() - state['start'], 1)
-        if not trace or t - trace[-1][0] >= 1:
+        sample = not trace or t - trace[-1][0] >= 1
+        if sample:
             trace.append([t, state['downloaded'] >> 20, state['uploaded'] >> 20])
-        # Payload bytes received from and sent to each connected peer, by address (for a breakdown).
+        # Payload bytes received from and sent to each connected peer, by address (for a breakdown), and
+        # per peer over time (peer_trace: address -> [seconds, MiB from it, MiB to it], once a second).
         for peer in s.get('peers', []):
             state.setdefault('by_peer', {})[peer['address']] = [peer['downloaded'], peer['uploaded']]
+            if sample:
+                state.setdefault('peer_trace', {}).setdefault(peer['address'], []).append(
+                    [t, round(peer['downloaded'] / 2**20, 1), round(peer['uploaded'] / 2**20, 1)])
         event = s.get('event')
         if state['done'] is None and (event == 'complete' or (a.role == 'seed' and event == 'ready')):
             state['done'] = time.time()

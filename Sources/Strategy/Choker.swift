@@ -19,7 +19,10 @@
 ///   interested peer can use our upload; when nobody else wants it, it gets the optimistic slot's share
 ///   (``freeRidersTurn(_:now:)``). Letting it fill slots that reciprocating peers did not want at that
 ///   moment made it finish with them, not last. (It can still earn a slot the BEP 3 way, by uploading to
-///   us: one byte lifts the verdict.)
+///   us: one byte lifts the verdict.) A peer we never served can be one too: it **refused** us (choked us
+///   for ``refusalWindow`` while it had pieces we wanted, and never sent a byte) and the ledger never saw
+///   it pass pieces on, while it saw others do (``noteRefusals(_:now:)``). Refusing peers also come last
+///   for the optimistic slot.
 /// - **Quick start**: until a rechoke finds an interested peer, and for ``quickStartWindow`` (10 s) after,
 ///   rechokes come every ``quickStartInterval`` (2 s). Until the first rates exist, peers are unchoked
 ///   as they come (the engine fills free slots), free riders included; ten seconds of that is a large
@@ -44,13 +47,18 @@
 /// - Ties (at the start everybody is at zero) go to the peer **we have sent the least** (round robin), so
 ///   the seed's first pieces are spread over many peers instead of piling up at one.
 /// - **The optimistic slot** goes to a newcomer (first seen less than ``rechokeInterval`` ago: a late
-///   joiner has nothing to trade and no record yet), kept while it is a newcomer; when there is none,
-///   to the best choked peer. The seed keeps measuring choked peers, so it does not need luck to find good
-///   ones, and once measured a free rider gets a seed slot only when no reciprocating peer wants one.
+///   joiner has nothing to trade and no record yet), kept while it is the only newcomer; among several
+///   (the torrent's start) it moves at every rechoke to one we sent least. When there is none, it goes to
+///   the choked peer that gains most from others, so that a peer the seed never served gets pieces it can
+///   pass on. Peers that held pieces back and never passed one on come last for it. The seed keeps
+///   measuring choked peers, so it does not need luck to find good ones, and once measured a free rider
+///   gets a seed slot only when no reciprocating peer wants one.
 /// - **Free riders wait**: a peer we found to be a free rider while we were leeching (the verdict is kept
-///   once we seed, until it sends us something), or a **hoarder** (``Peer/isHoarder``: pieces that only it
-///   had and others needed never went from it to them; see ``SpreadLedger``) gets no slot, regular or
-///   optimistic, while any other interested peer wants one. Ranking by "gained from others" alone is not
+///   once we seed, until it sends us something), a **hoarder** (``Peer/isHoarder``: pieces that only it
+///   had and others needed never went from it to them; see ``SpreadLedger``), or a **silent holder** (it
+///   held back a piece and never passed one on, while a typical peer passed on ``witnessTypical``: see
+///   ``isSilentHolder(_:)``) gets no slot, regular or optimistic, while any other interested peer wants
+///   one. Ranking by "gained from others" alone is not
 ///   enough: in the first seconds a free rider gains as fast as anyone (every leecher's allowance), and
 ///   the seed's upload is the scarcest in the swarm. When nobody else wants it, they get the optimistic
 ///   slot's share of it and no more (see ``freeRidersTurn(_:now:)``).
@@ -87,13 +95,16 @@ public struct Choker: Sendable {
         /// Pieces that only it had and that other peers then got without us (``SpreadLedger/passedOn``):
         /// what we saw it pass on, since it connected.
         public var piecesPassedOn: Int
+        /// Pieces that only it had and that other peers then got from us instead (``SpreadLedger/heldBack``).
+        public var piecesHeldBack: Int
 
         public init(
             key: PeerKey, isInterested: Bool, downloadRate: Double = 0, uploadRate: Double = 0,
             connectedAt: Duration = .zero, isSnubbed: Bool = false, isSeed: Bool = false, bytesHave: Int64 = 0,
             uploaded: Int64 = 0, downloaded: Int64 = 0, amInterested: Bool = false, isChokingUs: Bool = false,
-            isHoarder: Bool = false, piecesPassedOn: Int = 0
+            isHoarder: Bool = false, piecesPassedOn: Int = 0, piecesHeldBack: Int = 0
         ) {
+            self.piecesHeldBack = piecesHeldBack
             self.isHoarder = isHoarder
             self.piecesPassedOn = piecesPassedOn
             self.downloaded = downloaded
@@ -135,6 +146,18 @@ public struct Choker: Sendable {
     /// What a peer may take from us, while never sending us anything we want, before it counts as a free
     /// rider for the optimistic unchoke.
     public var freeRiderAllowance: Int64 = 2 << 20
+    /// How long a peer may choke us while it has pieces we want, without ever sending us a byte, before
+    /// the ledger's silence about it makes it a free rider (see ``noteRefusals(_:now:)``).
+    public var refusalWindow: Duration = .seconds(10)
+    /// How many peers the ledger must have seen passing pieces on before its silence about one means
+    /// anything: fewer, and it may simply not see this swarm's trades (a lone pair, a swarm of seeds).
+    public var witnessesNeeded = 2
+    /// A peer counts as passing pieces on when the ledger saw it pass on at least this share of what a
+    /// typical peer did (the median of those seen passing any): see ``isSeenPassingOn(_:)``.
+    public var passOnShare = 0.5
+    /// What a typical peer must have passed on before a peer that held back and passed on nothing is held
+    /// to the free riders' rules (``isSilentHolder(_:)``).
+    public var witnessTypical = 4
     /// How long rechokes come quickly once peers are interested, and how often.
     public var quickStartWindow: Duration = .seconds(10)
     public var quickStartInterval: Duration = .seconds(2)
@@ -157,6 +180,17 @@ public struct Choker: Sendable {
     public private(set) var freeRiders: Set<PeerKey> = []
     /// Peers that had pieces we wanted at some rechoke while we were leeching.
     private var hadWhatWeWanted: Set<PeerKey> = []
+    /// The highest median of ``Peer/piecesPassedOn``, over the peers that passed any on, that a rechoke
+    /// with at least ``witnessesNeeded`` such peers saw. Kept when they leave: at the end of a download
+    /// the free rider may be the only peer left, and would be its own yardstick.
+    private var typicalPassedOn = 0
+    /// Peers the last rechoke held to the free riders' rules (proven free riders that are not seen passing
+    /// pieces on, hoarders, silent holders), interested or not: the engine must not unchoke them between
+    /// rechokes either, when they say they are interested.
+    public private(set) var freeRiding: Set<PeerKey> = []
+    /// While leeching: since when each peer has refused us, choking us while it had pieces we wanted and
+    /// never sending us a byte. It ends when the peer unchokes us or sends us something.
+    private var refusingSince: [PeerKey: Duration] = [:]
     /// While seeding to free riders only: when the current one's turn began, and how many turns so far.
     private var freeRiderTurnStart: Duration?
     private var freeRiderTurns = 0
@@ -199,8 +233,14 @@ public struct Choker: Sendable {
         freeRiders = freeRiders.filter { present.contains($0) }
         hadWhatWeWanted = hadWhatWeWanted.filter { present.contains($0) }
         for peer in peers where peer.amInterested && !isSeeding { hadWhatWeWanted.insert(peer.key) }
+        let passing = peers.map(\.piecesPassedOn).filter { $0 > 0 }.sorted()
+        if passing.count >= max(1, witnessesNeeded) {
+            typicalPassedOn = max(typicalPassedOn, passing[passing.count / 2])
+        }
         for peer in peers where isProvenFreeRider(peer) { freeRiders.insert(peer.key) }
+        if !isSeeding { noteRefusals(peers, now: now) }
         for peer in peers where peer.downloaded > 0 { freeRiders.remove(peer.key) }
+        freeRiding = Set(peers.filter(isFreeRiding).map(\.key))
         if isSeeding { return seedingRechoke(peers: peers, now: now) }
         history.removeAll()
         firstSeen.removeAll()
@@ -233,20 +273,68 @@ public struct Choker: Sendable {
         {
             // Kept for its full period while it reciprocates.
         } else {
+            // Peers that have not had their trial first, and among those the ones not refusing us (a peer
+            // that chokes us while it has pieces we want has shown what it does with our upload: one got
+            // the slot again after losing it, and took 7 MiB from a 2 MiB/s leecher in 10 s).
             let untried = choked.filter { !usedItsTrial($0) }
-            optimisticPeer = pickOptimistic(among: untried.isEmpty ? choked : untried, previous: optimisticPeer, now: now)
+            let willing = untried.filter { refusingSince[$0.key] == nil }
+            let pool = !willing.isEmpty ? willing : !untried.isEmpty ? untried : choked
+            optimisticPeer = pickOptimistic(among: pool, previous: optimisticPeer, now: now)
             optimisticSince = optimisticPeer == nil ? nil : now
         }
         if let optimisticPeer { unchoked.insert(optimisticPeer) }
         return Decision(unchoked: unchoked, optimistic: optimisticPeer)
     }
 
-    /// A proven free rider that we never saw pass a piece on, or a hoarder. In a flash crowd an honest
+    /// A proven free rider that we do not see pass pieces on, a hoarder or a silent holder. In a flash crowd an honest
     /// peer may never send *us* a byte (its slots go to others) and be proven by our rule; but it passes
     /// pieces on, and the ledger sees that, so it is not held to the free riders' turn when it is the last
     /// one downloading.
     private func isFreeRiding(_ peer: Peer) -> Bool {
-        (freeRiders.contains(peer.key) && peer.piecesPassedOn == 0) || peer.isHoarder
+        (freeRiders.contains(peer.key) && !isSeenPassingOn(peer)) || peer.isHoarder || isSilentHolder(peer)
+    }
+
+    /// The ledger saw the peer hold back a piece that others needed and never pass one on, while a typical
+    /// peer passed on ``witnessTypical`` or more: a seed's only evidence against a free rider that it
+    /// served too little to call it a hoarder (it gave one 1 MiB in the first seconds, held back 1, and
+    /// then 10 MiB at full speed once the honest leechers were done).
+    private func isSilentHolder(_ peer: Peer) -> Bool {
+        peer.piecesHeldBack > 0 && peer.piecesPassedOn == 0 && typicalPassedOn >= witnessTypical
+    }
+
+    /// The ledger saw the peer pass on at least ``passOnShare`` of what a typical peer did. Not "any":
+    /// a leecher's ledger cannot tell a piece that Y got from X from one Y got from a seed while X was
+    /// its only other holder, so a free rider holding pieces the seed gave it is credited now and then
+    /// (4-8 pieces against 22-38 for honest peers in tit-for-tat runs).
+    private func isSeenPassingOn(_ peer: Peer) -> Bool {
+        peer.piecesPassedOn > 0 && Double(peer.piecesPassedOn) >= passOnShare * Double(typicalPassedOn)
+    }
+
+    /// While leeching: a peer that refused us for ``refusalWindow`` (it choked us although it had pieces we
+    /// wanted, and never sent us a byte), and that the ledger never saw pass a piece on while it saw at
+    /// least ``witnessesNeeded`` others do so, is a free rider, whether or not we served it.
+    ///
+    /// Our own rule (``isProvenFreeRider(_:)``) needs our allowance spent on the peer, so it only ever
+    /// judges the peers we served. The others would get our seed slots at full speed once we complete:
+    /// in a tit-for-tat run, leechers that had never unchoked the free rider served it as soon as they
+    /// were seeds, and it finished a few seconds after them. An honest peer that chokes us (its slots went
+    /// to others) passes pieces on to those others, which the ledger sees; one byte to us, or passing on
+    /// half as many pieces as a typical peer, lifts the verdict.
+    private mutating func noteRefusals(_ peers: [Peer], now: Duration) {
+        refusingSince = refusingSince.filter { key, _ in peers.contains { $0.key == key } }
+        let witnesses = peers.count { isSeenPassingOn($0) }
+        for peer in peers where !peer.isSeed {
+            if peer.downloaded > 0 || !peer.isChokingUs {
+                refusingSince[peer.key] = nil
+            } else if peer.amInterested && refusingSince[peer.key] == nil {
+                refusingSince[peer.key] = now
+            }
+            if let since = refusingSince[peer.key], now - since >= refusalWindow, !isSeenPassingOn(peer),
+                witnesses >= witnessesNeeded
+            {
+                freeRiders.insert(peer.key)
+            }
+        }
     }
 
     /// It took our allowance and never sent us a byte, whether or not it has anything we want: its trial
@@ -309,19 +397,36 @@ public struct Choker: Sendable {
         let traders = interested.filter { !isFreeRiding($0) }
         if traders.isEmpty && !interested.isEmpty { return freeRidersTurn(interested, now: now) }
         freeRiderTurnStart = nil
-        let pool = traders
-        var unchoked = Set(pool.prefix(regularSlots).map(\.key))
-        let choked = pool.filter { !unchoked.contains($0.key) }
-        let newcomers = choked.filter { now - firstSeen[$0.key]! < rechokeInterval }
+        var unchoked = Set(traders.prefix(regularSlots).map(\.key))
+        // Not a peer that held pieces back and never passed one on (a free rider the ledger has not yet
+        // called a hoarder) while there is another: a newcomer's slot gave one 13 MiB in a run.
+        let choked = traders.filter { !unchoked.contains($0.key) }
+        let fair = choked.filter { !($0.piecesHeldBack > 0 && $0.piecesPassedOn == 0) }
+        let candidates = fair.isEmpty ? choked : fair
+        let newcomers = candidates.filter { now - firstSeen[$0.key]! < rechokeInterval }
         if let current = optimisticPeer, let since = optimisticSince, now - since < optimisticInterval,
-            newcomers.contains(where: { $0.key == current })
+            newcomers.count == 1, newcomers[0].key == current
         {
-            // A newcomer keeps its slot for its full period.
+            // A late joiner keeps its slot for its full period.
         } else if !newcomers.isEmpty {
-            optimisticPeer = pickOptimistic(among: newcomers, previous: optimisticPeer, now: now)
+            // Several newcomers (the torrent's start): the slot goes at every rechoke to one we sent least,
+            // so that the seed's first pieces spread over many peers and no peer we know nothing about
+            // keeps it. Kept, it gave a free rider 13 MiB in a run.
+            let least = newcomers.map(\.uploaded).min()!
+            let pool = newcomers.filter { $0.uploaded == least }
+            optimisticPeer = pickOptimistic(among: pool, previous: optimisticPeer, now: now)
             optimisticSince = now
         } else {
-            optimisticPeer = choked.first?.key
+            // The choked peer that gains most from others, then the one we sent least: not by what it
+            // passed on, which a peer the seed never served cannot show. Ranked that way too, the slot
+            // left one honest leecher without a byte from the seed for a whole tit-for-tat run (it
+            // finished last of the traders).
+            optimisticPeer = candidates.min { a, b in
+                let rateA = rates[a.key]! ?? 0
+                let rateB = rates[b.key]! ?? 0
+                if rateA != rateB { return rateA > rateB }
+                return (a.uploaded, a.connectedAt, a.key) < (b.uploaded, b.connectedAt, b.key)
+            }?.key
             optimisticSince = optimisticPeer == nil ? nil : now
         }
         if let optimisticPeer { unchoked.insert(optimisticPeer) }

@@ -15,8 +15,16 @@ import TorrentModel
 /// gave), and a peer that hides its pieces (no `have`, no events) are never hoarders. Bitfields count as
 /// holdings but not as events.
 ///
+/// **Seeds are not holders**: peers whose first word on their pieces was a full set (``peerCameAsSeed(_:)``).
+/// A seed has every piece, so a leecher's ledger would otherwise see nothing while the torrent's seed is
+/// connected, and a free rider behind us (nothing we want, so our own rule never proves it) would pass for
+/// honest once we seed. Y may then have got the piece from a seed rather than from X: peers ask a seed
+/// mostly for pieces nobody else has (rarest first), so that is rare, and the mistake only ever credits X.
+/// Peers that complete while we watch stay holders: they got their pieces from the swarm and pass them on,
+/// and leaving them out made a free rider the only holder of every piece at the end of a download.
+///
 /// A value type without I/O; the engine reports the blocks it serves, the `have`s it hears (with how
-/// many other connected peers had the piece before) and the peers that leave.
+/// many other connected peers had the piece before), the peers that come as seeds and those that leave.
 public struct SpreadLedger: Sendable {
     public let pieceCount: Int
     /// Times a peer held back before it can be called a hoarder.
@@ -29,6 +37,8 @@ public struct SpreadLedger: Sendable {
     private var soleHolder: [Int: PeerKey] = [:]
     public private(set) var passedOn: [PeerKey: Int] = [:]
     public private(set) var heldBack: [PeerKey: Int] = [:]
+    /// Connected peers that came as seeds.
+    public private(set) var seeds: Set<PeerKey> = []
 
     public init(pieceCount: Int) {
         self.pieceCount = pieceCount
@@ -40,9 +50,16 @@ public struct SpreadLedger: Sendable {
         sent[peer, default: Bitfield(count: pieceCount)][piece] = true
     }
 
-    /// The peer announced a piece (`have`) that `othersHaving` other connected peers had announced before.
-    public mutating func peerAnnounced(_ piece: Int, by peer: PeerKey, othersHaving: Int) {
+    /// The peer's first word on its pieces (bitfield or have_all) said it has them all.
+    public mutating func peerCameAsSeed(_ peer: PeerKey) {
+        seeds.insert(peer)
+    }
+
+    /// The peer announced a piece (`have`) that `othersHaving` other connected peers had announced before
+    /// (the seeds among them included: they are left out here).
+    public mutating func peerAnnounced(_ piece: Int, by peer: PeerKey, othersHaving allHaving: Int) {
         guard piece >= 0, piece < pieceCount else { return }
+        let othersHaving = allHaving - seeds.count
         defer { soleHolder[piece] = othersHaving == 0 ? peer : nil }
         guard othersHaving == 1, let holder = soleHolder[piece], holder != peer else { return }
         if sent[peer]?[piece] == true {
@@ -57,6 +74,7 @@ public struct SpreadLedger: Sendable {
         sent[peer] = nil
         passedOn[peer] = nil
         heldBack[peer] = nil
+        seeds.remove(peer)
         soleHolder = soleHolder.filter { $0.value != peer }
     }
 

@@ -189,8 +189,6 @@ extension Choker.Decision {
         // Peer 5 took 2 MiB from us and never sent a byte, though we want its pieces; peer 6 is slow.
         let freeRider = Choker.Peer(
             key: 5, isInterested: true, uploaded: 2 << 20, downloaded: 0, amInterested: true, isChokingUs: true)
-        let almost = Choker.Peer(
-            key: 5, isInterested: true, uploaded: (2 << 20) - 1, downloaded: 0, amInterested: true, isChokingUs: true)
         let regular = [peer(1, down: 90), peer(2, down: 80), peer(3, down: 70), peer(4, down: 60)]
         var optimistic: Set<PeerKey> = []
         for seed in UInt64(0)..<20 {
@@ -215,7 +213,8 @@ extension Choker.Decision {
             #expect(!served.contains(400) && !served.contains(450))
         }
         #expect(optimistic == [6])
-        // One byte short of the allowance, it takes turns.
+        // One byte short of the allowance, and with nothing we want (so not refusing us), it takes turns.
+        let almost = Choker.Peer(key: 5, isInterested: true, uploaded: (2 << 20) - 1, downloaded: 0)
         var turns = 0
         for seed in UInt64(0)..<20 {
             var choker = Choker(seed: seed)
@@ -229,11 +228,26 @@ extension Choker.Decision {
     }
 
     @Test func anOptimisticPeerThatKeepsChokingUsLosesItsTrialEarly() {
-        // Peer 5 has pieces we want but never unchokes us (a free rider); peer 6 unchokes us.
+        // Peer 5 has pieces we want but never unchokes us (a free rider); peer 6 unchokes us. Peer 5 holds
+        // the slot and refuses us: it loses it at the next rechoke, and does not get it back while peer 6
+        // waits.
+        var choker = Choker(seed: 1)
+        let regular = [peer(1, down: 90), peer(2, down: 80), peer(3, down: 70), peer(4, down: 60)]
+        let refuser = Choker.Peer(key: 5, isInterested: true, amInterested: true, isChokingUs: true)
+        #expect(choker.rechoke(peers: regular + [refuser], isSeeding: false, now: start).optimistic == 5)
+        let trader = Choker.Peer(key: 6, isInterested: true, amInterested: true, isChokingUs: false)
+        for step in 1...6 {
+            let now = start + .seconds(10 * step)
+            #expect(choker.rechoke(peers: regular + [refuser, trader], isSeeding: false, now: now).optimistic == 6)
+        }
+    }
+
+    @Test func aPeerThatChokesUsWhileWeWantNothingFromItTakesTurns() {
+        // Neither peer 5 nor peer 6 has anything we want: choking us refuses nothing.
         let peers = [
             peer(1, down: 90), peer(2, down: 80), peer(3, down: 70), peer(4, down: 60),
-            Choker.Peer(key: 5, isInterested: true, amInterested: true, isChokingUs: true),
-            Choker.Peer(key: 6, isInterested: true, amInterested: true, isChokingUs: false),
+            Choker.Peer(key: 5, isInterested: true, isChokingUs: true),
+            Choker.Peer(key: 6, isInterested: true, isChokingUs: false),
         ]
         var freeRiderTurns = 0
         var traderTurns = 0
@@ -244,8 +258,8 @@ extension Choker.Decision {
                 if decision.optimistic == 5 { freeRiderTurns += 1 } else { traderTurns += 1 }
             }
         }
-        // Each gets the slot in turn, the free rider for one rechoke, the trader for three.
-        #expect(traderTurns == 3 * freeRiderTurns)
+        // Each gets the slot in turn for its full 30 s.
+        #expect(traderTurns == freeRiderTurns)
     }
 
     @Test func fewerSlotsMeanFewerUnchokes() {

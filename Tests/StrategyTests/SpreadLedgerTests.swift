@@ -51,6 +51,27 @@ import Testing
         #expect(ledger.heldBack.isEmpty && ledger.passedOn.isEmpty)
     }
 
+    @Test func aSeedThatCameCompleteIsNoHolderButAPeerThatCompletedIs() {
+        var ledger = SpreadLedger(pieceCount: 64)
+        // We leech beside the torrent's seed (7): without leaving it out, peer 1 would never be a sole
+        // holder, and the ledger would see nothing.
+        ledger.peerCameAsSeed(7)
+        ledger.peerAnnounced(0, by: 1, othersHaving: 1)  // the seed has it too
+        ledger.peerAnnounced(0, by: 2, othersHaving: 2)  // not from us: peer 1 passed it on
+        #expect(ledger.passedOn[1] == 1)
+        // Peer 3 completed while we watched (it is no seed to the ledger): it and peer 4 hold piece 1, so
+        // peer 5 getting it says nothing about peer 4.
+        ledger.peerAnnounced(1, by: 4, othersHaving: 2)  // the seed and peer 3
+        ledger.peerAnnounced(1, by: 5, othersHaving: 3)
+        #expect(ledger.passedOn[4] == nil)
+        // The seed left: counts are raw again.
+        ledger.peerLeft(7)
+        #expect(ledger.seeds.isEmpty)
+        ledger.peerAnnounced(2, by: 1, othersHaving: 0)
+        ledger.peerAnnounced(2, by: 2, othersHaving: 1)
+        #expect(ledger.passedOn[1] == 2)
+    }
+
     @Test func tooLittleEvidenceIsNoVerdict() {
         var ledger = SpreadLedger(pieceCount: 64)
         for piece in 0..<3 { hand(&ledger, piece: piece, to: 9, then: 1, fromUs: true) }

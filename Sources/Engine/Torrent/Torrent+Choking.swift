@@ -48,22 +48,35 @@ extension Torrent {
                 bytesHave: picker.peerBitfield(key).map(metainfo.geometry.byteCount(of:)) ?? 0,
                 uploaded: state.upload.total, downloaded: state.download.total, amInterested: state.amInterested,
                 isChokingUs: state.peerChoking, isHoarder: spreadLedger.isHoarder(key),
-                piecesPassedOn: spreadLedger.passedOn[key] ?? 0))
+                piecesPassedOn: spreadLedger.passedOn[key] ?? 0, piecesHeldBack: spreadLedger.heldBack[key] ?? 0))
         }
         var decision = superSeedDecision(candidates) ?? choker.rechoke(peers: candidates, isSeeding: seeding, now: now)
         if configuration.freeRide { decision = Choker.Decision(unchoked: [], optimistic: nil) }
         optimisticPeer = decision.optimistic
+        logger.debug("\(metainfo.name): rechoke \(seeding ? "seeding" : "leeching") \(describe(candidates, decision))")
         for key in peers.keys {
             setChoked(key, !decision.unchoked.contains(key))
         }
     }
 
+    /// One line per rechoke for the debug log: each peer's address, `U` unchoked (`O` optimistic), `i` it is
+    /// interested, `w` we are, `F` a free rider, `p`/`h` pieces the ledger saw it pass on / hold back, and MiB
+    /// sent to / received from it.
+    private func describe(_ candidates: [Choker.Peer], _ decision: Choker.Decision) -> String {
+        candidates.sorted { $0.key < $1.key }.map { peer in
+            let address = peers[peer.key].map { "\($0.link.address.host)" } ?? "?"
+            let mark = decision.optimistic == peer.key ? "O" : decision.unchoked.contains(peer.key) ? "U" : "-"
+            let flags = (peer.isInterested ? "i" : "") + (peer.amInterested ? "w" : "")
+                + (choker.freeRiders.contains(peer.key) ? "F" : "") + (peer.isSeed ? "S" : "")
+            return "\(address)\(mark)\(flags) p\(peer.piecesPassedOn)h\(spreadLedger.heldBack[peer.key] ?? 0)"
+                + " \(peer.uploaded >> 20)/\(peer.downloaded >> 20)"
+        }.joined(separator: "; ")
+    }
+
     /// Unchokes an interested newcomer at once when fewer peers than the slots are unchoked.
     func unchokeIfSlotFree(_ key: PeerKey) {
         let unchoked = peers.values.filter { !$0.state.amChoking }.count
-        guard !configuration.freeRide, !spreadLedger.isHoarder(key),
-            !choker.freeRiders.contains(key) || spreadLedger.passedOn[key] != nil
-        else { return }
+        guard !configuration.freeRide, !spreadLedger.isHoarder(key), !choker.freeRiding.contains(key) else { return }
         if unchoked < configuration.unchokeSlots + 1 || isSuperSeeding { setChoked(key, false) }
     }
 

@@ -123,10 +123,12 @@ extension Torrent {
         case .bitfield(let bytes):
             // BEP 3 wants it first, but aria2 sends one again later: take it as the peer's new state.
             guard let bits = Bitfield(wireBytes: bytes, count: pieceCount) else { return "malformed bitfield" }
+            noteSeedArrival(key, complete: bits.isComplete)
             picker.peerJoined(key, has: bits)
             superSeedPeerAnnounced(key)
         case .haveAll, .haveNone:
             guard peers[key]!.state.supportsFastExtension else { return "have_all/have_none without the fast extension" }
+            noteSeedArrival(key, complete: message == .haveAll)
             picker.peerJoined(key, has: Bitfield(count: pieceCount, allSet: message == .haveAll))
             superSeedPeerAnnounced(key)
         case .request(let block):
@@ -189,6 +191,12 @@ extension Torrent {
     func releaseRequests(of key: PeerKey) {
         _ = peers[key]?.state.forgetAllRequests()
         _ = picker.peerChoked(key)
+    }
+
+    /// The peer told us its pieces; before any other word on them, a full set means it came as a seed
+    /// (the spread ledger leaves those out of a piece's holders).
+    private func noteSeedArrival(_ key: PeerKey, complete: Bool) {
+        if complete && picker.peerBitfield(key)?.isEmpty != false { spreadLedger.peerCameAsSeed(key) }
     }
 
     /// Sends `interested` or `not interested` when that changed.
