@@ -28,7 +28,7 @@ final class StoreRoundTripTests: XCTestCase {
         settings.downloadLimit = 1234
         settings.seedRatioLimit = 1.5
         return TorrentRecord(
-            metainfo: TorrentRecord.torrentFile(of: metainfo), infoHash: metainfo.infoHash, name: metainfo.name,
+            metainfo: metainfo.torrentFileBytes, infoHash: metainfo.infoHash, name: metainfo.name,
             directory: "/data/dl", state: state, settings: settings, queuePosition: position,
             resume: ResumeData(verified: verified, files: [FileStamp(size: 40_000, modified: 1_700_000_000_123_456_789), nil]),
             uploaded: 123_456_789_012, downloaded: 49_000, seedingSeconds: 3600.5,

@@ -38,7 +38,7 @@ extension Torrent {
         let (added, completed) = (addedAt, completedAt)
         let stamps = try await storage.syncAndStamp()
         return TorrentRecord(
-            metainfo: TorrentRecord.torrentFile(of: metainfo), infoHash: infoHash, name: metainfo.name,
+            metainfo: metainfo.torrentFileBytes, infoHash: infoHash, name: metainfo.name,
             directory: storage.directory.path, state: state, settings: settings, queuePosition: queuePosition,
             resume: ResumeData(verified: have, files: stamps), uploaded: uploaded, downloaded: downloaded,
             seedingSeconds: seconds, addedAt: added, completedAt: completed)

@@ -9,7 +9,7 @@ public struct TorrentRecord: Sendable, Equatable {
         case active, paused, queued
     }
 
-    /// The torrent file: the raw `info` dictionary and the trackers (see `torrentFile(of:)`).
+    /// The torrent file: the raw `info` dictionary and the trackers (see `Metainfo.torrentFileBytes`).
     public var metainfo: [UInt8]
     public var infoHash: InfoHash
     public var name: String
@@ -52,24 +52,10 @@ public struct TorrentRecord: Sendable, Equatable {
         queuePosition: Int = 0, addedAt: Date = Date()
     ) -> TorrentRecord {
         TorrentRecord(
-            metainfo: torrentFile(of: metainfo), infoHash: metainfo.infoHash, name: metainfo.name,
+            metainfo: metainfo.torrentFileBytes, infoHash: metainfo.infoHash, name: metainfo.name,
             directory: directory.path, state: state, settings: settings, queuePosition: queuePosition,
             resume: ResumeData(verified: Bitfield(count: metainfo.pieceCount), files: metainfo.files.map { _ in nil }),
             uploaded: 0, downloaded: 0, seedingSeconds: 0, addedAt: addedAt, completedAt: nil)
-    }
-
-    /// A `.torrent` file for the metainfo: the `info` dictionary exactly as received (so the info-hash
-    /// stays the same) and the tracker tiers.
-    public static func torrentFile(of metainfo: Metainfo) -> [UInt8] {
-        var bytes: [UInt8] = Array("d".utf8)
-        if !metainfo.trackerTiers.isEmpty {
-            bytes += BencodeEncoder.encode(.string("announce-list"))
-            bytes += BencodeEncoder.encode(.list(metainfo.trackerTiers.map { .list($0.map(BencodeValue.string)) }))
-        }
-        bytes += BencodeEncoder.encode(.string("info"))
-        bytes += metainfo.infoBytes
-        bytes += Array("e".utf8)
-        return bytes
     }
 
     /// What a save compares to know whether the torrent changed since: cheap to take, no disk access.
