@@ -15,11 +15,21 @@ extension Torrent {
             // A peer that failed waits; one that merely closed a working connection waits a second, so that
             // a peer that accepts and hangs up at once cannot put us in a tight loop.
             wait: { $0.failures > 0 ? reconnectDelay * (1 << min($0.failures - 1, 6)) : .seconds(1) },
-            skipping: { seeding && $0.isSeed })
+            skipping: { seeding && $0.isSeed }, reached: incomingListenAddresses)
         for address in due {
             pendingConnections += 1
             connector.connect(address, self)
         }
+    }
+
+    /// Where the peers that dialled us listen (host and the port from their extension handshake). Dialling
+    /// one of them again, when the tracker lists it, made a second connection that replaced the first a
+    /// second into a flash crowd, dropping its requests and a super-seed's offers.
+    private var incomingListenAddresses: Set<PeerAddress> {
+        Set(peers.values.compactMap { peer in
+            guard peer.link.isIncoming, let port = peer.state.listenPort, port != 0 else { return nil }
+            return PeerAddress(host: peer.link.address.host, port: port).normalized
+        })
     }
 
     /// The session reports that an outgoing connection ended; `failed` when it never got past the handshake.
