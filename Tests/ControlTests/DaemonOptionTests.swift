@@ -34,14 +34,7 @@ final class DaemonOptionTests: XCTestCase {
     }
 
     private func startDaemon(_ extra: [String] = []) throws {
-        let process = Process()
-        process.executableURL = try SwarmExecutable.locate()
-        process.arguments = ["daemon", "--state-dir", state, "--bind", "127.0.0.1", "--port", "0", "--dir", root.path, "--no-dht"] + extra
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        daemon = process
-        try waitUntil("the daemon answers", seconds: 20) { try self.swarm(["list"]).status == 0 }
+        daemon = try SwarmExecutable.startDaemon(state: state, downloads: root.path, extra: extra)
     }
 
     private func waitUntil(_ what: String, seconds: Double = 30, _ condition: () throws -> Bool) throws {

@@ -45,15 +45,9 @@ final class DaemonTests: XCTestCase {
     }
 
     /// Starts `swarm daemon` on loopback and waits until it answers.
-    private func startDaemon(downloads: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = try Self.swarmBinary()
-        process.arguments = ["daemon", "--state-dir", state, "--bind", "127.0.0.1", "--port", "0", "--dir", downloads.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+    private func startDaemon(downloads: URL, extra: [String] = []) throws -> Process {
+        let process = try SwarmExecutable.startDaemon(state: state, downloads: downloads.path, extra: extra)
         daemons.append(process)
-        try waitUntil("the daemon answers", seconds: 20) { try self.swarm(["list"]).status == 0 }
         return process
     }
 
@@ -215,18 +209,7 @@ final class DaemonTests: XCTestCase {
         defer { fixture.remove() }
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         func start() throws -> Process {
-            let process = Process()
-            process.executableURL = try Self.swarmBinary()
-            process.arguments = [
-                "daemon", "--state-dir", state, "--bind", "127.0.0.1", "--port", "0", "--no-dht", "--save-interval", "3600",
-                "--dir", fixture.seedDirectory.path,
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            daemons.append(process)
-            try waitUntil("the daemon answers", seconds: 20) { try self.swarm(["list"]).status == 0 }
-            return process
+            try startDaemon(downloads: fixture.seedDirectory, extra: ["--save-interval", "3600"])
         }
         func killAndRestart(_ process: Process) throws -> Process {
             kill(process.processIdentifier, SIGKILL)

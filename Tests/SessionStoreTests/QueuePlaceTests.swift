@@ -110,18 +110,7 @@ final class QueuePlaceTests: XCTestCase {
             return rows.compactMap { $0["name"] as? String }
         }
         func start() throws -> Process {
-            let process = Process()
-            process.executableURL = try SwarmExecutable.locate()
-            process.arguments = [
-                "daemon", "--state-dir", state, "--bind", "127.0.0.1", "--port", "0", "--no-dht", "--save-interval", "3600",
-                "--dir", work.url.path,
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let deadline = Date().addingTimeInterval(20)
-            while Date() < deadline, try swarm(["list"]).status != 0 { Thread.sleep(forTimeInterval: 0.1) }
-            return process
+            try SwarmExecutable.startDaemon(state: state, downloads: work.url.path, extra: ["--save-interval", "3600"])
         }
         var daemon = try start()
         defer { if daemon.isRunning { daemon.terminate(); daemon.waitUntilExit() } }
