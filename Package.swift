@@ -71,6 +71,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // A release binary carries the Swift runtime and Foundation inside: no dynamic symbol lookups at
+            // start (a quarter of a `swarm` process's start-up CPU), and one file to install.
+            linkerSettings: [
+                .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+                // What the static Foundation needs after it, in this order.
+                .linkedLibrary("CoreFoundation", .when(configuration: .release)),
+                .linkedLibrary("_FoundationCollections", .when(configuration: .release)),
+                .linkedLibrary("_FoundationCShims", .when(configuration: .release)),
+                .linkedLibrary("_FoundationICU", .when(configuration: .release)),
             ]
         ),
         .target(name: "TerminalUI", dependencies: ["Engine", "TorrentModel", "Tracker"]),

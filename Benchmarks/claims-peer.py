@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Usage: claims-peer.py SWARM {seed|leech|free-ride} TORRENT DIR --ip A --port P --stats F
-                       [--done F] [--upload-kib K] [--start-at T] [--reannounce S] [--swarm-arg=ARG]...
+                       [--done F] [--upload-kib K] [--start-at T] [--reannounce S] [--trace-step S] [--swarm-arg=ARG]...
 
 One Swarm peer for Benchmarks/claims.sh, speaking the interop `claims` harness's language: it runs
 `swarm seed|download ... --json` and turns its JSON lines into the same --stats file as the harness's
@@ -10,7 +10,8 @@ libtorrent peers (role, ip, start, done, uploaded, downloaded, progress, peers, 
   free-ride  swarm download --free-ride (an experiment knob: never unchokes anyone)
   seed       swarm seed (done = ready to seed)
 --reannounce S sends the swarm process SIGUSR1 every S seconds (a tracker re-announce), as the harness
-does for its libtorrent peers.
+does for its libtorrent peers. --trace-step S (or $SWARM_CLAIMS_TRACE_STEP) samples the progress traces in
+the stats file every S seconds instead of every second (swarm --json-interval S).
 """
 import argparse, json, os, signal, subprocess, sys, threading, time
 
@@ -25,6 +26,8 @@ def main():
     p.add_argument('--upload-kib', type=int, default=0)
     p.add_argument('--start-at', type=float, default=0)
     p.add_argument('--reannounce', type=float, default=2.0)
+    p.add_argument('--trace-step', type=float, default=float(os.environ.get('SWARM_CLAIMS_TRACE_STEP', '1')),
+                   help='seconds between trace samples (default 1, or $SWARM_CLAIMS_TRACE_STEP)')
     p.add_argument('--swarm-arg', action='append', default=[], help='one more argument for swarm')
     a = p.parse_args()
 
@@ -58,6 +61,8 @@ def main():
                '--bind', a.ip, '--port', str(a.port), '--json', '--no-dht']
     if a.upload_kib:
         command += ['--upload-limit', str(a.upload_kib)]
+    if a.trace_step < 1:
+        command += ['--json-interval', str(a.trace_step)]
     if a.role != 'seed':
         command += ['--seed-ratio', '100000']
     if a.role == 'free-ride':
@@ -82,14 +87,14 @@ def main():
         state.update(uploaded=s.get('uploaded', 0), downloaded=s.get('downloaded', 0),
                      progress=s.get('progress', 0.0), peers=len(s.get('peers', [])),
                      super_seeding=s.get('super_seeding', False))
-        # Progress over time (seconds since start, MiB down, MiB up), at most one sample a second.
+        # Progress over time (seconds since start, MiB down, MiB up), at most one sample per --trace-step.
         trace = state.setdefault('trace', [])
-        t = round(time.time() - state['start'], 1)
-        sample = not trace or t - trace[-1][0] >= 1
+        t = round(time.time() - state['start'], 2)
+        sample = not trace or t - trace[-1][0] >= a.trace_step
         if sample:
-            trace.append([t, state['downloaded'] >> 20, state['uploaded'] >> 20])
+            trace.append([t, round(state['downloaded'] / 2**20, 2), round(state['uploaded'] / 2**20, 2)])
         # Payload bytes received from and sent to each connected peer, by address (for a breakdown), and
-        # per peer over time (peer_trace: address -> [seconds, MiB from it, MiB to it], once a second).
+        # per peer over time (peer_trace: address -> [seconds, MiB from it, MiB to it], per --trace-step).
         for peer in s.get('peers', []):
             state.setdefault('by_peer', {})[peer['address']] = [peer['downloaded'], peer['uploaded']]
             if sample:

@@ -42,7 +42,7 @@ struct DownloadCommand: AsyncParsableCommand {
             session = try await options.startSession(metainfo).0
             hash = metainfo.infoHash
         }
-        var reporter = ProgressReporter(json: options.json)
+        var reporter = ProgressReporter(json: options.json, jsonInterval: .seconds(options.jsonInterval))
         var announcedComplete = false
         var snapshot = await session.snapshot(of: hash)
         while !signals.stopRequested, let current = snapshot {
@@ -55,7 +55,11 @@ struct DownloadCommand: AsyncParsableCommand {
             }
             if current.isFinished && current.ratio >= seedRatio { break }
             reporter.report(current)
-            try? await Task.sleep(for: .milliseconds(100))
+            if announcedComplete {
+                try? await Task.sleep(for: .milliseconds(100))
+            } else {
+                await Self.waitUntilFinished(await session.torrent(for: hash), atMost: .milliseconds(100))
+            }
             snapshot = await session.snapshot(of: hash)
         }
         snapshot = await session.snapshot(of: hash)
@@ -70,6 +74,17 @@ struct DownloadCommand: AsyncParsableCommand {
             return
         }
         guard snapshot.isFinished else { throw failure("interrupted before the download was complete", status: 1) }
+    }
+
+    /// Waits until the torrent finishes or `timeout` passes, so that `complete` goes out the moment the last
+    /// piece is in place (a magnet link has no torrent until its metadata arrives).
+    private static func waitUntilFinished(_ torrent: Torrent?, atMost timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: timeout) }
+            if let torrent { group.addTask { await torrent.untilFinished() } }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// Writes the fetched metadata as a .torrent file next to the data and lists the files, so that the

@@ -1,3 +1,4 @@
+import Control
 import Engine
 import Foundation
 import TorrentModel
@@ -6,20 +7,23 @@ import TorrentModel
 /// or one JSON object per line on stdout with `--json`.
 struct ProgressReporter {
     let json: Bool
+    /// How often a JSON progress line goes out.
+    let jsonInterval: Duration
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private var lastLine = ContinuousClock.now - .seconds(60)
     private var lastProgress = ContinuousClock.now - .seconds(60)
 
-    init(json: Bool) {
+    init(json: Bool, jsonInterval: Duration = .seconds(1)) {
         self.json = json
+        self.jsonInterval = jsonInterval
     }
 
     /// Callers may report often (events such as "complete" go out at once, so their time is exact);
-    /// progress goes out at most once a second as JSON and four times a second on a terminal.
+    /// progress goes out at most once per `jsonInterval` as JSON and four times a second on a terminal.
     mutating func report(_ s: TorrentSnapshot, event: String = "progress") {
         if event == "progress" {
             let now = ContinuousClock.now
-            guard now - lastProgress >= (json ? .seconds(1) : .milliseconds(250)) else { return }
+            guard now - lastProgress >= (json ? jsonInterval : .milliseconds(250)) else { return }
             lastProgress = now
         }
         if json {
@@ -46,35 +50,50 @@ struct ProgressReporter {
         return s.progress
     }
 
+    /// One JSON object: the torrent's totals, its peers and its trackers.
     static func json(_ s: TorrentSnapshot, event: String) -> String {
-        var object: [String: Any] = [
-            "event": event, "name": s.name, "info_hash": s.infoHash.hex, "state": s.activity.label.lowercased(),
-            "progress": (Self.progress(s) * 10000).rounded() / 10000, "pieces": s.piecesHave, "piece_count": s.pieceCount,
-            "bytes_have": s.bytesHave, "total": s.totalLength, "download_rate": Int(s.downloadRate),
-            "upload_rate": Int(s.uploadRate), "downloaded": s.downloaded, "uploaded": s.uploaded,
-            "wasted": s.wasted, "hash_failures": s.hashFailures, "known_peers": s.knownPeers,
-            "banned_peers": s.bannedPeers, "super_seeding": s.isSuperSeeding,
-        ]
-        object["peers"] = s.peers.map { p -> [String: Any] in
-            [
-                "address": p.address.description, "client": p.client, "incoming": p.isIncoming,
-                "download_rate": Int(p.downloadRate), "upload_rate": Int(p.uploadRate),
-                "downloaded": p.downloaded, "uploaded": p.uploaded, "progress": (p.progress * 1000).rounded() / 1000,
-                "source": p.source.rawValue,
-            ]
+        var object = JSONObjectWriter()
+        object.add("event", event)
+        object.add("name", s.name)
+        object.add("info_hash", s.infoHash.hex)
+        object.add("state", s.activity.label.lowercased())
+        object.add("progress", (Self.progress(s) * 10000).rounded() / 10000)
+        object.add("pieces", s.piecesHave)
+        object.add("piece_count", s.pieceCount)
+        object.add("bytes_have", s.bytesHave)
+        object.add("total", s.totalLength)
+        object.add("download_rate", Int(s.downloadRate))
+        object.add("upload_rate", Int(s.uploadRate))
+        object.add("downloaded", s.downloaded)
+        object.add("uploaded", s.uploaded)
+        object.add("wasted", s.wasted)
+        object.add("hash_failures", s.hashFailures)
+        object.add("known_peers", s.knownPeers)
+        object.add("banned_peers", s.bannedPeers)
+        object.add("super_seeding", s.isSuperSeeding)
+        object.add("peers", objects: s.peers) { p, row in
+            row.add("address", p.address.description)
+            row.add("client", p.client)
+            row.add("incoming", p.isIncoming)
+            row.add("download_rate", Int(p.downloadRate))
+            row.add("upload_rate", Int(p.uploadRate))
+            row.add("downloaded", p.downloaded)
+            row.add("uploaded", p.uploaded)
+            row.add("progress", (p.progress * 1000).rounded() / 1000)
+            row.add("source", p.source.rawValue)
         }
-        object["trackers"] = s.trackers.map { t -> [String: Any] in
-            var row: [String: Any] = ["url": t.url, "tier": t.tier, "state": "\(t.state)"]
-            if let seeders = t.seeders { row["seeders"] = seeders }
-            if let leechers = t.leechers { row["leechers"] = leechers }
-            if let error = t.lastError { row["error"] = error }
-            if let warning = t.lastWarning { row["warning"] = warning }
-            return row
+        object.add("trackers", objects: s.trackers) { t, row in
+            row.add("url", t.url)
+            row.add("tier", t.tier)
+            row.add("state", "\(t.state)")
+            if let seeders = t.seeders { row.add("seeders", seeders) }
+            if let leechers = t.leechers { row.add("leechers", leechers) }
+            if let error = t.lastError { row.add("error", error) }
+            if let warning = t.lastWarning { row.add("warning", warning) }
         }
-        if case .error(let message) = s.activity { object["error"] = message }
-        if let status = s.status { object["status"] = status }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        if case .error(let message) = s.activity { object.add("error", message) }
+        if let status = s.status { object.add("status", status) }
+        return object.text
     }
 }
 

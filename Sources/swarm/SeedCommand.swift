@@ -18,7 +18,7 @@ struct SeedCommand: AsyncParsableCommand {
         let metainfo = try options.loadMetainfo()
         let signals = SignalWatcher()
         let (session, torrent) = try await options.startSession(metainfo, superSeeding: superSeed)
-        var reporter = ProgressReporter(json: options.json)
+        var reporter = ProgressReporter(json: options.json, jsonInterval: .seconds(options.jsonInterval))
         let port = await session.listenPort
         var snapshot = await torrent.snapshot()
         reporter.report(snapshot, event: "ready")

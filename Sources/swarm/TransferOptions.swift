@@ -20,6 +20,12 @@ struct TransferOptions: ParsableArguments {
     @Flag(name: .long, help: "Write one JSON object per line on stdout instead of progress on stderr.")
     var json = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Seconds between two progress lines with --json (events such as complete go out at once).",
+                           valueName: "seconds"))
+    var jsonInterval = 1.0
+
     @Option(name: .long, help: ArgumentHelp("Upload limit in KiB/s (0: none).", valueName: "KiB/s"))
     var uploadLimit = 0
 
@@ -32,6 +38,9 @@ struct TransferOptions: ParsableArguments {
 
     func validate() throws {
         guard uploadLimit >= 0 else { throw ValidationError("--upload-limit must not be negative") }
+        guard jsonInterval >= 0.01, jsonInterval <= 3600 else {
+            throw ValidationError("--json-interval must be between 0.01 and 3600 seconds")
+        }
         for text in peer where PeerAddress(text) == nil {
             throw ValidationError("--peer '\(text)' is not IP:PORT")
         }

@@ -55,4 +55,14 @@ struct TransferLimits: Sendable {
     func uploadDelay(for bytes: Int) -> Duration {
         max(torrentUpload.reserve(bytes), sessionUpload.reserve(bytes))
     }
+
+    /// The tighter of the two upload limits in bytes per second, or nil when neither limits.
+    var uploadRate: Double? {
+        switch (torrentUpload.rate, sessionUpload.rate) {
+        case (let a?, let b?): min(a, b)
+        case (let a?, nil): a
+        case (nil, let b?): b
+        case (nil, nil): nil
+        }
+    }
 }

@@ -41,6 +41,7 @@ extension Torrent {
             for peer in peers.values { peer.link.send(.have(piece: piece)) }
             allowFastAfterVerifying(piece)
             if picker.isComplete { completed() }
+            finishMayHaveChanged()
             // Complete while paused, say: the queue counts it as a seed from now on.
             publishQueueFacts()
             return

@@ -51,7 +51,10 @@ public actor Torrent {
     nonisolated let limits: TransferLimits
     /// Pieces of files that are not skipped.
     var wantedPieces: Bitfield {
-        didSet { rowMayHaveChanged() }
+        didSet {
+            rowMayHaveChanged()
+            finishMayHaveChanged()
+        }
     }
     /// Time spent seeding, for `seedTimeLimit`.
     var seedingTime: Duration = .zero {
@@ -133,8 +136,14 @@ public actor Torrent {
     var spreadLedger: SpreadLedger
     /// Files being renamed from `.part` to their final names; the torrent is not complete before that.
     var pendingRenames = 0 {
-        didSet { rowMayHaveChanged() }
+        didSet {
+            rowMayHaveChanged()
+            finishMayHaveChanged()
+        }
     }
+    /// Callers of `untilFinished()` waiting, by a number of their own (see `Torrent+Finish.swift`).
+    var finishWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    var nextFinishWaiter = 0
     /// Pieces being hashed and written.
     var pendingWrites = 0
     /// The wanted files exist at full length (see `prepareFiles`).
@@ -336,6 +345,9 @@ public actor Torrent {
 
     /// How long a connection must wait before sending `bytes` of upload, under the upload limits.
     nonisolated func uploadDelay(for bytes: Int) -> Duration { limits.uploadDelay(for: bytes) }
+
+    /// The upload limit that applies to this torrent's connections (bytes per second), or nil for none.
+    nonisolated var uploadRate: Double? { limits.uploadRate }
 
     /// How long a connection must wait before reading on after `bytes` arrived, under the download limits.
     nonisolated func downloadDelay(for bytes: Int) -> Duration { limits.downloadDelay(for: bytes) }
