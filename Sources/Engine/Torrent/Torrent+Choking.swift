@@ -22,7 +22,10 @@ extension Torrent {
             updateInterest(key)
             requestBlocks(from: key)
         }
-        if choker.isRechokeDue(now: now) { rechoke(now: now) }
+        // A slot freed by a peer that left or is done goes on at once: a seed whose unchoked libtorrent
+        // leechers all finished left the nine others choked until its next rechoke, and they finished in
+        // groups ten seconds apart (38 s against 10 s for the last of 16).
+        if choker.isRechokeDue(now: now) || uploadSlotFreed { rechoke(now: now) }
         superSeedTick()
         sendPexMessages(now: now)
         connectMore()
@@ -37,6 +40,7 @@ extension Torrent {
 
     /// Applies the choker's decision: unchoke the chosen peers, choke the others.
     func rechoke(now: Duration) {
+        uploadSlotFreed = false
         let seeding = activity == .seeding
         var candidates: [Choker.Peer] = []
         for (key, peer) in peers {

@@ -58,6 +58,7 @@ extension Torrent {
         if !peer.link.isIncoming, picker.peerBitfield(key)?.isComplete == true {
             knownPeers[peer.link.address]?.isSeed = true
         }
+        if !peer.state.amChoking && peer.state.peerInterested { uploadSlotFreed = true }
         peers[key] = nil
         picker.peerLeft(key)
         superSeedPeerLeft(key)
@@ -112,6 +113,7 @@ extension Torrent {
             peers[key]!.state.peerInterested = true
             unchokeIfSlotFree(key)
         case .notInterested:
+            if !peers[key]!.state.amChoking && peers[key]!.state.peerInterested { uploadSlotFreed = true }
             peers[key]!.state.peerInterested = false
         case .have(let piece):
             guard piece >= 0 && piece < pieceCount else { return "have for piece \(piece) out of range" }

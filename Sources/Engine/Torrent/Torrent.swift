@@ -104,6 +104,9 @@ public actor Torrent {
     var strikes: [String: Int] = [:]
     var bannedHosts: Set<String> = []
     var optimisticPeer: PeerKey?
+    /// A peer we unchoked left or lost interest: the choker runs at the next tick to hand its upload slot
+    /// on, not at the next rechoke up to ten seconds later.
+    var uploadSlotFreed = false
     var download = RateMeter()
     var upload = RateMeter()
     var wasted: Int64 = 0
