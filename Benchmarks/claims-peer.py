@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Usage: claims-peer.py SWARM {seed|leech|free-ride} TORRENT DIR --ip A --port P --stats F
-                       [--done F] [--upload-kib K] [--start-at T] [--reannounce S] [--trace-step S] [--swarm-arg=ARG]...
+                       [--done F] [--upload-kib K] [--start-at T] [--reannounce S] [--trace-step S] [--launch-at-start]
+                       [--swarm-arg=ARG]...
 
 One Swarm peer for Benchmarks/claims.sh, speaking the interop `claims` harness's language: it runs
 `swarm seed|download ... --json` and turns its JSON lines into the same --stats file as the harness's
@@ -9,6 +10,9 @@ libtorrent peers (role, ip, start, done, uploaded, downloaded, progress, peers, 
   leech      swarm download, seeding on after completion
   free-ride  swarm download --free-ride (an experiment knob: never unchokes anyone)
   seed       swarm seed (done = ready to seed)
+--start-at T: a leecher's swarm process starts at once and adds the torrent at unix time T (swarm
+--start-at), as the interop harness's libtorrent peers create their session first and add the torrent at
+T; with --launch-at-start the process itself starts at T (its start-up then counts in its time).
 --reannounce S sends the swarm process SIGUSR1 every S seconds (a tracker re-announce), as the harness
 does for its libtorrent peers. --trace-step S (or $SWARM_CLAIMS_TRACE_STEP) samples the progress traces in
 the stats file every S seconds instead of every second (swarm --json-interval S).
@@ -28,6 +32,8 @@ def main():
     p.add_argument('--reannounce', type=float, default=2.0)
     p.add_argument('--trace-step', type=float, default=float(os.environ.get('SWARM_CLAIMS_TRACE_STEP', '1')),
                    help='seconds between trace samples (default 1, or $SWARM_CLAIMS_TRACE_STEP)')
+    p.add_argument('--launch-at-start', action='store_true',
+                   help='start the swarm process at --start-at rather than its session before it')
     p.add_argument('--swarm-arg', action='append', default=[], help='one more argument for swarm')
     a = p.parse_args()
 
@@ -51,7 +57,10 @@ def main():
         os.replace(a.stats + '.tmp', a.stats)
 
     write()
-    if a.start_at:
+    # Like the interop harness's libtorrent peers, a leecher starts its session before the common start
+    # line and adds the torrent at it (swarm --start-at); --launch-at-start starts the process at the line.
+    early = a.start_at and a.role != 'seed' and not a.launch_at_start
+    if a.start_at and not early:
         while not stop.is_set() and time.time() < a.start_at:
             time.sleep(min(0.01, max(0.0, a.start_at - time.time())))
     if stop.is_set():
@@ -67,8 +76,10 @@ def main():
         command += ['--seed-ratio', '100000']
     if a.role == 'free-ride':
         command += ['--free-ride']
+    if early:
+        command += ['--start-at', '%.3f' % a.start_at]
     command += a.swarm_arg
-    state['start'] = time.time()
+    state['start'] = a.start_at if early else time.time()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     child.append(proc)
 

@@ -14,6 +14,8 @@
 # Options: --size MIB (48) --ns "1 4 16" --seed-kib K (claim1 8192, claim2 4096) --leechers L (6)
 #   --leech-kib K (2048) --runs R (1) --timeout S (180) --configs "..." (all five)
 #   --swarm PATH (default <repo>/.build/release/swarm) --keep (keep the work dir)
+#   --launch-at-start: start each Swarm leecher's process at the common start line. By default its session
+#   starts before the line and the torrent is added at it, as the interop harness does with libtorrent.
 # The interop folder is $SWARM_INTEROP_DIR, or <repo>/../shared/interop. Prints one table per claim:
 # claim1: last and mean completion (s) and seeder upload as x payload, per N and configuration;
 # claim2: reciprocating leechers' median and slowest, the free rider, free rider / median, seeder x.
@@ -23,7 +25,7 @@ ROOT=$(dirname "$B")
 I=${SWARM_INTEROP_DIR:-$ROOT/../shared/interop}
 [ -x "$I/claims" ] || { echo "claims.sh: interop scripts not found in $I (set SWARM_INTEROP_DIR)" >&2; exit 2; }
 I=$(cd "$I" && pwd)
-usage() { sed -n '2,21s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '2,23s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 if [ -z "${SWARM_CLAIMS_IN_NETNS:-}" ]; then
   SWARM_CLAIMS_IN_NETNS=1 exec "$I/netns" bash "$0" "$@"
@@ -33,7 +35,7 @@ require_netns
 
 claim=$1; shift
 case $claim in claim1|claim2) ;; *) usage;; esac
-size=48 ns="1 4 16" seed_kib= leechers=6 leech_kib=2048 runs=1 timeout=180 keep=
+size=48 ns="1 4 16" seed_kib= leechers=6 leech_kib=2048 runs=1 timeout=180 keep= launch=
 configs="lt swarm swarm-super swarm-lt lt-swarm"
 swarm=$ROOT/.build/release/swarm
 while [ $# -gt 0 ]; do
@@ -43,6 +45,7 @@ while [ $# -gt 0 ]; do
     --leech-kib) leech_kib=$2; shift 2;; --runs) runs=$2; shift 2;;
     --timeout) timeout=$2; shift 2;;   --configs) configs=$2; shift 2;;
     --swarm) swarm=$2; shift 2;;       --keep) keep=1; shift;;
+    --launch-at-start) launch=--launch-at-start; shift;;
     *) usage;;
   esac
 done
@@ -66,7 +69,7 @@ log "work dir $W; swarm $swarm; interop $I"
 PEER="$PY $B/claims-peer.py $swarm"
 LT="$PY $I/claims.py"
 # A Swarm leecher as the interop harness's --leecher-cmd.
-SWARM_LEECHER="$PEER leech {torrent} {outdir} --ip {ip} --port {port} --stats {stats} --done {done} --upload-kib {upload_kib} --start-at {start_at}"
+SWARM_LEECHER="$PEER leech {torrent} {outdir} --ip {ip} --port {port} --stats {stats} --done {done} --upload-kib {upload_kib} --start-at {start_at} $launch"
 
 "$I/payload" "$W/src/data.bin" "$size" >/dev/null
 "$I/maketorrent" "$W/src/data.bin" "$W/t.torrent" --tracker http://127.0.0.1:6969/announce >/dev/null
@@ -97,7 +100,7 @@ swarm_run() {
         --start-at "$T0" --upload-kib "$k" --reannounce 2 --timeout "$timeout" $flag > "$R/log.$i" 2>&1 &
     else
       $PEER $role "$W/t.torrent" "$R/out.$i" --ip "$ip" --port 6881 --stats "$R/stats.$i.json" \
-        --done "$R/done.$i" --upload-kib "$k" --start-at "$T0" > "$R/log.$i" 2>&1 &
+        --done "$R/done.$i" --upload-kib "$k" --start-at "$T0" $launch > "$R/log.$i" 2>&1 &
     fi
     PIDS+=($!)
   done

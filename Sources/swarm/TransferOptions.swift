@@ -36,8 +36,18 @@ struct TransferOptions: ParsableArguments {
             visibility: .hidden))
     var freeRide = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Experiment knob for benchmarks: start the session (listening, threads) now and add the torrent at this Unix time, as the interop claims harness does with its libtorrent peers.",
+            valueName: "unix-time", visibility: .hidden))
+    var startAt: Double?
+
     func validate() throws {
         guard uploadLimit >= 0 else { throw ValidationError("--upload-limit must not be negative") }
+        if let startAt, !startAt.isFinite || abs(startAt - Date().timeIntervalSince1970) > 3600 {
+            throw ValidationError("--start-at must be a Unix time within an hour of now")
+        }
         guard jsonInterval >= 0.01, jsonInterval <= 3600 else {
             throw ValidationError("--json-interval must be between 0.01 and 3600 seconds")
         }
@@ -91,6 +101,10 @@ struct TransferOptions: ParsableArguments {
         let session = makeSession(superSeeding: superSeeding)
         do {
             try await session.start()
+            if let startAt {
+                let wait = Date(timeIntervalSince1970: startAt).timeIntervalSinceNow
+                if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
+            }
             let torrent = try await session.add(metainfo, directory: URL(fileURLWithPath: dir))
             await torrent.addPeers(peer.compactMap(PeerAddress.init), source: .manual)
             return (session, torrent)

@@ -54,16 +54,52 @@ final class DownloadJSONTests: XCTestCase {
         XCTAssertEqual([UInt8](try Data(contentsOf: file)), fixture.payload)
     }
 
-    func testIntervalOutOfRangeIsRefused() throws {
-        for value in ["0", "-1", "0.001", "100000", "abc"] {
+    /// The benchmark knob `--start-at`: the process is up at once, the torrent is added at the time given.
+    func testStartAtAddsTheTorrentAtThatTime() async throws {
+        let fixture = try TorrentFixture.singleFile(length: 256 * 1024, pieceLength: 32 * 1024)
+        defer { fixture.remove() }
+        let torrentFile = fixture.root.appendingPathComponent("t.torrent")
+        try Data(TorrentFixture.torrentBytes(
+            name: fixture.metainfo.name, files: nil, payload: fixture.payload, pieceLength: 32 * 1024)).write(to: torrentFile)
+        let seeder = try await LoopbackSwarm.session()
+        _ = try await seeder.add(fixture.metainfo, directory: fixture.seedDirectory)
+        let address = await LoopbackSwarm.address(of: seeder)
+        let startAt = Date().timeIntervalSince1970 + 2
+        let process = Process()
+        process.executableURL = try CLITests.swarmBinary()
+        process.arguments = [
+            "download", torrentFile.path, "--dir", fixture.downloadDirectory.path, "--json", "--no-dht",
+            "--bind", "127.0.0.1", "--port", "0", "--peer", "\(address)", "--start-at", String(format: "%.3f", startAt),
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .seconds(1))
+        XCTAssertTrue(process.isRunning)
+        let part = fixture.downloadDirectory.appendingPathComponent(fixture.metainfo.name + ".part")
+        let file = fixture.downloadDirectory.appendingPathComponent(fixture.metainfo.name)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: part.path), "no torrent before the start time")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file.path))
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { process.interrupt() } }
+        process.waitUntilExit()
+        await seeder.shutdown()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince1970, startAt)
+        XCTAssertEqual([UInt8](try Data(contentsOf: file)), fixture.payload)
+    }
+
+    func testIntervalOrStartOutOfRangeIsRefused() throws {
+        let now = Date().timeIntervalSince1970
+        let badStarts = ["\(now - 7200)", "\(now + 7200)", "nan", "soon"].map { ["--start-at", $0] }
+        for arguments in ["0", "-1", "0.001", "100000", "abc"].map({ ["--json-interval", $0] }) + badStarts {
             let process = Process()
             process.executableURL = try CLITests.swarmBinary()
-            process.arguments = ["download", "x.torrent", "--dir", "/tmp", "--json-interval", value]
+            process.arguments = ["download", "x.torrent", "--dir", "/tmp"] + arguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
             process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 64, value)
+            XCTAssertEqual(process.terminationStatus, 64, "\(arguments)")
         }
     }
 }
