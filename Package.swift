@@ -73,9 +73,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             // A release binary carries the Swift runtime and Foundation inside: no dynamic symbol lookups at
-            // start (a quarter of a `swarm` process's start-up CPU), and one file to install.
+            // start (a quarter of a `swarm` process's start-up CPU), and one file to install. lld links it
+            // without gold's warning about the static Foundation's use of mktemp.
             linkerSettings: [
-                .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+                .unsafeFlags(["-static-stdlib", "-use-ld=lld"], .when(configuration: .release)),
                 // What the static Foundation needs after it, in this order.
                 .linkedLibrary("CoreFoundation", .when(configuration: .release)),
                 .linkedLibrary("_FoundationCollections", .when(configuration: .release)),
