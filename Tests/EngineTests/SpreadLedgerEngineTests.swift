@@ -48,13 +48,4 @@ final class SpreadLedgerEngineTests: XCTestCase {
         }
         return found!
     }
-
-    private func eventually(_ condition: () async -> Bool) async throws {
-        for _ in 0..<200 {
-            if await condition() { return }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        XCTFail("timed out")
-        throw CancellationError()
-    }
 }

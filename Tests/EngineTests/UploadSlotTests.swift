@@ -25,7 +25,7 @@ final class UploadSlotTests: XCTestCase {
             leechers.append(peer)
         }
         defer { for peer in leechers { peer.close() } }
-        try await eventually(seconds: 5) { await self.chokedCount(torrent) == (3, 1) }
+        try await eventually(within: .seconds(5), "two of three unchoked") { await self.chokedCount(torrent) == (3, 1) }
         // Past the quick start (rechokes every 2 s for the first 10 s of interest), the next rechoke is due
         // about ten seconds after the last one.
         try await Task.sleep(for: .seconds(11))
@@ -35,7 +35,7 @@ final class UploadSlotTests: XCTestCase {
         let leaving = try XCTUnwrap(leechers.first { unchoked.contains($0.peerID) })
         let start = ContinuousClock.now
         leaving.close()
-        try await eventually(seconds: 3) { await self.chokedCount(torrent) == (2, 0) }
+        try await eventually(within: .seconds(3), "the waiting peer unchoked") { await self.chokedCount(torrent) == (2, 0) }
         XCTAssertLessThan(ContinuousClock.now - start, .seconds(3), "the waiting peer got the slot")
         await seeder.shutdown()
     }
@@ -44,15 +44,5 @@ final class UploadSlotTests: XCTestCase {
     private func chokedCount(_ torrent: Torrent) async -> (Int, Int) {
         let peers = await torrent.peers
         return (peers.count, peers.values.filter(\.state.amChoking).count)
-    }
-
-    private func eventually(seconds: Int, _ condition: () async -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        XCTFail("timed out")
-        throw CancellationError()
     }
 }
